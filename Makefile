@@ -1,0 +1,37 @@
+# qcollab: `make run` builds the graph if needed and serves it; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install system-deps build run test lint bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+system-deps:
+	bash .ci/system-deps.sh
+
+build: install
+	$(BIN)/qcollab build
+
+run: build
+	$(BIN)/qcollab stats
+
+lint: install
+	$(BIN)/ruff check kg api tests
+
+test: install system-deps
+	$(BIN)/ruff check kg api tests
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python tests/benchmarks/bench_store.py
+
+clean:
+	rm -rf data .pytest_cache

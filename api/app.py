@@ -1,0 +1,58 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import graph_store, lookup, reconcile, resources, sparql, validation, web
+from api.middleware import install_middleware
+from kg import __version__
+from kg.settings import Settings, get_settings
+from kg.store import open_store
+from kg.validate import Validator
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the service for one store; nothing is shared at module level."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = open_store(settings.resolved_store_path)
+        app.state.validator = Validator(settings.shapes_path, settings.ontology_path)
+        yield
+        app.state.store.flush()
+
+    app = FastAPI(
+        title="qcollab",
+        version=__version__,
+        description="SPARQL 1.1, lookup and linked data over a knowledge graph of "
+        "international collaboration in quantum computing.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_middleware(app, settings)
+    for router in (
+        sparql.router,
+        graph_store.router,
+        lookup.router,
+        resources.router,
+        validation.router,
+        reconcile.router,
+        web.router,
+    ):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory api.app:app_factory`: settings from the environment."""
+    return create_app(get_settings())

@@ -1,0 +1,5 @@
+"""Routes: graph_store (to be written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes: reconcile (to be written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

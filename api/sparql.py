@@ -1,0 +1,5 @@
+"""Routes: sparql (to be written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

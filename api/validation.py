@@ -1,0 +1,5 @@
+"""Routes: validation (to be written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,244 @@
+"""The `qcollab` command: build, inspect, query, validate and export the knowledge graph."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg import __version__
+from kg.build import build as build_graph
+from kg.build import statistics
+from kg.errors import QcollabError, RdfSyntaxError
+from kg.namespaces import INFERRED_GRAPH
+from kg.rdfio import parse_rdf_file, syntax_error_from
+from kg.reasoning import check_consistency, materialize
+from kg.settings import Settings, get_settings
+from kg.store import OxigraphStore, open_store
+from kg.validate import Validator
+
+app = typer.Typer(
+    help="qcollab: a knowledge graph of international collaboration in quantum computing.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    xml = "xml"
+    ttl = "ttl"
+    nt = "nt"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    ttl = "ttl"
+
+
+class ExportFormat(StrEnum):
+    ttl = "ttl"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "xml": ox.QueryResultsFormat.XML,
+}
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _open_existing(settings: Settings) -> OxigraphStore:
+    path = settings.resolved_store_path
+    if not path.is_dir():
+        raise QcollabError(f"no graph at {path}: run 'qcollab build' first")
+    try:
+        return open_store(path, read_only=True)
+    except OSError as error:
+        raise QcollabError(f"cannot open the store at {path}: {error}") from error
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"qcollab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Build the graph from seeds/, then query, validate and export it."""
+
+
+@app.command()
+def build(
+    force: Annotated[bool, typer.Option(help="Rebuild even if the graph is up to date.")] = False,
+) -> None:
+    """Extract the seed documents into the store, validate with SHACL, materialize inferences."""
+    settings = _settings()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("building", total=None)
+
+        def report_progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        report = build_graph(settings, force=force, progress=report_progress)
+    if report.skipped:
+        console.print(f"The graph at {settings.resolved_store_path} is up to date.")
+        return
+    for name, count in report.documents.items():
+        console.print(f"{name}: {count} triples extracted")
+    console.print(
+        f"Built {report.triples} quads ({report.inferred} inferred) in {report.seconds:.1f} s "
+        f"into {settings.resolved_store_path}"
+    )
+
+
+@app.command()
+def stats(fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text) -> None:
+    """Print triples per graph and entities per class."""
+    numbers = statistics(_open_existing(_settings()))
+    if fmt is ReportFormat.json:
+        console.print_json(json.dumps(numbers))
+        return
+    console.print(f"Total quads: {numbers['triples']}")
+    for title, rows in (("Named graph", numbers["graphs"]), ("Class", numbers["entities"])):
+        table = Table(title_justify="left")
+        table.add_column(title)
+        table.add_column("count", justify="right")
+        for key, value in rows.items():  # type: ignore[union-attr]
+            table.add_row(key, str(value))
+        console.print(table)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL 1.1 query, or @FILE to read one.")],
+    fmt: Annotated[ResultFormat, typer.Option("--format")] = ResultFormat.table,
+) -> None:
+    """Run a SPARQL query over the union of all graphs."""
+    text = Path(sparql[1:]).read_text() if sparql.startswith("@") else sparql
+    store = _open_existing(_settings())
+    try:
+        result = store.query(text)
+    except SyntaxError as error:
+        raise syntax_error_from(error) from None
+    if isinstance(result, ox.QueryBoolean):
+        _print_boolean(bool(result), fmt)
+    elif isinstance(result, ox.QueryTriples):
+        rdf = ox.RdfFormat.N_TRIPLES if fmt is ResultFormat.nt else ox.RdfFormat.TURTLE
+        sys.stdout.write(result.serialize(format=rdf).decode())
+    elif fmt is ResultFormat.table:
+        _print_table(result)
+    elif fmt.value in RESULT_FORMATS:
+        sys.stdout.write(result.serialize(format=RESULT_FORMATS[fmt.value]).decode())
+    else:
+        raise QcollabError(f"--format {fmt.value} is for CONSTRUCT/DESCRIBE results")
+
+
+def _print_boolean(value: bool, fmt: ResultFormat) -> None:
+    if fmt is ResultFormat.json:
+        print(json.dumps({"head": {}, "boolean": value}))
+    else:
+        print("true" if value else "false")
+
+
+def _print_table(result: ox.QuerySolutions) -> None:
+    names = [v.value for v in result.variables]
+    table = Table(*names)
+    count = 0
+    for row in result:
+        table.add_row(*("" if row[n] is None else row[n].value for n in names))
+        count += 1
+    console.print(table)
+    console.print(f"{count} row(s)")
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Turtle, JSON-LD or N-Triples.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+) -> None:
+    """Validate a record against the SHACL shapes and the ontology; exit 1 if it does not conform."""
+    settings = _settings()
+    graph = parse_rdf_file(path)
+    outcome = Validator(settings.shapes_path, settings.ontology_path).validate(graph)
+    if fmt is ReportFormat.json:
+        print(json.dumps(outcome.summary(), indent=2))
+    elif fmt is ReportFormat.ttl:
+        print(outcome.report_graph.serialize(format="turtle"))
+    else:
+        console.print(outcome.report_text, highlight=False, markup=False)
+    if not outcome.conforms:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.trig,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
+    graph: Annotated[str | None, typer.Option(help="Only this named graph.")] = None,
+) -> None:
+    """Export the dataset (triple formats get the union of all graphs)."""
+    store = _open_existing(_settings())
+    if output is None:
+        store.dump(fmt.value, sys.stdout.buffer, graph=graph)
+        return
+    with output.open("wb") as handle:
+        store.dump(fmt.value, handle, graph=graph)
+    console.print(f"Wrote {output}")
+
+
+@app.command()
+def reason(
+    check: Annotated[bool, typer.Option(help="Also run HermiT on the ontology.")] = False,
+) -> None:
+    """Drop and rebuild the graph of materialized inferences (optionally check consistency)."""
+    settings = _settings()
+    if check:
+        outcome = check_consistency(settings.ontology_path)
+        if not outcome.consistent or outcome.unsatisfiable:
+            raise QcollabError(f"the ontology is inconsistent: {outcome}")
+        console.print(f"HermiT: the ontology is consistent ({outcome.seconds:.1f} s)")
+    store = open_store(settings.resolved_store_path)
+    console.print(f"{materialize(store)} triples inferred into {INFERRED_GRAPH}")
+
+
+def main() -> None:
+    """Entry point: user errors in one readable line, exit status 1 (2 for syntax errors)."""
+    try:
+        app()
+    except RdfSyntaxError as error:
+        errors.print(f"[red]error:[/red] syntax error at {escape(str(error))}", highlight=False)
+        sys.exit(2)
+    except QcollabError as error:
+        errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+        sys.exit(1)

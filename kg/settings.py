@@ -1,0 +1,57 @@
+"""The one settings object: every knob is an environment variable with the QCOLLAB_ prefix."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration for the pipeline, the store and the service."""
+
+    model_config = SettingsConfigDict(env_prefix="QCOLLAB_", env_file=None, extra="forbid")
+
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    ontology_path: Path = PROJECT_ROOT / "ontology" / "qcollab.ttl"
+    shapes_path: Path = PROJECT_ROOT / "shapes" / "qcollab-shapes.ttl"
+    data_dir: Path = PROJECT_ROOT / "data"
+    store_path: Path | None = None
+    base_iri: str = "https://w3id.org/qcollab/resource/"
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    admin_token: str | None = None
+    query_timeout_seconds: float = Field(default=30.0, gt=0)
+    max_body_bytes: int = Field(default=5_000_000, gt=0)
+    max_result_rows: int = Field(default=1_000_000, gt=0)
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+    service_allowlist: list[str] = Field(default_factory=list)
+    wikidata_endpoint: str | None = None
+    dbpedia_endpoint: str | None = None
+    user_agent: str = "qcollab/0.1 (https://w3id.org/qcollab; knowledge-graph linking)"
+    link_threshold: float = Field(default=0.85, ge=0, le=1)
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_iri_ends_with_slash(cls, value: str) -> str:
+        if not value.endswith(("/", "#")):
+            raise ValueError("base_iri must end with '/' or '#'")
+        return value
+
+    @cached_property
+    def resolved_store_path(self) -> Path:
+        """The folder of the persistent store (default: data/store)."""
+        return self.store_path or self.data_dir / "store"
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment, failing early on a bad value."""
+    return Settings()

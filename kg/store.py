@@ -1,0 +1,167 @@
+"""The quad store behind one small interface; Oxigraph (embedded, persistent) is the default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Protocol
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from kg.namespaces import PREFIXES
+
+QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
+
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+class KnowledgeStore(Protocol):
+    """What the rest of the code may ask of a store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def replace_graph(self, graph: str, triples: Graph) -> None: ...
+
+    def drop_graph(self, graph: str) -> None: ...
+
+    def named_graphs(self) -> list[str]: ...
+
+    def triple_count(self, graph: str | None = None) -> int: ...
+
+    def dump(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None: ...
+
+
+class OxigraphStore:
+    """A pyoxigraph store, on disk when given a path, in memory otherwise."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        if path is None:
+            self.inner = ox.Store()
+        elif read_only:
+            self.inner = ox.Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self.inner = ox.Store(str(path))
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; naming graphs overrides the union default graph."""
+        kwargs: dict[str, object] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif union_default_graph and not named_graphs:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            if not default_graphs:
+                kwargs["default_graph"] = [ox.DefaultGraph()]
+        return self.inner.query(sparql, prefixes=PREFIXES, **kwargs)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update in one transaction."""
+        self.inner.update(sparql, prefixes=PREFIXES)
+
+    def replace_graph(self, graph: str, triples: Graph) -> None:
+        """Atomically replace the content of one named graph."""
+        body = triples.serialize(format="nt")
+        self.inner.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
+
+    def add_triples(self, graph: str, triples: Graph) -> None:
+        """Add triples to one named graph in a single transaction."""
+        self.inner.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {triples.serialize(format='nt')} }} }}")
+
+    def load(self, data: bytes | str, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Parse and load a serialization; a triple format goes into `graph`."""
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        self.inner.load(data, fmt, to_graph=target)
+
+    def drop_graph(self, graph: str) -> None:
+        self.inner.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        return self.inner.contains_named_graph(ox.NamedNode(graph))
+
+    def triple_count(self, graph: str | None = None) -> int:
+        """Number of quads in one graph, or in the whole dataset."""
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+        result = self.inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        return int(next(iter(result))["n"].value)
+
+    def graph(self, graph: str) -> Graph:
+        """One named graph as an rdflib Graph (for small graphs: validation, pages)."""
+        data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        return Graph().parse(data=data, format="nt")
+
+    def dataset(self, graphs: Iterable[str] | None = None) -> Dataset:
+        """The named graphs (all by default) as an rdflib Dataset."""
+        dataset = Dataset()
+        for name in graphs if graphs is not None else self.named_graphs():
+            target = dataset.graph(URIRef(name))
+            data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+            target.parse(data=data, format="nt")
+        return dataset
+
+    def union_graph(self, exclude: Iterable[str] = ()) -> Graph:
+        """All named graphs but the excluded ones merged into one rdflib Graph."""
+        skipped = set(exclude)
+        merged = Graph()
+        for name in self.named_graphs():
+            if name not in skipped:
+                data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+                merged.parse(data=data, format="nt")
+        return merged
+
+    def dump(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
+        """Serialize the dataset (or one graph) in an export format (see EXPORT_FORMATS)."""
+        rdf_format = EXPORT_FORMATS[fmt]
+        if graph is not None:
+            self.inner.dump(output, rdf_format, from_graph=ox.NamedNode(graph), prefixes=PREFIXES)
+        elif rdf_format.supports_datasets:
+            self.inner.dump(output, rdf_format, prefixes=PREFIXES)
+        else:
+            self._dump_union(rdf_format, output)
+
+    def _dump_union(self, rdf_format: ox.RdfFormat, output: IO[bytes]) -> None:
+        """Triple formats get the union of all graphs, duplicates removed."""
+        triples = ox.Store()
+        for quad in self.inner:
+            triples.add(ox.Quad(quad.subject, quad.predicate, quad.object))
+        triples.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self.inner)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+
+def open_store(path: Path | None, *, read_only: bool = False) -> OxigraphStore:
+    """Open the configured store (None opens an in-memory one)."""
+    return OxigraphStore(path, read_only=read_only)
