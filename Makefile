@@ -22,6 +22,7 @@ build: install
 
 run: build
 	$(BIN)/qcollab stats
+	$(BIN)/qcollab serve
 
 lint: install
 	$(BIN)/ruff check kg api tests

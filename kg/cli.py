@@ -232,6 +232,22 @@ def reason(
     console.print(f"{materialize(store)} triples inferred into {INFERRED_GRAPH}")
 
 
+@app.command()
+def serve() -> None:
+    """Serve SPARQL, lookup and linked data with uvicorn (host, port, workers from settings)."""
+    import uvicorn
+
+    settings = _settings()
+    if not settings.resolved_store_path.is_dir():
+        raise QcollabError(f"no graph at {settings.resolved_store_path}: run 'qcollab build' first")
+    if settings.workers > 1:
+        raise QcollabError("QCOLLAB_WORKERS must be 1: the embedded store is opened by one process")
+    uvicorn.run(
+        "api.app:app_factory", factory=True, host=settings.host, port=settings.port,
+        workers=settings.workers,
+    )
+
+
 def main() -> None:
     """Entry point: user errors in one readable line, exit status 1 (2 for syntax errors)."""
     try:
