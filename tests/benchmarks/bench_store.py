@@ -85,8 +85,9 @@ def machine() -> str:
     if meminfo.exists():
         kib = int(meminfo.read_text().split()[1])
         memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    version = getattr(ox, "__version__", "?")
     return (f"{platform.system()} {platform.release()}, {cpu}, {cores} cores{memory}, "
-            f"Python {platform.python_version()}, pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '?'}")
+            f"Python {platform.python_version()}, pyoxigraph {version}")
 
 
 def main() -> None:
