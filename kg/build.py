@@ -48,7 +48,7 @@ def seed_documents(seeds_dir: Path) -> list[Path]:
 
 
 def _inputs(settings: Settings) -> list[Path]:
-    code = sorted(KG_CODE_DIR.glob("*.py"))
+    code = sorted(KG_CODE_DIR.rglob("*.py"))
     fixed = [settings.ontology_path, settings.shapes_path, GAZETTEER_PATH]
     return fixed + code + seed_documents(settings.seeds_dir)
 

@@ -1,0 +1,377 @@
+"""Extraction from documents: the facts found, their provenance, determinism, a second document."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.extract import ExtractionResult, extract_document
+from kg.gazetteer import Gazetteer
+from kg.settings import PROJECT_ROOT
+from kg.store import OxigraphStore
+from kg.text import parse_document, split_sentences
+
+SEED = PROJECT_ROOT / "seeds" / "international-quantum-computing-collaborations.txt"
+SECOND = Path(__file__).parent / "fixtures" / "documents" / "quantum-bridges-europe-asia.md"
+SEED_GRAPH = "https://w3id.org/qcollab/graph/document/international-quantum-computing-collaborations"
+SECOND_GRAPH = "https://w3id.org/qcollab/graph/document/quantum-bridges-europe-asia"
+QCR = "https://w3id.org/qcollab/resource/"
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="module")
+def seed(gazetteer: Gazetteer) -> ExtractionResult:
+    return extract_document(SEED, gazetteer)
+
+
+@pytest.fixture(scope="module")
+def second(gazetteer: Gazetteer) -> ExtractionResult:
+    return extract_document(SECOND, gazetteer)
+
+
+@pytest.fixture(scope="module")
+def store(seed: ExtractionResult, second: ExtractionResult) -> OxigraphStore:
+    store = OxigraphStore(None)
+    for result in (seed, second):
+        store.replace_graph(str(result.graph_iri), result.graph)
+    return store
+
+
+def select(store: OxigraphStore, query: str, graph: str = SEED_GRAPH) -> list[dict[str, str]]:
+    """Rows of a SELECT over one document graph, as plain strings."""
+    result = store.query(query, default_graphs=[graph])
+    names = [v.value for v in result.variables]
+    return [{name: row[name].value for name in names if row[name] is not None} for row in result]
+
+
+def values(store: OxigraphStore, query: str, graph: str = SEED_GRAPH) -> set[str]:
+    """The single variable of each row, as a set."""
+    return {next(iter(row.values())) for row in select(store, query, graph)}
+
+
+def short(iri: str) -> str:
+    return iri.removeprefix(QCR)
+
+
+def res(slug: str) -> str:
+    """A resource IRI in SPARQL syntax (prefixed names cannot contain '/')."""
+    return f"<{QCR}{slug}>"
+
+
+def test_graph_iri_is_per_document(seed: ExtractionResult, second: ExtractionResult) -> None:
+    assert str(seed.graph_iri) == SEED_GRAPH
+    assert str(second.graph_iri) == SECOND_GRAPH
+
+
+def test_seven_major_players_with_types_and_descriptions(store: OxigraphStore) -> None:
+    rows = select(
+        store,
+        "SELECT ?a ?type ?d WHERE { ?a a ?type ; dcterms:description ?d "
+        "FILTER(?type IN (qc:Country, qc:SupranationalUnion)) }",
+    )
+    found = {short(r["a"]): (short(r["type"].rsplit("#", 1)[1]), r["d"]) for r in rows}
+    expected = {"united-states", "european-union", "united-kingdom", "canada", "australia",
+                "japan", "china"}
+    assert expected <= set(found)
+    assert found["european-union"][0] == "SupranationalUnion"
+    assert found["japan"][0] == "Country"
+    assert "global leader" in found["united-states"][1]
+    assert found["united-kingdom"][1].startswith("The UK, with its National Quantum")
+
+
+def test_gazetteer_aliases_and_codes(store: OxigraphStore) -> None:
+    aliases = values(store, "SELECT ?l WHERE { qcr:united-states skos:altLabel ?l }")
+    assert {"U.S.", "US", "USA"} <= aliases
+    code = values(store, "SELECT ?c WHERE { qcr:japan qc:iso3166Alpha2 ?c }")
+    assert code == {"JP"}
+
+
+def test_programs_their_leaders_and_funding(store: OxigraphStore) -> None:
+    leads = {
+        (short(r["a"]), short(r["p"]))
+        for r in select(store, "SELECT ?a ?p WHERE { ?a qc:leads ?p . ?p a qc:Program }")
+    }
+    assert ("united-states", "national-quantum-initiative-act") in leads
+    assert ("european-union", "quantum-flagship") in leads
+    assert ("united-kingdom", "national-quantum-technologies-programme") in leads
+    assert values(store, "SELECT ?t WHERE { qcr:national-quantum-initiative-act a ?t }") >= {
+        "https://w3id.org/qcollab/ontology#Legislation"
+    }
+    rows = select(
+        store,
+        "SELECT ?amount ?cur (DATATYPE(?amount) AS ?dt) WHERE { "
+        "qcr:quantum-flagship qc:fundingAmount ?amount ; qc:fundingCurrency ?cur }",
+    )
+    assert len(rows) == 1
+    assert Decimal(rows[0]["amount"]) == Decimal(1_000_000_000)
+    assert rows[0]["cur"] == "EUR"
+    assert rows[0]["dt"] == "http://www.w3.org/2001/XMLSchema#decimal"
+    assert values(store, "SELECT ?a WHERE { ?a qc:funds qcr:quantum-flagship }") == {
+        QCR + "european-union"
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("united-kingdom", "united-states"),
+        ("united-kingdom", "canada"),
+        ("united-kingdom", "australia"),
+        ("australia", "united-states"),
+        ("australia", "united-kingdom"),
+        ("australia", "japan"),
+        ("japan", "united-states"),
+        ("canada", "united-states"),
+        ("japan", "europe"),
+    ],
+)
+def test_partnerships(store: OxigraphStore, a: str, b: str) -> None:
+    assert store.query(f"ASK {{ qcr:{a} qc:collaboratesWith qcr:{b} }}", default_graphs=[SEED_GRAPH])
+    collaboration = "--".join(sorted((a, b)))
+    collaboration_iri = res(f"collaboration/{collaboration}")
+    members = values(store, f"SELECT ?m WHERE {{ {collaboration_iri} qc:participant ?m }}")
+    assert members == {QCR + a, QCR + b}
+
+
+def test_collaboration_focus_and_expertise(store: OxigraphStore) -> None:
+    japan_us = res("collaboration/japan--united-states")
+    focus = values(store, f"SELECT ?f WHERE {{ {japan_us} qc:focusArea ?f }}")
+    assert {QCR + "quantum-materials", QCR + "superconducting-qubits"} <= focus
+    expertise = values(store, "SELECT ?t WHERE { qcr:australia qc:hasExpertiseIn ?t }")
+    assert QCR + "silicon-based-quantum-computing" in expertise
+
+
+def test_models_engagement_and_example(store: OxigraphStore) -> None:
+    models = values(store, "SELECT ?l WHERE { ?m a qc:CollaborationModel ; rdfs:label ?l }")
+    assert models == {
+        "Bilateral Agreements and MOUs", "Multilateral Consortia and Programs",
+        "Academic and Research Network Collaborations", "Industry-Academic Partnerships",
+        "Standardization Bodies and Forums",
+    }
+    engaged = values(store, "SELECT ?m WHERE { qcr:united-states qc:engagesIn ?m }")
+    assert {QCR + "model/bilateral-agreements-and-mous",
+            QCR + "model/multilateral-consortia-and-programs"} <= engaged
+    assert store.query(
+        f"ASK {{ qcr:quantum-flagship qc:exemplifies {res('model/multilateral-consortia-and-programs')} }}",
+        default_graphs=[SEED_GRAPH],
+    )
+
+
+def test_eight_drivers(store: OxigraphStore) -> None:
+    drivers = values(store, "SELECT ?l WHERE { ?d a qc:Driver ; rdfs:label ?l }")
+    assert drivers == {
+        "Unprecedented Complexity", "Astronomical Costs", "Talent Scarcity", "Diverse Perspectives",
+        "Shared Vision and Scientific Advancement", "Resource Pooling and Risk Mitigation",
+        "Setting Global Standards and Ethical Guidelines",
+        "Access to Complementary Expertise and Infrastructure",
+    }
+
+
+def test_five_challenges_each_with_its_own_solution(store: OxigraphStore) -> None:
+    rows = select(
+        store,
+        "SELECT ?c ?label ?pos ?s ?sd WHERE { ?c a qc:Challenge ; rdfs:label ?label ; "
+        "schema:position ?pos . ?s qc:addresses ?c ; dcterms:description ?sd }",
+    )
+    assert len(rows) == 5
+    assert {int(r["pos"]) for r in rows} == {1, 2, 3, 4, 5}
+    assert len({r["s"] for r in rows}) == 5
+    by_label = {r["label"]: r["sd"] for r in rows}
+    assert "IP agreements" in by_label["Intellectual Property (IP) Sharing"]
+    assert "data governance" in by_label["Data Security and Access"]
+    assert "IP agreements" not in by_label["Data Security and Access"]
+
+
+def test_eight_tips_in_order(store: OxigraphStore) -> None:
+    rows = select(
+        store,
+        "SELECT ?label ?pos WHERE { ?r a qc:Recommendation ; rdfs:label ?label ; "
+        "schema:position ?pos } ORDER BY ?pos",
+    )
+    assert [int(r["pos"]) for r in rows] == list(range(1, 9))
+    assert rows[0]["label"] == "Identify Complementary Strengths"
+    assert rows[-1]["label"] == "Network Actively"
+
+
+def test_technology_areas_and_application_domains(store: OxigraphStore) -> None:
+    areas = values(store, "SELECT ?l WHERE { ?t a qc:TechnologyArea ; skos:prefLabel ?l }")
+    assert {"superconducting qubits", "trapped ions", "silicon-based quantum computing",
+            "quantum materials", "quantum networking"} <= areas
+    domains = values(store, "SELECT ?l WHERE { ?t a qc:ApplicationDomain ; skos:prefLabel ?l }")
+    assert {"drug discovery", "materials science", "financial modeling",
+            "climate change mitigation"} <= domains
+    assert "quantum computing" not in areas
+
+
+def test_talent_mobility_and_ecosystem_strategies(store: OxigraphStore) -> None:
+    mechanisms = values(store, "SELECT ?l WHERE { ?m a qc:TalentMobilityMechanism ; rdfs:label ?l }")
+    assert mechanisms == {"Joint PhD Programs", "Postdoctoral Fellowships",
+                          "Visiting Scholar Programs", "Virtual Collaboration Platforms"}
+    strategies = values(store, "SELECT ?l WHERE { ?s a qc:EcosystemStrategy ; rdfs:label ?l }")
+    assert "Promoting Talent Mobility and Exchange" in strategies
+    assert len(strategies) == 4
+
+
+def test_every_sentence_matches_the_document_text(store: OxigraphStore) -> None:
+    for path, graph in ((SEED, SEED_GRAPH), (SECOND, SECOND_GRAPH)):
+        text = path.read_bytes().decode("utf-8")
+        rows = select(
+            store,
+            "SELECT ?s ?v ?start ?end ?doc WHERE { ?s a qc:SourceSentence ; prov:value ?v ; "
+            "qc:startOffset ?start ; qc:endOffset ?end ; qc:inDocument ?doc }",
+            graph,
+        )
+        assert rows
+        for row in rows:
+            assert text[int(row["start"]) : int(row["end"])] == row["v"]
+            assert row["doc"] == graph.replace("/graph/", "/resource/")
+
+
+def test_document_provenance(store: OxigraphStore) -> None:
+    rows = select(
+        store,
+        "SELECT ?title ?sha ?fmt ?src WHERE { ?d a qc:SourceDocument, prov:Entity ; "
+        "dcterms:title ?title ; qc:sha256 ?sha ; dcterms:format ?fmt ; dcterms:source ?src }",
+    )
+    assert len(rows) == 1
+    assert rows[0]["title"].startswith("Unlocking the Quantum Future")
+    assert len(rows[0]["sha"]) == 64
+    assert rows[0]["fmt"] == "text/plain"
+    assert rows[0]["src"] == "seeds/international-quantum-computing-collaborations.txt"
+    orphans = select(
+        store,
+        "SELECT ?e WHERE { ?e a ?c FILTER(?c IN (qc:Actor, qc:Country, qc:Program, qc:Driver, "
+        "qc:Challenge, qc:Solution, qc:Recommendation, qc:TechnologyArea)) "
+        "FILTER NOT EXISTS { ?e qc:extractedFrom ?s ; prov:hadPrimarySource ?doc } }",
+    )
+    assert orphans == []
+
+
+def test_where_does_this_fact_come_from(store: OxigraphStore, seed: ExtractionResult) -> None:
+    rows = select(
+        store,
+        "SELECT ?text ?start ?end WHERE { ?st rdf:subject qcr:united-kingdom ; "
+        "rdf:predicate qc:collaboratesWith ; rdf:object qcr:canada ; qc:extractedFrom ?s . "
+        "?s prov:value ?text ; qc:startOffset ?start ; qc:endOffset ?end }",
+    )
+    assert len(rows) == 1
+    text = rows[0]["text"]
+    assert text.startswith("United Kingdom: The UK, with its National Quantum Technologies")
+    assert text.endswith("particularly with the U.S., Canada, and Australia.")
+    document = SEED.read_text(encoding="utf-8")
+    assert document[int(rows[0]["start"]) : int(rows[0]["end"])] == text
+
+
+def test_extraction_is_deterministic(gazetteer: Gazetteer, seed: ExtractionResult) -> None:
+    again = extract_document(SEED, gazetteer)
+    first = sorted(seed.graph.serialize(format="nt").splitlines())
+    second = sorted(again.graph.serialize(format="nt").splitlines())
+    assert first == second
+    assert "_:" not in "".join(first)
+    assert again.counts == seed.counts
+
+
+def test_counts(seed: ExtractionResult) -> None:
+    assert seed.counts["driver"] == 8
+    assert seed.counts["challenge"] == 5
+    assert seed.counts["solution"] == 5
+    assert seed.counts["recommendation"] == 8
+    assert seed.counts["model"] == 5
+    assert seed.counts["program"] == 3
+    assert seed.counts["triple"] == len(seed.graph)
+
+
+def test_second_document_yields_its_own_facts(store: OxigraphStore) -> None:
+    def ask(query: str) -> bool:
+        return bool(store.query(query, default_graphs=[SECOND_GRAPH]))
+
+    assert ask("ASK { qcr:germany qc:collaboratesWith qcr:france }")
+    assert ask("ASK { qcr:singapore qc:collaboratesWith qcr:netherlands }")
+    assert ask("ASK { qcr:netherlands qc:leads qcr:quantum-delta-nl }")
+    assert ask("ASK { qcr:france qc:hasExpertiseIn qcr:neutral-atoms }")
+    assert ask(f"ASK {{ qcr:trapped-ion-alliance a qc:Program ; "
+               f"qc:exemplifies {res('model/research-consortia')} ; qc:focusArea qcr:trapped-ions }}")
+    assert ask("ASK { qcr:singapore qc:participatesIn qcr:trapped-ion-alliance }")
+    funding = select(
+        store,
+        "SELECT ?a ?c WHERE { qcr:quantum-delta-nl qc:fundingAmount ?a ; qc:fundingCurrency ?c }",
+        SECOND_GRAPH,
+    )
+    assert [(Decimal(r["a"]), r["c"]) for r in funding] == [(Decimal(615_000_000), "EUR")]
+    solutions = {
+        short(r["c"]): r["d"]
+        for r in select(
+            store, "SELECT ?c ?d WHERE { ?s qc:addresses ?c ; dcterms:description ?d }", SECOND_GRAPH
+        )
+    }
+    assert set(solutions) == {"challenge/export-licensing-delays", "challenge/diverging-data-rules"}
+    assert "pre-cleared components" in solutions["challenge/export-licensing-delays"]
+    tips = select(
+        store,
+        "SELECT ?l ?p WHERE { ?r a qc:Recommendation ; rdfs:label ?l ; schema:position ?p } "
+        "ORDER BY ?p",
+        SECOND_GRAPH,
+    )
+    assert [r["l"] for r in tips] == ["Pick one flagship experiment", "Budget for travel",
+                                      "Publish openly"]
+
+
+def test_second_document_provenance(store: OxigraphStore) -> None:
+    rows = select(
+        store,
+        "SELECT ?text ?doc ?fmt WHERE { ?st rdf:subject qcr:germany ; rdf:predicate "
+        "qc:collaboratesWith ; rdf:object qcr:france ; qc:extractedFrom ?s . "
+        "?s prov:value ?text ; qc:inDocument ?doc . ?doc dcterms:format ?fmt }",
+        SECOND_GRAPH,
+    )
+    assert len(rows) == 1
+    assert rows[0]["doc"] == QCR + "document/quantum-bridges-europe-asia"
+    assert rows[0]["fmt"] == "text/markdown"
+    assert "works closely with France" in rows[0]["text"]
+    seed_only = store.query(
+        "ASK { qcr:germany qc:collaboratesWith qcr:france }", default_graphs=[SEED_GRAPH]
+    )
+    assert not seed_only
+
+
+def test_shared_entities_keep_one_iri(store: OxigraphStore) -> None:
+    graphs = values(
+        store,
+        "SELECT ?g WHERE { GRAPH ?g { qcr:europe a qc:Region } }",
+        SEED_GRAPH,
+    )
+    assert graphs == {SEED_GRAPH, SECOND_GRAPH}
+
+
+def test_sentence_splitting_keeps_abbreviations() -> None:
+    text = "The U.S. leads, e.g. in qubits. Japan follows! Does the EU? Yes."
+    sentences = [s.text for s in split_sentences(text)]
+    assert sentences == ["The U.S. leads, e.g. in qubits.", "Japan follows!", "Does the EU?", "Yes."]
+    for sentence in split_sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_plain_text_structure_tolerates_noise() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    document = parse_document(text)
+    headings = [section.heading for section, _ in document.walk()]
+    assert headings.count(document.title) == 1
+    assert "0 Komentar" not in headings
+    faq = next(s for s, _ in document.walk() if s.heading == "Frequently Asked Questions")
+    assert len(faq.children) == 4
+    assert all(child.is_question for child in faq.children)
+
+
+def test_gazetteer_matching_rules(gazetteer: Gazetteer) -> None:
+    text = "Partners in the US and the European Union met us in Europe; European, Canadian teams."
+    found = [(m.entry.slug, m.text) for m in gazetteer.find(text)]
+    assert found == [
+        ("united-states", "US"), ("european-union", "European Union"), ("europe", "Europe"),
+        ("europe", "European"), ("canada", "Canadian"),
+    ]
