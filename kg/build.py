@@ -90,13 +90,12 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
         extracted[str(result.graph_iri)] = result.graph
         report.documents[path.name] = len(result.graph)
     check_conformance(settings, extracted.values())
-    store = open_store(settings.resolved_store_path)
-    load_extracted(store, settings, extracted, report)
-    if progress:
-        progress("materializing inferences", len(documents), len(documents))
-    report.inferred = materialize(store)
-    report.triples = store.triple_count()
-    store.flush()
+    with open_store(settings.resolved_store_path) as store:
+        load_extracted(store, settings, extracted, report)
+        if progress:
+            progress("materializing inferences", len(documents), len(documents))
+        report.inferred = materialize(store)
+        report.triples = store.triple_count()
     _stamp_path(settings).write_text(json.dumps({"inputs": inputs_digest(settings)}))
     report.seconds = time.perf_counter() - started
     return report

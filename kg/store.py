@@ -53,6 +53,7 @@ class OxigraphStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         if path is None:
             self.inner = ox.Store()
         elif read_only:
@@ -154,6 +155,18 @@ class OxigraphStore:
         for quad in self.inner:
             triples.add(ox.Quad(quad.subject, quad.predicate, quad.object))
         triples.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+
+    def close(self) -> None:
+        """Release the on-disk store (and its lock) now rather than at garbage collection."""
+        if self.path is not None and not self.read_only:
+            self.inner.flush()
+        self.inner = ox.Store()
+
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self.inner)

@@ -1,0 +1,84 @@
+"""Writes behind the SHACL gate: conforming changes commit, others leave the store untouched."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.settings import Settings
+from kg.store import OxigraphStore, open_store
+from kg.validate import Validator
+from kg.writes import GuardedWriter, RejectedWriteError
+
+RECORD_GRAPH = "https://w3id.org/qcollab/graph/record/test"
+VALID_RECORD = """
+@prefix qc: <https://w3id.org/qcollab/ontology#> .
+@prefix qcr: <https://w3id.org/qcollab/resource/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/qcollab/resource/document/note> a qc:SourceDocument, prov:Entity ;
+  rdfs:label "A note" ; dcterms:title "A note" ;
+  qc:sha256 "0000000000000000000000000000000000000000000000000000000000000000" .
+<https://w3id.org/qcollab/resource/sentence/note/0-30> a qc:SourceSentence, prov:Entity ;
+  rdfs:label "Ruritania partners with Japan." ; prov:value "Ruritania partners with Japan." ;
+  qc:startOffset "0"^^xsd:nonNegativeInteger ; qc:endOffset "30"^^xsd:nonNegativeInteger ;
+  qc:inDocument <https://w3id.org/qcollab/resource/document/note> .
+qcr:ruritania a qc:Country ; rdfs:label "Ruritania"@en ; skos:prefLabel "Ruritania"@en ;
+  qc:extractedFrom <https://w3id.org/qcollab/resource/sentence/note/0-30> ;
+  prov:hadPrimarySource <https://w3id.org/qcollab/resource/document/note> ;
+  qc:collaboratesWith qcr:japan .
+"""
+
+
+@pytest.fixture
+def writer(built_data: Path, tmp_path: Path) -> Iterator[GuardedWriter]:
+    shutil.copytree(built_data, tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data")
+    store = open_store(settings.resolved_store_path)
+    yield GuardedWriter(store, Validator(settings.shapes_path, settings.ontology_path))
+
+
+def quads(store: OxigraphStore) -> set[object]:
+    return set(store.inner)
+
+
+def test_conforming_graph_commits_and_inferences_follow(writer: GuardedWriter) -> None:
+    created = writer.post_graph(RECORD_GRAPH, Graph().parse(data=VALID_RECORD, format="turtle"))
+    assert created
+    assert bool(writer.store.query("ASK { GRAPH ?g { qcr:ruritania qc:collaboratesWith qcr:japan } }"))
+    inferred = "ASK { GRAPH qcg:inferred { qcr:japan qc:collaboratesWith qcr:ruritania } }"
+    assert bool(writer.store.query(inferred))
+
+
+def test_nonconforming_update_leaves_store_unchanged(writer: GuardedWriter) -> None:
+    before = quads(writer.store)
+    with pytest.raises(RejectedWriteError) as rejected:
+        writer.update(f"INSERT DATA {{ GRAPH <{RECORD_GRAPH}> {{ qcr:atlantis a qc:Country }} }}")
+    assert not rejected.value.outcome.conforms
+    assert "atlantis" in rejected.value.outcome.report_text
+    assert quads(writer.store) == before
+
+
+def test_deleting_a_label_is_refused(writer: GuardedWriter) -> None:
+    before = quads(writer.store)
+    with pytest.raises(RejectedWriteError):
+        writer.update("DELETE WHERE { GRAPH ?g { qcr:japan rdfs:label ?l } }")
+    assert quads(writer.store) == before
+
+
+def test_put_then_delete_graph(writer: GuardedWriter) -> None:
+    record = Graph().parse(data=VALID_RECORD, format="turtle")
+    assert writer.put_graph(RECORD_GRAPH, record) is True
+    assert writer.put_graph(RECORD_GRAPH, record) is False
+    assert writer.store.has_graph(RECORD_GRAPH)
+    assert writer.delete_graph(RECORD_GRAPH) is True
+    assert not writer.store.has_graph(RECORD_GRAPH)
+    assert writer.delete_graph(RECORD_GRAPH) is False
+    assert not bool(writer.store.query("ASK { qcr:japan qc:collaboratesWith qcr:ruritania }"))
