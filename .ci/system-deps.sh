@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need when they are missing (Java for HermiT).
+# Installs what the tests need when it is missing: Java (HermiT), Debian's Chromium and Node.js
+# (the browser test), then playwright-core for tests/browser from its lock file (no browser download).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+browser_tests=tests/browser
+if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
+  echo "installing playwright-core in $browser_tests"
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  if [ -f "$browser_tests/package-lock.json" ]; then
+    npm ci --prefix "$browser_tests" --no-audit --no-fund
+  else
+    npm install --prefix "$browser_tests" --no-audit --no-fund
+  fi
 fi

@@ -1,5 +1,73 @@
-"""Routes: lookup (to be written)."""
+"""Search by name: GET /lookup over labels and aliases, backed by kg.lookup.LookupIndex."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from api.errors import ProblemError
+from kg.lookup import LookupIndex
+
+router = APIRouter(tags=["lookup"])
+
+MAX_LIMIT = 100
+MAX_QUERY_CHARS = 200
+
+
+def _fresh_index(request: Request) -> LookupIndex:
+    """The cached index, rebuilt when the store's size changed (a write happened)."""
+    state = request.app.state
+    store = state.store
+    index: LookupIndex | None = getattr(state, "lookup_index", None)
+    if index is None or index.size != store.triple_count():
+        index = LookupIndex.from_store(store, request.app.state.settings.base_iri)
+        state.lookup_index = index
+    return index
+
+
+async def get_index(request: Request) -> LookupIndex:
+    """The search index of this app, built lazily on first use."""
+    return await run_in_threadpool(_fresh_index, request)
+
+
+def invalidate_index(request: Request) -> None:
+    """Forget the index so that the next lookup rebuilds it (call after a write)."""
+    request.app.state.lookup_index = None
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 10
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise ProblemError(400, f"limit must be an integer between 1 and {MAX_LIMIT}, not {raw!r}") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ProblemError(400, f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    return limit
+
+
+@router.get("/lookup", summary="Find entities by label or alias")
+async def lookup(
+    index: Annotated[LookupIndex, Depends(get_index)],
+    q: Annotated[str | None, Query(description="words to look for; case, accents, typos ignored")] = None,
+    type: Annotated[str | None, Query(description="a class: qc:Country, Country or a full IRI")] = None,
+    limit: Annotated[str | None, Query(description=f"at most this many results (1–{MAX_LIMIT})")] = None,
+) -> list[dict[str, Any]]:
+    """Entities ranked by match: the same name first, then names starting with q, then words and typos."""
+    if q is None or not q.strip():
+        raise ProblemError(400, "the query parameter q is required and must not be empty")
+    if len(q) > MAX_QUERY_CHARS:
+        raise ProblemError(400, f"the query q is longer than {MAX_QUERY_CHARS} characters")
+    count = _limit(limit)
+    type_iri = None
+    if type:
+        try:
+            type_iri = index.resolve_type(type.strip())
+        except ValueError as error:
+            raise ProblemError(400, str(error)) from None
+    hits = await run_in_threadpool(index.search, q, type_iri, count)
+    return [asdict(hit) for hit in hits]

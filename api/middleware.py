@@ -1,9 +1,135 @@
-"""Cross-cutting HTTP concerns (to be written): timings, logging, body limits, CORS."""
+"""Cross-cutting HTTP concerns: logging, Server-Timing, CORS, body size limit, readiness, error handlers."""
 
-from fastapi import FastAPI
+from __future__ import annotations
 
+import asyncio
+import logging
+import time
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import ProblemError, StreamAbortedError, install_error_handlers, problem
 from kg.settings import Settings
+
+log = logging.getLogger("qcollab.http")
+
+
+class BodyTooLargeError(ProblemError):
+    """A request body over the configured limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than the limit of {limit} bytes", limit=limit)
+
+
+class BodyLimitMiddleware:
+    """413 for a body over `limit` bytes: at once on Content-Length, while reading for streamed bodies."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await problem(413, BodyTooLargeError(self.limit).detail, limit=self.limit)(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLargeError(self.limit)
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLargeError as error:
+            if started:
+                raise
+            await problem(413, error.detail, limit=self.limit)(scope, receive, send)
+
+
+class TimingMiddleware:
+    """Adds `Server-Timing: app;dur=<ms>` (time to the response head) and logs every request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def timed_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers.append("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, timed_send)
+        except* StreamAbortedError as aborted:
+            reason = aborted.exceptions[0]
+            log.warning("%s %s: response cut short: %s", scope["method"], scope["path"], reason)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            log.info("%s %s %d %.1f ms", scope["method"], scope["path"], status, elapsed)
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: the store is open and answers a trivial query."""
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return JSONResponse({"status": "unavailable", "detail": "the store is not open"}, 503)
+    try:
+        answer = await asyncio.wait_for(asyncio.to_thread(lambda: bool(store.query("ASK {}"))), 5)
+    except (OSError, TimeoutError) as error:
+        return JSONResponse({"status": "unavailable", "detail": f"the store does not answer: {error!r}"}, 503)
+    engine = getattr(request.app.state, "query_engine", None)
+    running = engine.running if engine is not None else 0
+    return JSONResponse({"status": "ready" if answer else "unavailable", "queries_running": running})
+
+
+def _configure_logging() -> None:
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
-    """Attach the middleware stack to the app."""
+    """Attach the middleware stack (outermost first: timing/logging, CORS, body limit), /readyz, handlers."""
+    _configure_logging()
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["Server-Timing", "Content-Type", "Content-Length"],
+        max_age=3600,
+    )
+    app.add_middleware(TimingMiddleware)
+    app.add_api_route("/readyz", readyz, methods=["GET"], tags=["operations"])
+    install_error_handlers(app)

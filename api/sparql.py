@@ -1,5 +1,245 @@
-"""Routes: sparql (to be written)."""
+"""The SPARQL 1.1 Protocol at /sparql: queries, updates (admin, SHACL-gated) and the service description."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from starlette.datastructures import MultiDict
+
+from api.errors import ProblemError, StreamAbortedError, require_admin
+from api.negotiation import (
+    OFFERS_BY_FORM,
+    RDF_OFFERS,
+    Offer,
+    UnknownFormatError,
+    choose,
+    parse_accept,
+    producible,
+    quality,
+)
+from api.service_description import service_description
+from kg.federation import check_services
+from kg.query import (
+    QueryCancelledError,
+    QueryDataset,
+    QueryEngine,
+    QueryTimeoutError,
+    RunningQuery,
+    serialize_graph,
+)
+from kg.rdfio import syntax_error_from
+from kg.writes import GuardedWriter
+
+router = APIRouter(tags=["sparql"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+async def get_engine(request: Request) -> QueryEngine:
+    """The app's query engine, made on first use (in the event loop, so exactly once)."""
+    state = request.app.state
+    if getattr(state, "query_engine", None) is None:
+        settings = state.settings
+        state.query_engine = QueryEngine(
+            state.store, settings.query_timeout_seconds, settings.max_concurrent_queries
+        )
+    return state.query_engine
+
+
+async def get_writer(request: Request) -> GuardedWriter:
+    """The app's one guarded writer (its lock serializes every write)."""
+    state = request.app.state
+    if getattr(state, "writer", None) is None:
+        state.writer = GuardedWriter(state.store, state.validator)
+    return state.writer
+
+
+EngineDep = Annotated[QueryEngine, Depends(get_engine)]
+WriterDep = Annotated[GuardedWriter, Depends(get_writer)]
+
+
+def checked_iri(value: str, role: str) -> str:
+    """An absolute IRI given as a parameter, or 400 naming the parameter."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        raise ProblemError(400, f"{role} must be an absolute IRI, not {value!r}: {error}") from None
+    if ":" not in value:
+        raise ProblemError(400, f"{role} must be an absolute IRI, not {value!r}")
+    return value
+
+
+def single(params: MultiDict, name: str) -> str | None:
+    """A parameter that may appear at most once."""
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise ProblemError(400, f"the {name} parameter must be given at most once, not {len(values)} times")
+    return values[0] if values else None
+
+
+def essence(content_type: str | None) -> tuple[str, str]:
+    """The media type (lowercase, no parameters) and charset of a Content-Type value."""
+    media, _, rest = (content_type or "").partition(";")
+    charset = "utf-8"
+    for param in rest.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.strip().lower(), charset
+
+
+def decode(body: bytes, charset: str) -> str:
+    """A request body as text, or 400."""
+    try:
+        return body.decode(charset)
+    except (LookupError, UnicodeDecodeError) as error:
+        raise ProblemError(400, f"the request body is not valid {charset} text: {error}") from None
+
+
+async def stream(request: Request, running: RunningQuery, offer: Offer) -> Response:
+    """Stream a result; errors before the first chunk become proper HTTP errors."""
+    chunks = running.chunks(offer.format)
+    first = await anext(chunks, b"")
+
+    async def relay() -> AsyncIterator[bytes]:
+        try:
+            if first:
+                yield first
+            async for chunk in chunks:
+                yield chunk
+                if await request.is_disconnected():
+                    return
+        except (QueryTimeoutError, QueryCancelledError) as error:
+            raise StreamAbortedError(str(error)) from error
+        finally:
+            await chunks.aclose()
+
+    return StreamingResponse(relay(), media_type=offer.content_type, headers={"Vary": "Accept"})
+
+
+def not_acceptable(offers: tuple[Offer, ...]) -> ProblemError:
+    """406 listing what can be produced."""
+    types = producible(offers)
+    return ProblemError(
+        406, "cannot produce any acceptable media type; available: " + ", ".join(types), available=types
+    )
+
+
+def negotiated(request: Request, params: MultiDict, offers: tuple[Offer, ...]) -> Offer:
+    """The offer chosen by `format` or Accept; 400 for an unknown format, 406 for nothing acceptable."""
+    try:
+        offer = choose(request.headers.get("accept"), single(params, "format"), offers)
+    except UnknownFormatError as error:
+        raise ProblemError(400, str(error)) from None
+    if offer is None:
+        raise not_acceptable(offers)
+    return offer
+
+
+def dataset_of(params: MultiDict) -> QueryDataset:
+    """The protocol's default-graph-uri and named-graph-uri parameters (repeats ignored)."""
+    defaults = dict.fromkeys(checked_iri(v, "default-graph-uri") for v in params.getlist("default-graph-uri"))
+    named = dict.fromkeys(checked_iri(v, "named-graph-uri") for v in params.getlist("named-graph-uri"))
+    return QueryDataset(tuple(defaults), tuple(named))
+
+
+async def answer_query(request: Request, engine: QueryEngine, sparql: str, params: MultiDict) -> Response:
+    """Run a query and stream its results; SERVICE off the allow-list is refused as a bad request (400)."""
+    dataset = dataset_of(params)
+    settings = request.app.state.settings
+    check_services(sparql, settings.service_allowlist)
+    running = await engine.start(sparql, dataset, abandoned=request.is_disconnected)
+    try:
+        offer = negotiated(request, params, OFFERS_BY_FORM[running.form])
+    except ProblemError:
+        running.cancel()
+        raise
+    return await stream(request, running, offer)
+
+
+async def answer_update(request: Request, writer: GuardedWriter, update: str, params: MultiDict) -> Response:
+    """Run an update through the SHACL gate: 204, or 422 with the report and nothing written."""
+    settings = request.app.state.settings
+    require_admin(request, settings)
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if params.getlist(name):
+            raise ProblemError(
+                400,
+                f"the {name} parameter is not supported: name the graphs inside the "
+                "update with USING, USING NAMED or WITH",
+            )
+    for name in ("default-graph-uri", "named-graph-uri"):
+        if params.getlist(name):
+            raise ProblemError(400, f"{name} applies to queries, not to updates")
+    check_services(update, settings.service_allowlist, update=True)
+    try:
+        await asyncio.to_thread(writer.update, update)
+    except SyntaxError as error:
+        raise syntax_error_from(error) from None
+    return Response(status_code=204)
+
+
+def wants_html(accept: str | None) -> bool:
+    """A browser: text/html named explicitly and preferred at least as much as any RDF format."""
+    ranges = parse_accept(accept)
+    explicit = [r for r in ranges if (r.type, r.subtype) == ("text", "html") and r.q > 0]
+    if not explicit:
+        return False
+    return explicit[0].q >= max(quality(ranges, offer.media_type) for offer in RDF_OFFERS)
+
+
+async def describe_service(request: Request, params: MultiDict) -> Response:
+    """The service description (Turtle unless negotiated otherwise); browsers go to the home page."""
+    if single(params, "format") is None and wants_html(request.headers.get("accept")):
+        return RedirectResponse("/", status_code=303)
+    offer = negotiated(request, params, RDF_OFFERS)
+    state = request.app.state
+    graph = await asyncio.to_thread(service_description, state.store, state.settings)
+    body = serialize_graph(graph, offer.format)  # type: ignore[arg-type]
+    return Response(body, media_type=offer.content_type, headers={"Vary": "Accept"})
+
+
+@router.get("/sparql", summary="SPARQL query (GET) or service description")
+async def sparql_get(request: Request, engine: EngineDep) -> Response:
+    """SPARQL 1.1 query via GET; without `query`, the SPARQL 1.1 Service Description."""
+    params = request.query_params
+    if params.getlist("update"):
+        raise ProblemError(400, "SPARQL Update must be sent with POST")
+    sparql = single(params, "query")
+    if sparql is None:
+        return await describe_service(request, params)
+    return await answer_query(request, engine, sparql, params)
+
+
+@router.post("/sparql", summary="SPARQL query or update (POST)")
+async def sparql_post(request: Request, engine: EngineDep, writer: WriterDep) -> Response:
+    """Query or update via POST: URL-encoded form, application/sparql-query or application/sparql-update."""
+    media, charset = essence(request.headers.get("content-type"))
+    if media not in (FORM, QUERY, UPDATE):
+        detail = f"unsupported Content-Type {media or '(none)'!r}: use {FORM}, {QUERY} or {UPDATE}"
+        raise ProblemError(415, detail, supported=[FORM, QUERY, UPDATE])
+    text = decode(await request.body(), "utf-8" if media == FORM else charset)
+    params = MultiDict(request.query_params.multi_items())
+    if media == FORM:
+        try:
+            form = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError as error:
+            raise ProblemError(400, f"the form is not valid UTF-8: {error}") from None
+        params = MultiDict([*params.multi_items(), *form])
+        query, update = single(params, "query"), single(params, "update")
+        if (query is None) == (update is None):
+            raise ProblemError(400, "the form must have exactly one of the parameters query and update")
+        if query is not None:
+            return await answer_query(request, engine, query, params)
+        return await answer_update(request, writer, update or "", params)
+    if media == QUERY:
+        return await answer_query(request, engine, text, params)
+    return await answer_update(request, writer, text, params)

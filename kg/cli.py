@@ -206,9 +206,21 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.trig,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
     graph: Annotated[str | None, typer.Option(help="Only this named graph.")] = None,
+    void: Annotated[bool, typer.Option("--void", help="Export the VoID description instead.")] = False,
 ) -> None:
-    """Export the dataset (triple formats get the union of all graphs)."""
-    store = _open_existing(_settings())
+    """Export the dataset (triple formats get the union of all graphs), or its VoID description."""
+    settings = _settings()
+    store = _open_existing(settings)
+    if void:
+        from kg.void import VOID_FORMATS, describe_dataset
+
+        data = describe_dataset(store, settings).serialize(format=VOID_FORMATS[fmt.value], encoding="utf-8")
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.write_bytes(data)
+            console.print(f"Wrote {output}")
+        return
     if output is None:
         store.dump(fmt.value, sys.stdout.buffer, graph=graph)
         return
@@ -246,6 +258,55 @@ def serve() -> None:
         "api.app:app_factory", factory=True, host=settings.host, port=settings.port,
         workers=settings.workers,
     )
+
+
+class LinkFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class LinkTarget(StrEnum):
+    wikidata = "wikidata"
+    dbpedia = "dbpedia"
+
+
+@app.command()
+def link(
+    target: Annotated[
+        list[LinkTarget] | None, typer.Option("--target", help="Link target (repeat; default: both).")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option(help="Use the shipped reference snapshot even if endpoints are configured.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write no links.")] = False,
+    fmt: Annotated[LinkFormat, typer.Option("--format")] = LinkFormat.table,
+) -> None:
+    """Link actors, programs and concepts to Wikidata and DBpedia (linkset graphs, with a report)."""
+    from kg.link import link_store
+    from kg.linking.report import print_report
+
+    settings = _settings()
+    if not settings.resolved_store_path.is_dir():
+        raise QcollabError(f"no graph at {settings.resolved_store_path}: run 'qcollab build' first")
+    try:
+        store = open_store(settings.resolved_store_path)
+    except OSError as error:
+        raise QcollabError(f"cannot open the store at {settings.resolved_store_path}: {error}") from error
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("linking", total=None)
+
+        def report_progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        report = link_store(
+            store, settings, targets=[t.value for t in target or list(LinkTarget)],
+            offline=offline, write=not dry_run, progress=report_progress,
+        )
+    if fmt is LinkFormat.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_report(report, console)
 
 
 def main() -> None:

@@ -1,0 +1,93 @@
+"""The SPARQL 1.1 Service Description of /sparql, with the VoID description of the dataset."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+
+from kg.settings import Settings
+from kg.store import OxigraphStore
+from kg.void import describe_dataset
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+    "TriG",
+    "N-Quads",
+)
+INPUT_FORMATS = ("Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads")
+DATASET_NOTE = (
+    "Queries see the union of all named graphs as their default graph, unless the request names "
+    "graphs with default-graph-uri / named-graph-uri or the query with FROM / FROM NAMED. "
+    "Inferences are materialized in the named graph https://w3id.org/qcollab/graph/inferred. "
+    "Graphs can be read (and, with the admin token, written) with the SPARQL 1.1 Graph Store "
+    "HTTP Protocol at /rdf-graphs."
+)
+
+
+def _top_dataset(void: Graph) -> URIRef | None:
+    """The void:Dataset that is no other dataset's subset."""
+    subsets = set(void.objects(None, VOID.subset))
+    datasets = void.subjects(RDF.type, VOID.Dataset)
+    tops = sorted(d for d in datasets if d not in subsets and isinstance(d, URIRef))
+    return tops[0] if tops else None
+
+
+def _triples(void: Graph, node: URIRef | None) -> Literal | None:
+    value = void.value(node, VOID.triples) if node is not None else None
+    return value if isinstance(value, Literal) else None
+
+
+def service_description(store: OxigraphStore, settings: Settings) -> Graph:
+    """sd:Service for the endpoint: languages, formats, features and the default dataset (with VoID)."""
+    base = settings.public_base_url.rstrip("/")
+    graph = describe_dataset(store, settings)
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS)
+    service = URIRef(f"{base}/sparql#service")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(f"{base}/sparql")))
+    graph.add((service, DCTERMS.description, Literal(DATASET_NOTE, lang="en")))
+    for language in (SD.SPARQL11Query, SD.SPARQL11Update):
+        graph.add((service, SD.supportedLanguage, language))
+    for name in RESULT_FORMATS:
+        graph.add((service, SD.resultFormat, FORMATS[name]))
+    for name in INPUT_FORMATS:
+        graph.add((service, SD.inputFormat, FORMATS[name]))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.service_allowlist:
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
+
+    top = _top_dataset(graph)
+    dataset = top if top is not None else BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default = BNode()
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, DCTERMS.description, Literal("The union of all named graphs", lang="en")))
+    if (count := _triples(graph, top)) is not None:
+        graph.add((default, VOID.triples, count))
+    for name in store.named_graphs():
+        named, described = BNode(), BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+        graph.add((named, SD.graph, described))
+        graph.add((described, RDF.type, SD.Graph))
+        count = _triples(graph, URIRef(name))
+        if count is None:
+            count = Literal(store.triple_count(name), datatype=XSD.integer)
+        graph.add((described, VOID.triples, count))
+    return graph

@@ -1,0 +1,1 @@
+"""Linking to Wikidata and DBpedia: name matching, candidate sources, the reference snapshot."""

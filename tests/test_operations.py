@@ -1,0 +1,147 @@
+"""Operations: health and readiness, timing, logging, CORS, body limits, and cancelling abandoned queries."""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import pytest
+from live_server import LiveServer, running_server
+
+CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_healthz_and_readyz(server: LiveServer) -> None:
+    assert httpx.get(f"{server.base_url}/healthz", timeout=10).json() == {"status": "ok"}
+    ready = httpx.get(f"{server.base_url}/readyz", timeout=10)
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready"
+
+
+def test_server_timing_header(server: LiveServer) -> None:
+    response = httpx.get(f"{server.base_url}/sparql", params={"query": "ASK {}"}, timeout=10)
+    assert re.fullmatch(r"app;dur=\d+(\.\d+)?", response.headers["server-timing"])
+
+
+def test_requests_are_logged_with_method_path_status_and_time(server: LiveServer) -> None:
+    httpx.get(f"{server.base_url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+    log = server.data_dir.parent / "server.log"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if re.search(r"qcollab\.http: GET /sparql 200 \d+\.\d ms", log.read_text()):
+            return
+        time.sleep(0.1)
+    pytest.fail("no request log line for GET /sparql")
+
+
+def test_cors_for_queries(server: LiveServer) -> None:
+    origin = {"Origin": "https://example.org"}
+    simple = httpx.get(f"{server.base_url}/sparql", params={"query": "ASK {}"}, headers=origin, timeout=10)
+    assert simple.headers["access-control-allow-origin"] in ("*", "https://example.org")
+    preflight = httpx.options(
+        f"{server.base_url}/sparql",
+        headers={**origin, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"},
+        timeout=10,
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+@pytest.fixture(scope="module")
+def small_bodies(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server that accepts request bodies of at most 1000 bytes."""
+    with running_server(built_data, tmp_path_factory.mktemp("small"), QCOLLAB_MAX_BODY_BYTES="1000") as live:
+        yield live
+
+
+def test_body_over_the_limit_with_content_length_is_413(small_bodies: LiveServer) -> None:
+    query = "ASK { ?s ?p ?o }" + " " * 2000
+    response = httpx.post(f"{small_bodies.base_url}/sparql", content=query,
+                          headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    assert response.status_code == 413
+    assert "1000 bytes" in response.json()["detail"]
+
+
+def test_streamed_body_over_the_limit_is_413(small_bodies: LiveServer) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"ASK { ?s ?p ?o }"
+        for _ in range(10):
+            yield b" " * 200
+
+    response = httpx.post(f"{small_bodies.base_url}/sparql", content=chunks(),
+                          headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
+
+
+def test_body_under_the_limit_is_served(small_bodies: LiveServer) -> None:
+    response = httpx.post(f"{small_bodies.base_url}/sparql", content="ASK { ?s ?p ?o }",
+                          headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    assert response.status_code == 200
+    assert response.json()["boolean"] is True
+
+
+def _running(live: LiveServer) -> int:
+    return httpx.get(f"{live.base_url}/readyz", timeout=10).json()["queries_running"]
+
+
+def test_a_client_that_goes_away_cancels_its_query(server: LiveServer) -> None:
+    address = urlsplit(server.base_url)
+    request = (f"GET /sparql?{urlencode({'query': CROSS_JOIN})} HTTP/1.1\r\nHost: {address.netloc}\r\n"
+               "Accept: text/csv\r\n\r\n")
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        deadline = time.monotonic() + 5
+        while _running(server) == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _running(server) == 1
+    deadline = time.monotonic() + 10
+    while _running(server) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _running(server) == 0
+
+
+def test_without_a_configured_token_the_endpoint_is_read_only(
+    built_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    with running_server(built_data, tmp_path_factory.mktemp("readonly"), QCOLLAB_ADMIN_TOKEN="") as live:
+        response = httpx.post(f"{live.base_url}/sparql", data={"update": "CLEAR ALL"},
+                              headers={"Authorization": "Bearer anything"}, timeout=30)
+        assert response.status_code == 403
+        assert "read-only" in response.json()["detail"]
+        assert httpx.get(f"{live.base_url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def impatient(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server whose queries may run for one second."""
+    workdir = tmp_path_factory.mktemp("impatient")
+    with running_server(built_data, workdir, QCOLLAB_QUERY_TIMEOUT_SECONDS="1") as live:
+        yield live
+
+
+def test_timeout_is_503_and_the_server_keeps_serving(impatient: LiveServer) -> None:
+    started = time.monotonic()
+    response = httpx.get(f"{impatient.base_url}/sparql", params={"query": HEAVY}, timeout=30)
+    assert response.status_code == 503
+    assert response.json()["detail"] == "query exceeded the 1 s time limit"
+    assert time.monotonic() - started < 5
+    quick = httpx.get(f"{impatient.base_url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=5)
+    assert quick.status_code == 200 and quick.json()["boolean"] is True
+
+
+def test_a_stream_past_the_deadline_is_cut_not_truncated(impatient: LiveServer) -> None:
+    params = {"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"}
+    url = f"{impatient.base_url}/sparql"
+    with pytest.raises(httpx.RemoteProtocolError), httpx.stream("GET", url, params=params) as response:
+        assert response.status_code == 200
+        for _ in response.iter_bytes():
+            pass

@@ -1,0 +1,70 @@
+"""The home page in a real headless Chromium: a SPARQL query rendered as a table, and the search box."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from live_server import LiveServer
+
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _node_modules() -> None:
+    """Install playwright-core from the lock file when missing (CI does it in .ci/system-deps.sh)."""
+    if (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("tests/browser/node_modules is missing and npm is absent: run bash .ci/system-deps.sh")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, check=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def page_run(server: LiveServer) -> dict:
+    """What the browser saw, as printed by tests/browser/ui.test.mjs."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (bash .ci/system-deps.sh installs it)")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (bash .ci/system-deps.sh installs it)")
+    _node_modules()
+    result = subprocess.run([node, str(BROWSER_DIR / "ui.test.mjs"), server.base_url], capture_output=True,
+                            text=True, timeout=180, env={**os.environ, "CHROMIUM_PATH": CHROMIUM})
+    assert result.returncode == 0, f"the browser script failed:\n{result.stderr}\n{result.stdout}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_home_page_is_served_with_its_assets(server: LiveServer) -> None:
+    page = httpx.get(f"{server.base_url}/", timeout=30)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<label for="query">' in page.text and '<label for="search-input">' in page.text
+    for asset, kind in (("app.js", "javascript"), ("style.css", "text/css")):
+        response = httpx.get(f"{server.base_url}/static/{asset}", timeout=30)
+        assert response.status_code == 200 and kind in response.headers["content-type"]
+    assert httpx.get(f"{server.base_url}/static/../app.py", timeout=30).status_code == 404
+    assert 'src="http' not in page.text and 'stylesheet" href="http' not in page.text  # nothing from a CDN
+
+
+def test_partners_of_japan_render_as_a_table(page_run: dict) -> None:
+    query = page_run["query"]
+    assert "error" not in query, query.get("error")
+    assert query["columns"] == ["partner", "name"]
+    names = {row["name"]["text"] for row in query["rows"]}
+    assert "Australia" in names
+    assert "Japan" not in names
+    australia = next(row for row in query["rows"] if row["name"]["text"] == "Australia")
+    assert australia["partner"]["href"] == "/resource/australia"
+    assert page_run["pageErrors"] == []
+
+
+def test_search_box_links_to_the_quantum_flagship(page_run: dict) -> None:
+    hits = page_run["searchHits"]
+    assert {"text": "Quantum Flagship", "href": "/resource/quantum-flagship"} in hits
+    assert hits[0]["text"] == "Quantum Flagship"
