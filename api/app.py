@@ -10,9 +10,11 @@ from fastapi import FastAPI
 from api import graph_store, lookup, reconcile, resources, sparql, validation, web
 from api.middleware import install_middleware
 from kg import __version__
+from kg.query import QueryEngine
 from kg.settings import Settings, get_settings
 from kg.store import open_store
 from kg.validate import Validator
+from kg.writes import GuardedWriter
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -20,10 +22,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = open_store(settings.resolved_store_path)
-        app.state.validator = Validator(settings.shapes_path, settings.ontology_path)
+        store = open_store(settings.resolved_store_path)
+        validator = Validator(settings.shapes_path, settings.ontology_path)
+        app.state.store = store
+        app.state.validator = validator
+        app.state.query_engine = QueryEngine(
+            store, settings.query_timeout_seconds, settings.max_concurrent_queries
+        )
+        app.state.writer = GuardedWriter(store, validator)
         yield
-        app.state.store.flush()
+        store.close()
 
     app = FastAPI(
         title="qcollab",

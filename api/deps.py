@@ -1,4 +1,4 @@
-"""Shared resources of the service, injected with FastAPI dependencies."""
+"""Shared resources of the service, made once in the app's lifespan and injected as dependencies."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kg.query import QueryEngine
 from kg.settings import Settings
 from kg.store import OxigraphStore
 from kg.validate import Validator
+from kg.writes import GuardedWriter
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -23,6 +25,17 @@ def get_validator(request: Request) -> Validator:
     return request.app.state.validator
 
 
+def get_engine(request: Request) -> QueryEngine:
+    return request.app.state.query_engine
+
+
+def get_writer(request: Request) -> GuardedWriter:
+    """The app's one guarded writer: its lock serializes every write."""
+    return request.app.state.writer
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 StoreDep = Annotated[OxigraphStore, Depends(get_store)]
 ValidatorDep = Annotated[Validator, Depends(get_validator)]
+EngineDep = Annotated[QueryEngine, Depends(get_engine)]
+WriterDep = Annotated[GuardedWriter, Depends(get_writer)]

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import Graph
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import EngineDep, SettingsDep, StoreDep, WriterDep
 from api.errors import ProblemError, require_admin
 from api.negotiation import TRIPLE_OFFERS
-from api.sparql import EngineDep, WriterDep, checked_iri, decode, essence, negotiated, stream
+from api.sparql import checked_iri, decode, essence, negotiated, stream
 from kg.errors import UnsupportedFormatError
 from kg.namespaces import RECORD_GRAPH_PREFIX
 from kg.query import QueryDataset

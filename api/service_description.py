@@ -7,7 +7,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from kg.settings import Settings
 from kg.store import OxigraphStore
-from kg.void import describe_dataset
+from kg.void import DATASET, describe_dataset
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -33,14 +33,6 @@ DATASET_NOTE = (
     "Graphs can be read (and, with the admin token, written) with the SPARQL 1.1 Graph Store "
     "HTTP Protocol at /rdf-graphs."
 )
-
-
-def _top_dataset(void: Graph) -> URIRef | None:
-    """The void:Dataset that is no other dataset's subset."""
-    subsets = set(void.objects(None, VOID.subset))
-    datasets = void.subjects(RDF.type, VOID.Dataset)
-    tops = sorted(d for d in datasets if d not in subsets and isinstance(d, URIRef))
-    return tops[0] if tops else None
 
 
 def _triples(void: Graph, node: URIRef | None) -> Literal | None:
@@ -69,15 +61,14 @@ def service_description(store: OxigraphStore, settings: Settings) -> Graph:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
 
-    top = _top_dataset(graph)
-    dataset = top if top is not None else BNode()
+    dataset = DATASET
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     default = BNode()
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, DCTERMS.description, Literal("The union of all named graphs", lang="en")))
-    if (count := _triples(graph, top)) is not None:
+    if (count := _triples(graph, dataset)) is not None:
         graph.add((default, VOID.triples, count))
     for name in store.named_graphs():
         named, described = BNode(), BNode()

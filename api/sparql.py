@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Annotated
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.datastructures import MultiDict
 
+from api.deps import EngineDep, WriterDep
 from api.errors import ProblemError, StreamAbortedError, require_admin
 from api.negotiation import (
     OFFERS_BY_FORM,
@@ -41,29 +41,6 @@ router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-async def get_engine(request: Request) -> QueryEngine:
-    """The app's query engine, made on first use (in the event loop, so exactly once)."""
-    state = request.app.state
-    if getattr(state, "query_engine", None) is None:
-        settings = state.settings
-        state.query_engine = QueryEngine(
-            state.store, settings.query_timeout_seconds, settings.max_concurrent_queries
-        )
-    return state.query_engine
-
-
-async def get_writer(request: Request) -> GuardedWriter:
-    """The app's one guarded writer (its lock serializes every write)."""
-    state = request.app.state
-    if getattr(state, "writer", None) is None:
-        state.writer = GuardedWriter(state.store, state.validator)
-    return state.writer
-
-
-EngineDep = Annotated[QueryEngine, Depends(get_engine)]
-WriterDep = Annotated[GuardedWriter, Depends(get_writer)]
 
 
 def checked_iri(value: str, role: str) -> str:

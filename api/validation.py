@@ -11,12 +11,11 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from api.deps import SettingsDep, StoreDep, ValidatorDep
+from api.deps import SettingsDep, StoreDep, ValidatorDep, WriterDep
 from api.errors import ProblemError, problem, require_admin
 from api.lookup import invalidate_index
 from api.negotiation import Offer, negotiate, producible
 from api.resources import GRAPH_OFFERS
-from api.sparql import WriterDep
 from kg.errors import RdfSyntaxError, UnsupportedFormatError, ValidationEngineError
 from kg.namespaces import PREFIXES, RECORD_GRAPH_PREFIX
 from kg.rdfio import format_for_media_type, parse_rdf

@@ -22,6 +22,7 @@ from rdflib.term import URIRef, Variable
 from kg.errors import QcollabError
 from kg.namespaces import PREFIXES
 
+_LOAD_KEYWORD = re.compile(r"(?<![\w:?$])LOAD(?![\w:-])", re.IGNORECASE)
 _SERVICE_KEYWORD = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
 # Strings (long and short), IRIs and comments: SERVICE inside them is not the keyword.
 _STRINGS = (
@@ -132,8 +133,13 @@ def service_endpoints(sparql: str, *, update: bool = False) -> list[object]:
 
 
 def check_services(sparql: str, allowlist: list[str], *, update: bool = False) -> None:
-    """Refuse a query whose SERVICE clauses reach anything but allow-listed endpoints."""
+    """Refuse a request whose SERVICE clauses (or LOAD operations) reach beyond the allow-list."""
     allowed = set(allowlist)
+    if update and _LOAD_KEYWORD.search(_code(sparql)):
+        raise ServiceNotAllowedError(
+            "LOAD is not allowed: the server does not fetch URLs for a client; "
+            "send the data with the Graph Store protocol (PUT or POST /rdf-graphs)"
+        )
     for endpoint in service_endpoints(sparql, update=update):
         if isinstance(endpoint, Variable):
             raise ServiceNotAllowedError(

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import io
 import queue
-import re
 import threading
 import time
 import traceback
@@ -30,11 +29,6 @@ Check = Callable[[], None]
 CHUNK_BYTES = 64 * 1024
 POLL_SECONDS = 0.25
 
-_IGNORED = re.compile(
-    r"#[^\n]*|<[^<>\"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"",
-    re.DOTALL,
-)
-_FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:-])", re.IGNORECASE)
 _FORMS: dict[type, QueryForm] = {
     ox.QuerySolutions: "select",
     ox.QueryBoolean: "ask",
@@ -63,19 +57,12 @@ class QueryDataset:
     union: bool = True
 
 
-def has_dataset_clause(sparql: str) -> bool:
-    """True when the query names its own dataset with FROM or FROM NAMED."""
-    return bool(_FROM.search(_IGNORED.sub(" ", sparql)))
-
-
 def execute(store: OxigraphStore, sparql: str, dataset: QueryDataset = QueryDataset()) -> QueryResult:
     """Start a query; the union default graph applies unless the request or the query names graphs."""
-    named = bool(dataset.default_graphs or dataset.named_graphs)
-    union = dataset.union and not named and not has_dataset_clause(sparql)
     try:
         return store.query(
             sparql,
-            union_default_graph=union,
+            union_default_graph=dataset.union,
             default_graphs=list(dataset.default_graphs) or None,
             named_graphs=list(dataset.named_graphs) or None,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Protocol
@@ -12,6 +13,17 @@ from rdflib import Dataset, Graph, URIRef
 from kg.namespaces import PREFIXES
 
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
+
+_IGNORED = re.compile(  # comments, IRIs and string literals, which may contain the word FROM
+    r"#[^\n]*|<[^<>\"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"",
+    re.DOTALL,
+)
+_FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:-])", re.IGNORECASE)
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """True when the query names its own dataset with FROM or FROM NAMED."""
+    return bool(_FROM.search(_IGNORED.sub(" ", sparql)))
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -70,11 +82,12 @@ class OxigraphStore:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query; naming graphs overrides the union default graph."""
+        """Run a SPARQL 1.1 query over the union default graph, unless the request (default or
+        named graphs) or the query itself (FROM, FROM NAMED) names its dataset."""
         kwargs: dict[str, object] = {}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif union_default_graph and not named_graphs:
+        elif union_default_graph and not named_graphs and not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

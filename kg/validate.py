@@ -93,11 +93,12 @@ class Validator:
         self.shapes = Graph().parse(shapes_path, format="turtle")
         self.ontology = Graph().parse(ontology_path, format="turtle")
 
-    def validate(self, data: Graph) -> ValidationOutcome:
-        """Validate a graph; raises ValidationEngineError when validation itself fails."""
+    def validate(self, data: Graph, focus_nodes: list[URIRef] | None = None) -> ValidationOutcome:
+        """Validate a graph (only the given focus nodes, if any); ValidationEngineError when it cannot."""
         try:
             conforms, report, _ = pyshacl.validate(
                 data,
+                focus_nodes=focus_nodes,
                 shacl_graph=self.shapes,
                 ont_graph=self.ontology,
                 inference="rdfs",

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import QcollabError
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
@@ -42,6 +42,18 @@ def _quad_graph(graph: ox.NamedNode | ox.DefaultGraph, data: Graph) -> list[ox.Q
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
+def _affected_nodes(store: ox.Store, changed: set[ox.Quad]) -> list[URIRef]:
+    """The IRIs a change touches, and the IRIs that point at them: what the shapes must re-check."""
+    touched = {term for q in changed for term in (q.subject, q.object) if isinstance(term, ox.NamedNode)}
+    pointing = {
+        quad.subject
+        for node in touched
+        for quad in store.quads_for_pattern(None, None, node)
+        if quad.graph_name not in _NOT_DATA and isinstance(quad.subject, ox.NamedNode)
+    }
+    return sorted(URIRef(node.value) for node in touched | pointing)
+
+
 def _data_graph(store: ox.Store) -> Graph:
     """Everything but the ontology and the inferences, merged for validation."""
     quads = [q for q in store if q.graph_name not in _NOT_DATA]
@@ -55,10 +67,11 @@ def _data_graph(store: ox.Store) -> Graph:
 class GuardedWriter:
     """Applies SPARQL updates and Graph Store writes only when the result conforms.
 
-    The change runs first on an in-memory copy of the store; the copy's data is validated
-    with SHACL against the shapes and the ontology; only then is the difference committed to
-    the real store and the inferred graph rebuilt. Writes are serialized by a lock. The copy
-    costs time linear in the store size, which is right for a curated graph of this size.
+    The change runs first on an in-memory copy of the store; the nodes it touches (and the
+    nodes pointing at them) are validated with SHACL in the context of the whole copy, against
+    the shapes and the ontology; only then is the difference committed to the real store and
+    the inferred graph rebuilt. Writes are serialized by a lock. The copy costs time linear in
+    the store size, which is right for a curated graph of this size.
     """
 
     def __init__(self, store: OxigraphStore, validator: Validator) -> None:
@@ -116,13 +129,15 @@ class GuardedWriter:
                 candidate.add_graph(graph)
             candidate.extend(before)
             change(candidate)
-            outcome = self.validator.validate(_data_graph(candidate))
-            if not outcome.conforms:
-                raise RejectedWriteError(outcome)
             after = set(candidate)
             graphs_after = set(candidate.named_graphs())
             if before == after and graphs_before == graphs_after:
                 return
+            focus = _affected_nodes(candidate, before ^ after)
+            if focus:
+                outcome = self.validator.validate(_data_graph(candidate), focus_nodes=focus)
+                if not outcome.conforms:
+                    raise RejectedWriteError(outcome)
             self._commit(before - after, after - before, graphs_after - graphs_before,
                          graphs_before - graphs_after)
             materialize(self.store)

@@ -92,6 +92,19 @@ def test_updates_are_checked_per_operation() -> None:
         check_services(update, [ALLOWED], update=True)
 
 
+@pytest.mark.parametrize("update", [
+    f"LOAD <{ALLOWED}>",
+    "load silent <http://169.254.169.254/latest/meta-data> INTO GRAPH <urn:g>",
+])
+def test_load_is_refused_because_the_server_fetches_no_urls(update: str) -> None:
+    with pytest.raises(ServiceNotAllowedError, match="LOAD is not allowed"):
+        check_services(update, [ALLOWED], update=True)
+
+
+def test_load_inside_a_string_is_not_an_operation() -> None:
+    check_services('INSERT DATA { <urn:a> <urn:b> "LOAD <http://x/>" }', [], update=True)
+
+
 # ---------------------------------------------------------------- through kg: a real second SPARQL server
 
 

@@ -82,3 +82,13 @@ def test_put_then_delete_graph(writer: GuardedWriter) -> None:
     assert not writer.store.has_graph(RECORD_GRAPH)
     assert writer.delete_graph(RECORD_GRAPH) is False
     assert not bool(writer.store.query("ASK { qcr:japan qc:collaboratesWith qcr:ruritania }"))
+
+
+def test_removing_a_sentence_that_entities_cite_is_refused(writer: GuardedWriter) -> None:
+    """Only touched nodes are re-validated: the entities pointing at a removed node count too."""
+    cited = next(iter(writer.store.query(
+        "SELECT ?s WHERE { qcr:japan qc:extractedFrom ?s } ORDER BY ?s LIMIT 1")))["s"].value
+    before = quads(writer.store)
+    with pytest.raises(RejectedWriteError, match="SourceSentence needs exactly one prov:value"):
+        writer.update(f"DELETE WHERE {{ GRAPH ?g {{ <{cited}> ?p ?o }} }}")
+    assert quads(writer.store) == before
