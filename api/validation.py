@@ -77,11 +77,14 @@ def _graph_response(
 
 
 @router.post("/validate", summary="Check a record against the SHACL shapes; nothing is stored")
-async def validate(request: Request, settings: SettingsDep, validator: ValidatorDep) -> Response:
-    """200 when the record conforms, 422 with the report when it does not; never writes."""
+async def validate(
+    request: Request, settings: SettingsDep, store: StoreDep, validator: ValidatorDep
+) -> Response:
+    """200 when the record conforms (in the context of the entities it cites), 422 when not; never writes."""
     graph = await read_record(request, settings)
+
     try:
-        outcome = await run_in_threadpool(validator.validate, graph)
+        outcome = await run_in_threadpool(validator.validate_record, graph, store)
     except ValidationEngineError as error:
         return problem(500, f"the record could not be validated (this is no verdict on it): {error}")
     return report_response(request, outcome)

@@ -187,10 +187,15 @@ def validate(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Turtle, JSON-LD or N-Triples.")],
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
 ) -> None:
-    """Validate a record against the SHACL shapes and the ontology; exit 1 if it does not conform."""
+    """Validate a record against the shapes, the ontology and the entities it cites; exit 1 if invalid."""
     settings = _settings()
     graph = parse_rdf_file(path)
-    outcome = Validator(settings.shapes_path, settings.ontology_path).validate(graph)
+    validator = Validator(settings.shapes_path, settings.ontology_path)
+    if settings.resolved_store_path.is_dir():
+        with _open_existing(settings) as store:
+            outcome = validator.validate_record(graph, store)
+    else:
+        outcome = validator.validate_record(graph)
     if fmt is ReportFormat.json:
         print(json.dumps(outcome.summary(), indent=2))
     elif fmt is ReportFormat.ttl:

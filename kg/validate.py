@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal, URIRef
@@ -12,6 +13,7 @@ from rdflib.term import Node
 
 from kg.errors import ValidationEngineError
 from kg.namespaces import RDF, SH
+from kg.store import OxigraphStore
 
 
 @dataclass(frozen=True)
@@ -111,3 +113,42 @@ class Validator:
             raise ValidationEngineError("the SHACL engine returned no report graph")
         violations = violations_of(report)
         return ValidationOutcome(bool(conforms), report, readable_report(violations), violations)
+
+    def validate_record(self, record: Graph, store: OxigraphStore | None = None) -> ValidationOutcome:
+        """Judge a record's own nodes, with what the store says about the entities it cites.
+
+        The focus is every node the record describes or points at (blank nodes are skolemized
+        so they can be named); the store's descriptions of cited entities are context only.
+        """
+        if store is None:
+            return self.validate(record)
+        named = record.skolemize()
+        focus = {s for s in named.subjects() if isinstance(s, URIRef)}
+        focus |= {o for _, p, o in named if isinstance(o, URIRef) and p != RDF.type}
+        return self.validate(named + store_context(store, named), focus_nodes=sorted(focus))
+
+
+def store_context(store: OxigraphStore, record: Graph, hops: int = 3) -> Graph:
+    """What the store says about the IRIs a record mentions, followed `hops` links deep.
+
+    A record may point at entities already in the graph (``qc:collaboratesWith qcr:japan``);
+    validating it together with their descriptions (types, labels, provenance) judges it the
+    way it would be judged once stored, without loading the whole store.
+    """
+    context = Graph()
+    seen: set[URIRef] = set()
+    frontier = {node for node in record.all_nodes() if isinstance(node, URIRef)}
+    for _ in range(hops):
+        frontier -= seen
+        if not frontier:
+            break
+        seen |= frontier
+        values = " ".join(f"<{iri}>" for iri in sorted(frontier))
+        described = store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+            "FILTER(?g NOT IN (qcg:ontology, qcg:inferred)) }"
+        )
+        found = Graph().parse(data=described.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+        context += found
+        frontier = {o for o in found.objects() if isinstance(o, URIRef)}
+    return context

@@ -78,6 +78,21 @@ def test_conforming_record_is_200_and_nothing_is_stored(
     assert quad_count(server) == before
 
 
+def test_record_citing_a_stored_entity_is_judged_with_it(server: LiveServer) -> None:
+    """Regression: /validate judged a record alone, so citing qcr:japan looked like an undescribed actor."""
+    response = post(server, "/validate", VALID_LINKED, TURTLE)
+    assert response.status_code == 200, response.text
+    assert response.json()["conforms"] is True
+    citing_a_program_as_partner = VALID_LINKED.replace("qcr:japan", "qcr:quantum-flagship")
+    refused = post(server, "/validate", citing_a_program_as_partner, TURTLE)
+    assert refused.status_code == 422
+    assert "quantum-flagship" in refused.text
+    citing_an_unknown_partner = VALID_LINKED.replace("qcr:japan", "qcr:atlantis")
+    unknown = post(server, "/validate", citing_an_unknown_partner, TURTLE)
+    assert unknown.status_code == 422
+    assert "atlantis" in unknown.text
+
+
 def test_violating_record_is_422_with_the_message(server: LiveServer) -> None:
     before = quad_count(server)
     response = post(server, "/validate", INVALID, TURTLE)
