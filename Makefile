@@ -21,6 +21,8 @@ build: install
 	$(BIN)/qcollab build
 
 run: build
+	$(BIN)/qcollab link --format json > data/link-report.json
+	@echo "Linked to Wikidata and DBpedia; the review report is data/link-report.json"
 	$(BIN)/qcollab stats
 	$(BIN)/qcollab serve
 

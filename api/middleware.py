@@ -95,6 +95,27 @@ class TimingMiddleware:
             log.info("%s %s %d %.1f ms", scope["method"], scope["path"], status, elapsed)
 
 
+class HeadAsGetMiddleware:
+    """HEAD on any GET route (RFC 9110 9.3.2): the GET response's head, with no body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, head_only)
+
+
 async def readyz(request: Request) -> JSONResponse:
     """Readiness: the store is open and answers a trivial query."""
     store = getattr(request.app.state, "store", None)
@@ -119,7 +140,7 @@ def _configure_logging() -> None:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
-    """Attach the middleware stack (outermost first: timing/logging, CORS, body limit), /readyz, handlers."""
+    """Attach the middleware (outermost first: timing/logging, HEAD, CORS, body limit), /readyz, handlers."""
     _configure_logging()
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(
@@ -130,6 +151,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         expose_headers=["Server-Timing", "Content-Type", "Content-Length"],
         max_age=3600,
     )
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(TimingMiddleware)
     app.add_api_route("/readyz", readyz, methods=["GET"], tags=["operations"])
     install_error_handlers(app)

@@ -261,7 +261,7 @@ def serve() -> None:
         raise QcollabError("QCOLLAB_WORKERS must be 1: the embedded store is opened by one process")
     uvicorn.run(
         "api.app:app_factory", factory=True, host=settings.host, port=settings.port,
-        workers=settings.workers,
+        workers=settings.workers, access_log=False,
     )
 
 

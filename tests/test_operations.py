@@ -29,6 +29,16 @@ def test_server_timing_header(server: LiveServer) -> None:
     assert re.fullmatch(r"app;dur=\d+(\.\d+)?", response.headers["server-timing"])
 
 
+@pytest.mark.parametrize("path", ["/", "/resource/japan", "/ontology", "/lookup?q=japan", "/sparql"])
+def test_head_answers_like_get_without_a_body(server: LiveServer, path: str) -> None:
+    """Regression: HEAD / was 405 because FastAPI routes declared GET only."""
+    get = httpx.get(f"{server.base_url}{path}", timeout=10)
+    head = httpx.head(f"{server.base_url}{path}", timeout=10)
+    assert head.status_code == get.status_code == 200
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.content == b""
+
+
 def test_requests_are_logged_with_method_path_status_and_time(server: LiveServer) -> None:
     httpx.get(f"{server.base_url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
     log = server.data_dir.parent / "server.log"
