@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from linking_support import linked_copy, oxigraph_server, recording_proxy
+from linking_support import oxigraph_server, recording_proxy
 from live_server import LiveServer, free_port, running_server
 
 from kg.federation import ServiceNotAllowedError, check_services, service_endpoints
@@ -136,12 +136,11 @@ def test_join_through_kg_with_a_linked_store(remote: str) -> None:
 
 @pytest.fixture(scope="module")
 def federated_server(
-    built_data: Path, remote: str, tmp_path_factory: pytest.TempPathFactory
+    linked: tuple[Path, dict[str, object]], remote: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, str]]:
     """Our service over a linked copy of the graph, with the remote server on its allow-list."""
-    data_dir, _ = linked_copy(built_data, tmp_path_factory.mktemp("federated"))
     allowlist = f'["{remote}"]'
-    with running_server(data_dir, tmp_path_factory.mktemp("federated-server"),
+    with running_server(linked[0], tmp_path_factory.mktemp("federated-server"),
                         QCOLLAB_SERVICE_ALLOWLIST=allowlist) as live:
         yield live, remote
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from linking_support import linked_copy, oxigraph_server, recording_proxy, run_qcollab
-from live_server import LiveServer, running_server
+from linking_support import oxigraph_server, recording_proxy, run_qcollab
+from live_server import LiveServer
 
 from kg.link import link_store, local_entities
 from kg.linking.names import name_keys, normalize, similarity, spelling_variants
@@ -225,19 +224,6 @@ def test_unreachable_endpoint_is_a_clear_error() -> None:
 
 
 # ---------------------------------------------------------------- the built graph, the command, the service
-
-
-@pytest.fixture(scope="module")
-def linked(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
-    return linked_copy(built_data, tmp_path_factory.mktemp("linked"))
-
-
-@pytest.fixture(scope="module")
-def linked_server(
-    linked: tuple[Path, dict[str, object]], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    with running_server(linked[0], tmp_path_factory.mktemp("linked-server")) as live:
-        yield live
 
 
 def sparql(server: LiveServer, query: str) -> list[dict[str, str]]:

@@ -119,15 +119,13 @@ def test_a_client_that_goes_away_cancels_its_query(server: LiveServer) -> None:
     assert _running(server) == 0
 
 
-def test_without_a_configured_token_the_endpoint_is_read_only(
-    built_data: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    with running_server(built_data, tmp_path_factory.mktemp("readonly"), QCOLLAB_ADMIN_TOKEN="") as live:
-        response = httpx.post(f"{live.base_url}/sparql", data={"update": "CLEAR ALL"},
-                              headers={"Authorization": "Bearer anything"}, timeout=30)
-        assert response.status_code == 403
-        assert "read-only" in response.json()["detail"]
-        assert httpx.get(f"{live.base_url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+def test_without_a_configured_token_the_endpoint_is_read_only(read_only_server: LiveServer) -> None:
+    live = read_only_server
+    response = httpx.post(f"{live.base_url}/sparql", data={"update": "CLEAR ALL"},
+                          headers={"Authorization": "Bearer anything"}, timeout=30)
+    assert response.status_code == 403
+    assert "read-only" in response.json()["detail"]
+    assert httpx.get(f"{live.base_url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
 
 
 @pytest.fixture(scope="module")

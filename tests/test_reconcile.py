@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from linking_support import linked_copy
-from live_server import LiveServer, running_server
+from live_server import LiveServer
 
 from kg.link import link_store
 from kg.reconcile import ReconcileIndex, ReconcileQueryError
@@ -96,13 +93,6 @@ def test_bad_queries(index: ReconcileIndex) -> None:
 
 
 # ---------------------------------------------------------------- the service
-
-
-@pytest.fixture(scope="module")
-def linked_server(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir, _ = linked_copy(built_data, tmp_path_factory.mktemp("reconcile-linked"))
-    with running_server(data_dir, tmp_path_factory.mktemp("reconcile-server")) as live:
-        yield live
 
 
 def test_manifest_per_spec(server: LiveServer) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pytest
-from live_server import LiveServer, running_server
+from live_server import LiveServer
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -137,12 +134,6 @@ def test_records_need_the_admin_token(server: LiveServer) -> None:
     assert post(server, "/records", VALID_LINKED, TURTLE).status_code == 401
     wrong = {**TURTLE, "Authorization": "Bearer not-the-token"}
     assert post(server, "/records", VALID_LINKED, wrong).status_code == 403
-
-
-@pytest.fixture(scope="module")
-def read_only_server(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with running_server(built_data, tmp_path_factory.mktemp("read-only"), QCOLLAB_ADMIN_TOKEN="") as live:
-        yield live
 
 
 def test_records_are_refused_without_a_configured_token(read_only_server: LiveServer) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
-import pytest
-from linking_support import linked_copy, run_qcollab
-from live_server import LiveServer, running_server
+from linking_support import run_qcollab
+from live_server import LiveServer
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID
 
@@ -83,24 +81,13 @@ def test_linksets_after_linking() -> None:
 # ---------------------------------------------------------------- served and exported
 
 
-@pytest.fixture(scope="module")
-def linked(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return linked_copy(built_data, tmp_path_factory.mktemp("void-linked"))[0]
-
-
-@pytest.fixture(scope="module")
-def void_server(linked: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with running_server(linked, tmp_path_factory.mktemp("void-server")) as live:
-        yield live
-
-
-def test_served_void_parses_and_counts(void_server: LiveServer) -> None:
-    answer = httpx.get(f"{void_server.base_url}/.well-known/void", timeout=30)
+def test_served_void_parses_and_counts(linked_server: LiveServer) -> None:
+    answer = httpx.get(f"{linked_server.base_url}/.well-known/void", timeout=30)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/turtle")
     void = Graph().parse(data=answer.text, format="turtle")
     assert value(void, DATASET, VOID.triples) > 1000
-    assert (DATASET, VOID.sparqlEndpoint, URIRef(f"{void_server.base_url}/sparql")) in void
+    assert (DATASET, VOID.sparqlEndpoint, URIRef(f"{linked_server.base_url}/sparql")) in void
     linksets = set(void.subjects(RDF.type, VOID.Linkset))
     assert linkset_iri("wikidata", OWL.sameAs) in linksets
     assert linkset_iri("dbpedia", OWL.sameAs) in linksets
@@ -110,14 +97,14 @@ def test_served_void_parses_and_counts(void_server: LiveServer) -> None:
         "{ ?s owl:sameAs ?o } }"
     )
     counted = httpx.get(
-        f"{void_server.base_url}/sparql", params={"query": query},
+        f"{linked_server.base_url}/sparql", params={"query": query},
         headers={"Accept": "application/sparql-results+json"}, timeout=30,
     ).json()["results"]["bindings"][0]["n"]["value"]
     assert value(void, linkset_iri("wikidata", OWL.sameAs), VOID.triples) == int(counted) >= 7
 
 
-def test_served_void_by_negotiation(void_server: LiveServer) -> None:
-    url = f"{void_server.base_url}/.well-known/void"
+def test_served_void_by_negotiation(linked_server: LiveServer) -> None:
+    url = f"{linked_server.base_url}/.well-known/void"
     jsonld = httpx.get(url, headers={"Accept": "application/ld+json"}, timeout=30)
     assert jsonld.status_code == 200 and jsonld.headers["content-type"].startswith("application/ld+json")
     assert len(Graph().parse(data=jsonld.text, format="json-ld")) > 20
@@ -128,8 +115,8 @@ def test_served_void_by_negotiation(void_server: LiveServer) -> None:
     assert httpx.get(url, params={"format": "nonsense"}, timeout=30).status_code == 400
 
 
-def test_export_void_command(linked: Path) -> None:
-    done = run_qcollab(linked, "export", "--void", "--format", "ttl")
+def test_export_void_command(linked: tuple[Path, dict[str, object]]) -> None:
+    done = run_qcollab(linked[0], "export", "--void", "--format", "ttl")
     assert done.returncode == 0, done.stderr
     void = Graph().parse(data=done.stdout, format="turtle")
     assert value(void, DATASET, VOID.triples) > 1000
