@@ -259,6 +259,8 @@ def serve() -> None:
         raise QcollabError(f"no graph at {settings.resolved_store_path}: run 'qcollab build' first")
     if settings.workers > 1:
         raise QcollabError("QCOLLAB_WORKERS must be 1: the embedded store is opened by one process")
+    with open_store(settings.resolved_store_path):
+        pass  # fails in one readable line if another process holds the store
     uvicorn.run(
         "api.app:app_factory", factory=True, host=settings.host, port=settings.port,
         workers=settings.workers, access_log=False,

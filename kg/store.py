@@ -10,7 +10,13 @@ from typing import IO, Protocol
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from kg.errors import QcollabError
 from kg.namespaces import PREFIXES
+
+
+class StoreInUseError(QcollabError):
+    """The on-disk store is locked by another process: one writer at a time."""
+
 
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
 
@@ -72,7 +78,14 @@ class OxigraphStore:
             self.inner = ox.Store.read_only(str(path))
         else:
             path.mkdir(parents=True, exist_ok=True)
-            self.inner = ox.Store(str(path))
+            try:
+                self.inner = ox.Store(str(path))
+            except OSError as error:
+                if "lock" not in str(error).lower():
+                    raise
+                raise StoreInUseError(
+                    f"the store at {path} is in use by another process (is 'qcollab serve' running?)"
+                ) from error
 
     def query(
         self,

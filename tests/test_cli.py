@@ -6,12 +6,15 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
+
+from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 JAPAN_PARTNERS = "SELECT ?p WHERE { qcr:japan qc:collaboratesWith ?p } ORDER BY ?p"
@@ -118,3 +121,14 @@ def test_validate_unknown_extension_is_explained(tmp_path: Path) -> None:
     result = qcollab("validate", str(record), data_dir=tmp_path)
     assert result.returncode == 1
     assert "cannot tell the RDF syntax" in result.stderr
+
+
+def test_store_held_by_another_process_is_one_readable_line(built_data: Path, tmp_path: Path) -> None:
+    """Regression: `qcollab build` while `qcollab serve` ran died with a RocksDB lock traceback."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(built_data, data_dir)
+    with open_store(data_dir / "store"):
+        result = qcollab("build", "--force", data_dir=data_dir)
+    assert result.returncode == 1
+    assert "in use by another process" in result.stderr
+    assert "Traceback" not in result.stderr
