@@ -31,7 +31,6 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     max_concurrent_queries: int = Field(default=4, ge=1, le=256)
     max_body_bytes: int = Field(default=5_000_000, gt=0)
-    max_result_rows: int = Field(default=1_000_000, gt=0)
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
     service_allowlist: list[str] = Field(default_factory=list)
