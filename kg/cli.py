@@ -19,7 +19,7 @@ from kg import __version__
 from kg.build import build as build_graph
 from kg.build import statistics
 from kg.errors import QcollabError, RdfSyntaxError
-from kg.namespaces import INFERRED_GRAPH
+from kg.namespaces import INFERRED_GRAPH, PREFIXES
 from kg.rdfio import parse_rdf_file, syntax_error_from
 from kg.reasoning import check_consistency, materialize
 from kg.settings import Settings, get_settings
@@ -171,12 +171,24 @@ def _print_boolean(value: bool, fmt: ResultFormat) -> None:
         print("true" if value else "false")
 
 
+def _compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """A cell: IRIs as prefixed names where a predeclared prefix fits, literals as their text."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            local = term.value.removeprefix(namespace)
+            if local != term.value and local:
+                return f"{prefix}:{local}"
+    return term.value
+
+
 def _print_table(result: ox.QuerySolutions) -> None:
     names = [v.value for v in result.variables]
     table = Table(*names)
     count = 0
     for row in result:
-        table.add_row(*("" if row[n] is None else row[n].value for n in names))
+        table.add_row(*(_compact(row[n]) for n in names))
         count += 1
     console.print(table)
     console.print(f"{count} row(s)")
