@@ -33,8 +33,10 @@ test: install system-deps
 	$(BIN)/ruff check kg api tests
 	$(BIN)/pytest -q
 
+# bench_store.py writes docs/benchmarks.md; bench_http.py then appends its HTTP section to it.
 bench: install
 	$(BIN)/python tests/benchmarks/bench_store.py
+	$(BIN)/python tests/benchmarks/bench_http.py
 
 clean:
 	rm -rf data .pytest_cache
