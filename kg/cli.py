@@ -18,7 +18,7 @@ from rich.table import Table
 from kg import __version__
 from kg.build import build as build_graph
 from kg.build import statistics
-from kg.errors import QcollabError, RdfSyntaxError
+from kg.errors import QcollabError, RdfSyntaxError, ValidationEngineError
 from kg.namespaces import INFERRED_GRAPH, PREFIXES
 from kg.rdfio import parse_rdf_file, syntax_error_from
 from kg.reasoning import check_consistency, materialize
@@ -329,12 +329,16 @@ def link(
 
 
 def main() -> None:
-    """Entry point: user errors in one readable line, exit status 1 (2 for syntax errors)."""
+    """Entry point: user errors in one readable line; exit 1 (does not conform, or another user
+    error), 2 (syntax error, with line and column), 3 (the validator itself failed)."""
     try:
         app()
     except RdfSyntaxError as error:
         errors.print(f"[red]error:[/red] syntax error at {escape(str(error))}", highlight=False)
         sys.exit(2)
+    except ValidationEngineError as error:
+        errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+        sys.exit(3)
     except QcollabError as error:
         errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         sys.exit(1)

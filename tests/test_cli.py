@@ -132,3 +132,23 @@ def test_store_held_by_another_process_is_one_readable_line(built_data: Path, tm
     assert result.returncode == 1
     assert "in use by another process" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_validator_failure_is_not_a_verdict(tmp_path: Path) -> None:
+    """'Could not validate' (exit 3) is kept apart from 'does not conform' (exit 1)."""
+    shapes = tmp_path / "broken-shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix qc: <https://w3id.org/qcollab/ontology#> .\n"
+        "<urn:s> a sh:NodeShape ; sh:targetClass qc:Country ;\n"
+        '  sh:property [ sh:path qc:x ; sh:minCount "many" ] .\n'
+    )
+    record = tmp_path / "record.ttl"
+    record.write_text("@prefix qc: <https://w3id.org/qcollab/ontology#> .\n<urn:a> a qc:Country .\n")
+    env_shapes = {"QCOLLAB_SHAPES_PATH": str(shapes)}
+    result = subprocess.run(
+        [sys.executable, "-c", "from kg.cli import main; main()", "validate", str(record)],
+        env={**os.environ, **env_shapes, "QCOLLAB_DATA_DIR": str(tmp_path)}, capture_output=True, text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 3
+    assert "could not validate" in result.stderr and "sh:minCount" in result.stderr
