@@ -44,6 +44,18 @@ class QueryTimeoutError(QcollabError):
         super().__init__(f"query exceeded the {seconds:g} s time limit")
 
 
+class EngineBusyError(QueryTimeoutError):
+    """Every query slot stayed taken until the deadline (some queries may be past their own limit)."""
+
+    def __init__(self, seconds: float, slots: int) -> None:
+        QcollabError.__init__(
+            self,
+            f"the server is busy: all {slots} query slots stayed taken for {seconds:g} s "
+            "(queries past their time limit finish in the background); try again later",
+        )
+        self.seconds = seconds
+
+
 class QueryCancelledError(QcollabError):
     """The query was stopped because nobody waits for its results any more."""
 
@@ -245,7 +257,9 @@ class QueryEngine:
     pyoxigraph releases the GIL, so the event loop keeps serving. A query is stopped at its deadline
     between two pieces of output; a single blocking operator (a sort, an aggregate, a join yielding
     nothing) cannot be interrupted from Python and runs on in its thread, though the client is answered
-    at the deadline. Such a thread keeps its semaphore slot until it ends: at most `max_concurrent` run.
+    at the deadline. Such a thread keeps its semaphore slot until it ends: at most `max_concurrent` run,
+    so runaway queries cannot take every core; a query that finds no free slot before its own deadline
+    is refused with EngineBusyError (503, "the server is busy") while every other route keeps serving.
     """
 
     def __init__(
@@ -253,6 +267,7 @@ class QueryEngine:
     ) -> None:
         self.store, self.timeout, self.chunk_bytes = store, timeout, chunk_bytes
         self.running = 0
+        self.max_concurrent = max_concurrent
         self._slots = asyncio.Semaphore(max_concurrent)
         self._loop = asyncio.get_running_loop()
 
@@ -264,7 +279,7 @@ class QueryEngine:
             async with asyncio.timeout(self.timeout):
                 await self._slots.acquire()
         except TimeoutError:
-            raise QueryTimeoutError(self.timeout) from None
+            raise EngineBusyError(self.timeout, self.max_concurrent) from None
         self.running += 1
         running = RunningQuery(self, sparql, dataset, abandoned)
         threading.Thread(target=running.work, name="sparql-query", daemon=True).start()

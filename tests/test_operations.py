@@ -153,3 +153,22 @@ def test_a_stream_past_the_deadline_is_cut_not_truncated(impatient: LiveServer) 
         assert response.status_code == 200
         for _ in response.iter_bytes():
             pass
+
+
+@pytest.fixture(scope="module")
+def one_slot(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(built_data, tmp_path_factory.mktemp("one-slot"), QCOLLAB_QUERY_TIMEOUT_SECONDS="1",
+                        QCOLLAB_MAX_CONCURRENT_QUERIES="1") as live:
+        yield live
+
+
+def test_busy_slots_are_a_clear_503_and_other_routes_keep_serving(one_slot: LiveServer) -> None:
+    """Regression: a query waiting for a slot held by an overdue query was told *it* had timed out."""
+    first = httpx.get(f"{one_slot.base_url}/sparql", params={"query": HEAVY}, timeout=30)
+    assert first.status_code == 503 and "time limit" in first.json()["detail"]
+    second = httpx.get(f"{one_slot.base_url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert second.status_code == 503
+    assert "server is busy" in second.json()["detail"]
+    assert second.headers["retry-after"]
+    lookup = httpx.get(f"{one_slot.base_url}/lookup", params={"q": "japan"}, timeout=10)
+    assert lookup.status_code == 200 and lookup.json()[0]["label"] == "Japan"
