@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 
 from kg.errors import QcollabError
 from kg.namespaces import PREFIXES
@@ -39,6 +40,32 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
+
+
+@dataclass(frozen=True)
+class StoreChanges:
+    """A difference between two states of a store."""
+
+    removed: set[ox.Quad] = field(default_factory=set)
+    added: set[ox.Quad] = field(default_factory=set)
+    created: set[ox.NamedNode] = field(default_factory=set)
+    dropped: set[ox.NamedNode] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.removed or self.added or self.created or self.dropped)
+
+    def touched_iris(self) -> set[str]:
+        """The subjects and objects (IRIs) of every quad added or removed."""
+        return {
+            term.value
+            for quad in self.removed | self.added
+            for term in (quad.subject, quad.object)
+            if isinstance(term, ox.NamedNode)
+        }
+
+
+def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
 
 class KnowledgeStore(Protocol):
@@ -146,24 +173,76 @@ class OxigraphStore:
         data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         return Graph().parse(data=data, format="nt")
 
-    def dataset(self, graphs: Iterable[str] | None = None) -> Dataset:
-        """The named graphs (all by default) as an rdflib Dataset."""
-        dataset = Dataset()
-        for name in graphs if graphs is not None else self.named_graphs():
-            target = dataset.graph(URIRef(name))
-            data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
-            target.parse(data=data, format="nt")
-        return dataset
-
     def union_graph(self, exclude: Iterable[str] = ()) -> Graph:
-        """All named graphs but the excluded ones merged into one rdflib Graph."""
-        skipped = set(exclude)
+        """The default graph and all named graphs but the excluded ones, merged into one rdflib Graph."""
+        skipped = {ox.NamedNode(g) for g in exclude}
+        graphs = [ox.DefaultGraph(), *(g for g in self.inner.named_graphs() if g not in skipped)]
         merged = Graph()
-        for name in self.named_graphs():
-            if name not in skipped:
-                data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
-                merged.parse(data=data, format="nt")
+        for graph in graphs:
+            merged.parse(data=self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), format="nt")
         return merged
+
+    def copy(self) -> OxigraphStore:
+        """An in-memory copy with the same quads and the same (possibly empty) named graphs."""
+        duplicate = OxigraphStore(None)
+        for graph in self.inner.named_graphs():
+            duplicate.inner.add_graph(graph)
+        duplicate.inner.extend(self.inner)
+        return duplicate
+
+    def changes_to(self, other: OxigraphStore) -> StoreChanges:
+        """What turns this store into `other`."""
+        before, after = set(self.inner), set(other.inner)
+        graphs_before, graphs_after = set(self.inner.named_graphs()), set(other.inner.named_graphs())
+        return StoreChanges(before - after, after - before, graphs_after - graphs_before,
+                            graphs_before - graphs_after)
+
+    def apply(self, changes: StoreChanges) -> None:
+        """Apply a difference: new graphs, removals, additions (in one transaction), dropped graphs."""
+        for graph in changes.created:
+            self.inner.add_graph(graph)
+        for quad in changes.removed:
+            self.inner.remove(quad)
+        if changes.added:
+            self.inner.extend(changes.added)
+        for graph in changes.dropped:
+            self.inner.remove_graph(graph)
+
+    def has_graph_or_default(self, graph: str | None) -> bool:
+        """Whether a named graph exists (the default graph always does)."""
+        return graph is None or self.has_graph(graph)
+
+    def put_graph(self, graph: str | None, triples: Graph) -> None:
+        """Replace a graph's content (None: the default graph), creating the graph if needed."""
+        if self.has_graph_or_default(graph):
+            self.inner.clear_graph(_graph_node(graph))
+        self.post_graph(graph, triples)
+
+    def post_graph(self, graph: str | None, triples: Graph) -> None:
+        """Merge triples into a graph (None: the default graph), creating it if needed."""
+        target = _graph_node(graph)
+        parsed = ox.parse(triples.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
+        if isinstance(target, ox.NamedNode):
+            self.inner.add_graph(target)
+        self.inner.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in parsed)
+
+    def delete_graph(self, graph: str | None) -> None:
+        """Remove a named graph, or empty the default graph."""
+        target = _graph_node(graph)
+        if isinstance(target, ox.NamedNode):
+            self.inner.remove_graph(target)
+        else:
+            self.inner.clear_graph(target)
+
+    def referrers(self, iris: Iterable[str], exclude: Iterable[str] = ()) -> set[str]:
+        """The IRIs that point at any of `iris`, outside the excluded graphs."""
+        skipped = {ox.NamedNode(g) for g in exclude}
+        return {
+            quad.subject.value
+            for iri in iris
+            for quad in self.inner.quads_for_pattern(None, None, ox.NamedNode(iri))
+            if quad.graph_name not in skipped and isinstance(quad.subject, ox.NamedNode)
+        }
 
     def dump(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
         """Serialize the dataset (or one graph) in an export format (see EXPORT_FORMATS)."""
