@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 from kg.extraction.actors import actor_item, actor_section
 from kg.extraction.context import Context
 from kg.extraction.emitter import Emitter
+from kg.extraction.partnerships import actor_refs, emit_actor, sentence_partnerships
 from kg.extraction.programs import program_facts
 from kg.extraction.sections import (
     CONCEPTS,
@@ -91,6 +92,10 @@ def extract_text(
     for sentence, section in _sentences_by_section(document):
         program_facts(ctx, sentence, section, funded)
     _mentions(ctx, document)
+    described = _actor_sentences(actors)
+    for sentence, _ in _sentences_by_section(document):
+        if (sentence.start, sentence.end) not in described:
+            sentence_partnerships(ctx, sentence)
     return ExtractionResult(
         graph_iri=QCG[f"document/{doc_slug}"],
         document_iri=emitter.doc_iri,
@@ -146,12 +151,23 @@ def _sentences_by_section(document: Document) -> Iterable[tuple[Sentence, Sectio
                 yield sentence, section
 
 
+def _actor_sentences(actors: list[Block | Section]) -> set[tuple[int, int]]:
+    """The spans of the sentences that describe an actor (its partners are read there)."""
+    blocks = [b for source in actors for b in ([source] if isinstance(source, Block) else source.blocks)]
+    return {(s.start, s.end) for block in blocks for s in iter_block_sentences(block)}
+
+
 def _mentions(ctx: Context, document: Document) -> None:
-    """Every known entity named anywhere, with the first sentence that names it."""
+    """Every known entity and organization named anywhere, with the first sentence that names it."""
     for section, _ in document.walk():
-        spans = [section.sentence]
+        for mention in ctx.mentions(section.sentence):
+            ctx.emitter.ensure(mention.entry, section.sentence)
         for block in section.blocks:
-            spans.extend(iter_block_sentences(block))
-        for sentence in spans:
-            for mention in ctx.mentions(sentence):
-                ctx.emitter.ensure(mention.entry, sentence)
+            for sentence in iter_block_sentences(block):
+                refs = actor_refs(ctx, sentence)
+                names = [(r.org.start, r.org.end) for r in refs if r.org is not None]
+                for mention in ctx.mentions(sentence):
+                    if not any(s <= mention.start and mention.end <= e for s, e in names):
+                        ctx.emitter.ensure(mention.entry, sentence)
+                for ref in refs:
+                    emit_actor(ctx, ref, sentence)

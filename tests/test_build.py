@@ -70,3 +70,20 @@ def test_nonconforming_extraction_fails_before_writing(tmp_path: Path) -> None:
     with pytest.raises(NonConformingError, match="a country needs a motto"):
         build(settings)
     assert not settings.resolved_store_path.exists()
+
+
+def test_prose_document_builds_validated_and_deterministic(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
+    shutil.copy(SECOND_DOCUMENTS / "quantum-pacts-newswire.txt", seeds)
+    first = Settings(data_dir=tmp_path / "a", seeds_dir=seeds)
+    second = Settings(data_dir=tmp_path / "b", seeds_dir=seeds)
+    report = build(first)
+    build(second)
+    assert report.documents["quantum-pacts-newswire.txt"] > 0
+    assert canonical_nquads(first.data_dir) == canonical_nquads(second.data_dir)
+    with open_store(first.resolved_store_path, read_only=True) as store:
+        assert f"{DOCUMENT_GRAPH_PREFIX}quantum-pacts-newswire" in store.named_graphs()
+        assert store.query(
+            "ASK { GRAPH ?g { qcr:university-of-tokyo qc:collaboratesWith qcr:ibm } }"
+        )

@@ -7,16 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import ExtractionResult, extract_document
+from kg.extract import ExtractionResult, extract_document, extract_text
+from kg.extraction.organizations import find_organizations
 from kg.gazetteer import Gazetteer
-from kg.settings import PROJECT_ROOT
+from kg.settings import PROJECT_ROOT, Settings
 from kg.store import OxigraphStore
 from kg.text import parse_document, split_sentences
+from kg.validate import Validator
 
 SEED = PROJECT_ROOT / "seeds" / "international-quantum-computing-collaborations.txt"
 SECOND = Path(__file__).parent / "fixtures" / "documents" / "quantum-bridges-europe-asia.md"
+THIRD = Path(__file__).parent / "fixtures" / "documents" / "quantum-pacts-newswire.txt"
 SEED_GRAPH = "https://w3id.org/qcollab/graph/document/international-quantum-computing-collaborations"
 SECOND_GRAPH = "https://w3id.org/qcollab/graph/document/quantum-bridges-europe-asia"
+THIRD_GRAPH = "https://w3id.org/qcollab/graph/document/quantum-pacts-newswire"
 QCR = "https://w3id.org/qcollab/resource/"
 
 
@@ -36,9 +40,20 @@ def second(gazetteer: Gazetteer) -> ExtractionResult:
 
 
 @pytest.fixture(scope="module")
-def store(seed: ExtractionResult, second: ExtractionResult) -> OxigraphStore:
+def third(gazetteer: Gazetteer) -> ExtractionResult:
+    return extract_document(THIRD, gazetteer)
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    settings = Settings()
+    return Validator(settings.shapes_path, settings.ontology_path)
+
+
+@pytest.fixture(scope="module")
+def store(seed: ExtractionResult, second: ExtractionResult, third: ExtractionResult) -> OxigraphStore:
     store = OxigraphStore(None)
-    for result in (seed, second):
+    for result in (seed, second, third):
         store.replace_graph(str(result.graph_iri), result.graph)
     return store
 
@@ -219,7 +234,7 @@ def test_talent_mobility_and_ecosystem_strategies(store: OxigraphStore) -> None:
 
 
 def test_every_sentence_matches_the_document_text(store: OxigraphStore) -> None:
-    for path, graph in ((SEED, SEED_GRAPH), (SECOND, SECOND_GRAPH)):
+    for path, graph in ((SEED, SEED_GRAPH), (SECOND, SECOND_GRAPH), (THIRD, THIRD_GRAPH)):
         text = path.read_bytes().decode("utf-8")
         rows = select(
             store,
@@ -375,3 +390,307 @@ def test_gazetteer_matching_rules(gazetteer: Gazetteer) -> None:
         ("united-states", "US"), ("european-union", "European Union"), ("europe", "Europe"),
         ("europe", "European"), ("canada", "Canadian"),
     ]
+
+
+# The seed states exactly these partnerships; the sentence-level reading must not add any.
+SEED_PAIRS = {
+    frozenset(pair)
+    for pair in (
+        ("united-states", "europe"), ("united-states", "canada"), ("united-states", "australia"),
+        ("united-kingdom", "united-states"), ("united-kingdom", "canada"),
+        ("united-kingdom", "australia"), ("canada", "europe"), ("canada", "australia"),
+        ("australia", "japan"), ("japan", "united-states"), ("japan", "europe"),
+    )
+}
+THIRD_SENTENCES = {
+    "de-jp": "In 2023, Germany and Japan signed a memorandum of understanding on quantum technologies.",
+    "tokyo-ibm": "The University of Tokyo partners with IBM on superconducting qubits.",
+    "nrc-npl": "Under the agreement, Canada's National Research Council and the UK's National Physical "
+    "Laboratory will run joint calls on quantum sensing and measurement standards.",
+    "nl-sg": "Further east, the Netherlands and Singapore concluded a bilateral agreement in January.",
+    "delft-nus": "Delft University of Technology will collaborate with the National University of "
+    "Singapore on quantum networking, and doctoral students will spend a semester on each campus.",
+    "kist": "The Korea Institute of Science and Technology teamed up with Nordlicht Photonics GmbH to "
+    "build photonic chips for quantum simulation.",
+    "riken": "In partnership with Fujitsu, RIKEN opened its newest machine to outside users.",
+    "consortium": "Pasqal, IQM and Alpine Quantum Technologies formed a consortium to pool cryogenic "
+    "components and share dilution refrigerators.",
+    "budgets": "China, the United States and the European Union all increased their quantum budgets in "
+    "2024, and each published a new national roadmap.",
+    "not-signed": "France and Italy have not signed a comparable agreement, diplomats said.",
+    "workshop": "Spain, Austria, Denmark and Finland held a joint workshop in Vienna, though no common "
+    "programme was announced.",
+    "compete": "Market watchers add that Google and Microsoft compete for the same cryogenic engineers.",
+    "standards": "Researchers from both metrology institutes presented early results to ETSI and the IEC "
+    "in Geneva last month.",
+    "bsi": "The British Standards Institution is expected to review the first results.",
+}
+THIRD_PAIRS = {
+    ("germany", "japan"): "de-jp",
+    ("university-of-tokyo", "ibm"): "tokyo-ibm",
+    ("national-research-council-canada", "national-physical-laboratory"): "nrc-npl",
+    ("netherlands", "singapore"): "nl-sg",
+    ("delft-university-of-technology", "national-university-of-singapore"): "delft-nus",
+    ("korea-institute-of-science-and-technology", "nordlicht-photonics"): "kist",
+    ("riken", "fujitsu"): "riken",
+    ("pasqal", "iqm"): "consortium",
+    ("pasqal", "alpine-quantum-technologies"): "consortium",
+    ("iqm", "alpine-quantum-technologies"): "consortium",
+}
+THIRD_ORGANIZATIONS = {
+    "university-of-tokyo": ("University", "University of Tokyo", "tokyo-ibm"),
+    "ibm": ("Company", "IBM", "tokyo-ibm"),
+    "national-research-council-canada": ("GovernmentAgency", "National Research Council Canada", "nrc-npl"),
+    "national-physical-laboratory": ("ResearchInstitute", "National Physical Laboratory", "nrc-npl"),
+    "british-standards-institution": ("StandardsBody", "British Standards Institution", "bsi"),
+    "delft-university-of-technology": ("University", "Delft University of Technology", "delft-nus"),
+    "national-university-of-singapore": ("University", "National University of Singapore", "delft-nus"),
+    "korea-institute-of-science-and-technology": (
+        "ResearchInstitute", "Korea Institute of Science and Technology", "kist",
+    ),
+    "nordlicht-photonics": ("Company", "Nordlicht Photonics", "kist"),
+    "fujitsu": ("Company", "Fujitsu", "riken"),
+    "riken": ("ResearchInstitute", "RIKEN", "riken"),
+    "pasqal": ("Company", "Pasqal", "consortium"),
+    "iqm": ("Company", "IQM", "consortium"),
+    "alpine-quantum-technologies": ("Company", "Alpine Quantum Technologies", "consortium"),
+    "google": ("Company", "Google", "compete"),
+    "microsoft": ("Company", "Microsoft", "compete"),
+    "etsi": ("StandardsBody", "ETSI", "standards"),
+    "iec": ("StandardsBody", "IEC", "standards"),
+}
+
+
+def partner_pairs(store: OxigraphStore, graph: str) -> set[frozenset[str]]:
+    rows = select(store, "SELECT ?a ?b WHERE { ?a qc:collaboratesWith ?b }", graph)
+    return {frozenset((short(r["a"]), short(r["b"]))) for r in rows}
+
+
+def sentence_of(key: str) -> tuple[str, int, int]:
+    """The exact text of a sentence of the third document and its offsets."""
+    text = THIRD.read_text(encoding="utf-8")
+    sentence = THIRD_SENTENCES[key]
+    start = text.index(sentence)
+    assert text.count(sentence) == 1
+    return sentence, start, start + len(sentence)
+
+
+def test_seed_partnerships_are_exactly_those_stated(store: OxigraphStore) -> None:
+    assert partner_pairs(store, SEED_GRAPH) == SEED_PAIRS
+    hypothetical = values(
+        store, "SELECT ?x WHERE { { qcr:united-states qc:collaboratesWith ?x } "
+        "UNION { ?x qc:collaboratesWith qcr:united-states } }",
+    )
+    assert QCR + "germany" not in hypothetical  # "Examples might include a U.S. national lab ..."
+
+
+def test_third_document_partnerships_from_prose(store: OxigraphStore) -> None:
+    expected = {frozenset(pair) for pair in THIRD_PAIRS}
+    assert partner_pairs(store, THIRD_GRAPH) == expected
+
+
+@pytest.mark.parametrize(("pair", "key"), list(THIRD_PAIRS.items()))
+def test_third_document_partnership_provenance(
+    store: OxigraphStore, pair: tuple[str, str], key: str
+) -> None:
+    a, b = pair
+    rows = select(
+        store,
+        f"SELECT ?text ?start ?end ?doc WHERE {{ ?st a rdf:Statement ; rdf:subject qcr:{a} ; "
+        f"rdf:predicate qc:collaboratesWith ; rdf:object qcr:{b} ; qc:extractedFrom ?s . "
+        "?s prov:value ?text ; qc:startOffset ?start ; qc:endOffset ?end ; qc:inDocument ?doc }",
+        THIRD_GRAPH,
+    )
+    sentence, start, end = sentence_of(key)
+    assert [(r["text"], int(r["start"]), int(r["end"])) for r in rows] == [(sentence, start, end)]
+    assert rows[0]["doc"] == QCR + "document/quantum-pacts-newswire"
+    collaboration = res("collaboration/" + "--".join(sorted(pair)))
+    members = values(store, f"SELECT ?m WHERE {{ {collaboration} a qc:Collaboration ; qc:participant ?m }}",
+                     THIRD_GRAPH)
+    assert members == {QCR + a, QCR + b}
+    evidence = values(
+        store, f"SELECT ?v WHERE {{ {collaboration} qc:extractedFrom/prov:value ?v }}", THIRD_GRAPH
+    )
+    assert evidence == {sentence}
+
+
+def test_third_document_collaboration_focus(store: OxigraphStore) -> None:
+    def focus(pair: str) -> set[str]:
+        return {short(f) for f in values(
+            store, f"SELECT ?f WHERE {{ {res('collaboration/' + pair)} qc:focusArea ?f }}", THIRD_GRAPH
+        )}
+
+    assert focus("ibm--university-of-tokyo") == {"superconducting-qubits"}
+    assert focus("national-physical-laboratory--national-research-council-canada") == {"quantum-sensing"}
+    assert focus("delft-university-of-technology--national-university-of-singapore") == {
+        "quantum-networking"
+    }
+    assert focus("korea-institute-of-science-and-technology--nordlicht-photonics") == {
+        "photonic-quantum-computing", "quantum-simulation",
+    }
+    assert focus("alpine-quantum-technologies--iqm") == {"cryogenics"}
+    assert focus("germany--japan") == set()
+
+
+@pytest.mark.parametrize(("slug", "expected"), list(THIRD_ORGANIZATIONS.items()))
+def test_third_document_organizations(
+    store: OxigraphStore, slug: str, expected: tuple[str, str, str]
+) -> None:
+    cls, label, key = expected
+    rows = select(
+        store,
+        f"SELECT ?type ?label ?pref ?text ?start ?end ?doc WHERE {{ qcr:{slug} a ?type ; rdfs:label ?label ; "
+        f"skos:prefLabel ?pref ; qc:extractedFrom ?s ; prov:hadPrimarySource ?doc . "
+        "?s prov:value ?text ; qc:startOffset ?start ; qc:endOffset ?end }",
+        THIRD_GRAPH,
+    )
+    assert {short(r["type"].rsplit("#", 1)[1]) for r in rows} == {cls}
+    assert {(r["label"], r["pref"]) for r in rows} == {(label, label)}
+    assert {(r["text"], int(r["start"]), int(r["end"])) for r in rows} == {sentence_of(key)}
+    assert {r["doc"] for r in rows} == {QCR + "document/quantum-pacts-newswire"}
+
+
+def test_third_document_sentences_without_partnerships(store: OxigraphStore) -> None:
+    for key in ("budgets", "not-signed", "workshop", "compete", "standards", "bsi"):
+        sentence, start, end = sentence_of(key)
+        stated = select(
+            store,
+            "SELECT ?st WHERE { ?st rdf:predicate qc:collaboratesWith ; qc:extractedFrom ?s . "
+            f"?s qc:startOffset {start} }}",
+            THIRD_GRAPH,
+        )
+        assert stated == [], sentence
+    pairs = partner_pairs(store, THIRD_GRAPH)
+    actors = {"china", "united-states", "european-union", "france", "italy", "spain", "austria",
+              "denmark", "finland", "google", "microsoft", "etsi", "iec"}
+    assert not any(pair & actors for pair in pairs)
+    mentioned = values(store, "SELECT ?c WHERE { ?c a qc:Country }", THIRD_GRAPH)
+    assert {QCR + "china", QCR + "united-states", QCR + "canada", QCR + "united-kingdom"} <= mentioned
+
+
+def test_owners_and_names_are_context_not_partners(store: OxigraphStore) -> None:
+    pairs = partner_pairs(store, THIRD_GRAPH)
+    assert not any(pair & {"canada", "united-kingdom", "south-korea"} for pair in pairs)
+    assert not store.query("ASK { qcr:south-korea ?p ?o }", default_graphs=[THIRD_GRAPH])
+    assert not store.query("ASK { qcr:national-research-council ?p ?o }", default_graphs=[THIRD_GRAPH])
+
+
+@pytest.mark.parametrize("name", ["seed", "second", "third"])
+def test_document_graphs_conform_to_the_shapes(
+    request: pytest.FixtureRequest, validator: Validator, name: str
+) -> None:
+    result: ExtractionResult = request.getfixturevalue(name)
+    outcome = validator.validate(result.graph)
+    assert outcome.conforms, outcome.report_text
+
+
+def test_third_document_extraction_is_deterministic(gazetteer: Gazetteer, third: ExtractionResult) -> None:
+    again = extract_document(THIRD, gazetteer)
+    first = sorted(third.graph.serialize(format="nt").splitlines())
+    assert sorted(again.graph.serialize(format="nt").splitlines()) == first
+    assert "_:" not in "".join(first)
+    assert again.counts == third.counts
+    assert third.counts["collaboration"] == len(THIRD_PAIRS)
+    assert third.counts["actor"] == len(THIRD_ORGANIZATIONS) + 15
+
+
+MODELS_TEXT = """# Quantum Links
+
+## Models of Collaboration
+
+- **Bilateral Agreements:** Two governments sign a memorandum and open joint calls.
+- **Multilateral Consortia:** Many partners share one governance charter.
+
+## News
+
+In 2023, Germany and Japan signed a memorandum of understanding on quantum sensing.
+Pasqal, IQM and RIKEN formed a consortium on neutral atoms.
+The University of Tokyo partners with IBM on superconducting qubits.
+A U.S. lab might partner with a German university.
+"""
+
+
+def test_prose_partnerships_name_the_documents_models(gazetteer: Gazetteer, validator: Validator) -> None:
+    result = extract_text(
+        MODELS_TEXT, doc_slug="models", source="models.md", sha256="0" * 64, markdown=True,
+        gazetteer=gazetteer,
+    )
+    rows = result.graph.query(
+        "SELECT ?c ?m WHERE { ?c qc:collaborationModel ?m }",
+        initNs={"qc": "https://w3id.org/qcollab/ontology#"},
+    )
+    models = {(short(str(r[0])), short(str(r[1]))) for r in rows}  # type: ignore[index]
+    assert models == {
+        ("collaboration/germany--japan", "model/bilateral-agreements"),
+        ("collaboration/iqm--pasqal", "model/multilateral-consortia"),
+        ("collaboration/iqm--riken", "model/multilateral-consortia"),
+        ("collaboration/pasqal--riken", "model/multilateral-consortia"),
+    }
+    assert result.counts["collaboration"] == 5
+    outcome = validator.validate(result.graph)
+    assert outcome.conforms, outcome.report_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Researchers at the University of Waterloo and Tsinghua University met.",
+         [("University of Waterloo", "university-of-waterloo"),
+          ("Tsinghua University", "tsinghua-university")]),
+        ("Canada's National Research Council",
+         [("National Research Council", "national-research-council-canada")]),
+        ("the Walther Meissner Institute and the Karlsruhe Institute of Technology",
+         [("Walther Meissner Institute", "ResearchInstitute"),
+          ("Karlsruhe Institute of Technology", "University")]),
+        ("Qblox B.V. and Quantum Motion Ltd", [("Qblox", "Company"), ("Quantum Motion", "Company")]),
+        ("Nordlicht Photonics GmbH", [("Nordlicht Photonics", "Company")]),
+        ("the European Telecommunications Standards Institute", [
+            ("European Telecommunications Standards Institute", "etsi")]),
+        ("the Institute of Electrical and Electronics Engineers", [
+            ("Institute of Electrical and Electronics Engineers", "ieee")]),
+        ("the Oxford Quantum Security Agency", [("Oxford Quantum Security Agency", "GovernmentAgency")]),
+        ("Japan's Ministry of Education and Italy's Ministry of Education",
+         [("Ministry of Education (Japan)", "GovernmentAgency"),
+          ("Ministry of Education (Italy)", "GovernmentAgency")]),
+        ("The National Quantum Initiative Act and the Trapped-Ion Alliance", []),
+    ],
+)
+def test_organization_patterns(gazetteer: Gazetteer, text: str, expected: list[tuple[str, str]]) -> None:
+    found = []
+    for match in find_organizations(gazetteer, text):
+        kind = match.entry.slug if match.entry else "|".join(c.rsplit("#", 1)[1] for c in match.classes)
+        found.append((match.name if match.entry is None else text[match.start : match.end], kind))
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Japan, which hosts RIKEN, partners with the United States.", {("japan", "united-states")}),
+        ("The agreement between the Netherlands and Singapore covers networking.",
+         {("netherlands", "singapore")}),
+        ("A consortium of Germany, France and Italy will build a machine.",
+         {("germany", "france"), ("germany", "italy"), ("france", "italy")}),
+        ("Germany signed an MOU with Japan and an agreement with Korea.",
+         {("germany", "japan"), ("germany", "south-korea")}),
+        ("The US-UK partnership on quantum sensing was renewed.", {("united-states", "united-kingdom")}),
+        ("The United States and Japan did not sign the accord, but Canada partnered with Australia.",
+         {("canada", "australia")}),
+        ("Germany and Japan could sign an agreement next year.", set()),
+        ("Germany and Japan signed an MOU that would open test beds.", {("germany", "japan")}),
+        ("Rivalry between the United States and China continues.", set()),
+        ("France and Germany compete with the United States and China for talent.", set()),
+        ("Spain, Italy, France and Germany signed a joint declaration.", set()),
+        ("Singapore acts as a bridge to Asia, teaming up with France.", {("singapore", "france")}),
+    ],
+)
+def test_partnership_cues(gazetteer: Gazetteer, sentence: str, expected: set[tuple[str, str]]) -> None:
+    text = f"# Note\n\n{sentence}\n"
+    result = extract_text(text, doc_slug="note", source="note.md", sha256="0" * 64, markdown=True,
+                          gazetteer=gazetteer)
+    rows = result.graph.query(
+        "SELECT ?a ?b WHERE { ?a qc:collaboratesWith ?b }",
+        initNs={"qc": "https://w3id.org/qcollab/ontology#"},
+    )
+    found = {frozenset((short(str(r[0])), short(str(r[1])))) for r in rows}  # type: ignore[index]
+    assert found == {frozenset(pair) for pair in expected}

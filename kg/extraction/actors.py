@@ -7,6 +7,8 @@ import re
 from rdflib import URIRef
 
 from kg.extraction.context import Context
+from kg.extraction.organizations import classify_name
+from kg.extraction.partnerships import AREA_KINDS, partnership, sentence_model
 from kg.extraction.patterns import (
     ENGAGE_CUE,
     EXPERTISE_CUE,
@@ -16,11 +18,9 @@ from kg.extraction.patterns import (
     find_program_names,
 )
 from kg.extraction.programs import programs_in
-from kg.gazetteer import Entry, Mention
 from kg.namespaces import QC, QCR
 from kg.text import Block, Section, Sentence, clean_inline, iter_block_sentences, slugify
 
-AREA_KINDS = ("technology_area", "application_domain")
 _PROPER_NAME = re.compile(r"(?:[A-Z][\w.'’&-]*)(?:\s+(?:of|and|for|the|[A-Z][\w.'’&-]*))*")
 
 
@@ -34,7 +34,8 @@ def resolve_actor(
     if find_program_names(name) or not _PROPER_NAME.fullmatch(name):
         return None
     iri = QCR[slugify(name)]
-    return ctx.emitter.entity(iri, "actor", [QC.Actor], name, evidence, description)
+    classes = classify_name(name) or (QC.Actor,)
+    return ctx.emitter.entity(iri, "actor", classes, name, evidence, description)
 
 
 def actor_item(ctx: Context, block: Block) -> URIRef | None:
@@ -85,31 +86,17 @@ def actor_facts(ctx: Context, actor: URIRef, sentence: Sentence) -> None:
         emit.relate(actor, QC.hasExpertiseIn if skilled else QC.focusArea, area, sentence)
     cue = PARTNER_CUE.search(text, sentence.start, sentence.end)
     if cue is not None:
-        for mention in mentions:
-            if mention.start >= cue.end() and mention.entry.kind == "actor" and mention.entry.iri != actor:
-                partnership(ctx, actor, mention.entry, sentence, areas)
+        partners = [
+            m.entry for m in mentions
+            if m.start >= cue.end() and m.entry.kind == "actor" and m.entry.iri != actor
+        ]
+        model = sentence_model(ctx, sentence, len({p.iri for p in partners}))
+        focus = [a.entry.iri for a in areas]
+        for partner in partners:
+            partnership(ctx, actor, emit.ensure(partner, sentence), sentence, focus, model)
     engage = ENGAGE_CUE.search(text, sentence.start, sentence.end)
     if engage is not None:
         tail = text[engage.end() : sentence.end]
         for key, model in sorted(ctx.model_keys.items()):
             if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", tail, re.IGNORECASE):
                 emit.relate(actor, QC.engagesIn, model, sentence)
-
-
-def partnership(
-    ctx: Context, actor: URIRef, partner: Entry, sentence: Sentence, areas: list[Mention]
-) -> URIRef:
-    """actor qc:collaboratesWith partner, and the qc:Collaboration between the two."""
-    emit = ctx.emitter
-    other = emit.ensure(partner, sentence)
-    emit.relate(actor, QC.collaboratesWith, other, sentence)
-    first, second = sorted((actor, other), key=str)
-    slugs = [str(iri).removeprefix(str(QCR)) for iri in (first, second)]
-    iri = QCR[f"collaboration/{slugs[0]}--{slugs[1]}"]
-    label = f"{ctx.label(first)}–{ctx.label(second)} collaboration"
-    emit.entity(iri, "collaboration", [QC.Collaboration], label, sentence)
-    for member in (first, second):
-        emit.relate(iri, QC.participant, member, sentence)
-    for area in areas:
-        emit.relate(iri, QC.focusArea, area.entry.iri, sentence)
-    return iri
