@@ -694,3 +694,17 @@ def test_partnership_cues(gazetteer: Gazetteer, sentence: str, expected: set[tup
     )
     found = {frozenset((short(str(r[0])), short(str(r[1])))) for r in rows}  # type: ignore[index]
     assert found == {frozenset(pair) for pair in expected}
+
+
+def test_third_document_organizations_are_based_in_the_countries_the_text_gives(store: OxigraphStore) -> None:
+    """"Canada's National Research Council" and "the UK's National Physical Laboratory" -> qc:basedIn."""
+    rows = select(
+        store,
+        "SELECT ?org ?country ?text WHERE { ?org qc:basedIn ?country . ?st rdf:subject ?org ; "
+        "rdf:predicate qc:basedIn ; rdf:object ?country ; qc:extractedFrom/prov:value ?text }",
+        THIRD_GRAPH,
+    )
+    based = {(short(r["org"]), short(r["country"])) for r in rows}
+    assert based == {("national-research-council-canada", "canada"),
+                     ("national-physical-laboratory", "united-kingdom")}
+    assert all("National Research Council" in r["text"] for r in rows)

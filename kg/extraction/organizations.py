@@ -43,6 +43,7 @@ _RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)*{_TOKEN})*")
 _PIECE = re.compile(rf"{_TOKEN}|{_CONNECTOR}")
 _POSSESSIVE = re.compile(r"['’]s$")
 _MIN_NAME_WORDS = 2
+PLACE_CLASSES = frozenset({QC.Country, QC.SupranationalUnion})
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class OrgMatch:
     end: int
     entry: Entry | None
     classes: tuple[URIRef, ...] = ()
+    owner: Entry | None = None
 
     @property
     def iri(self) -> URIRef:
@@ -186,11 +188,12 @@ def _piece_match(
     if known is None and owner is None:
         leading, cut = _leading_owner(gazetteer, words)
         known = _qualified(gazetteer, " ".join(words[cut:]), leading) if leading else None
+        owner = leading if known is not None else None
     if known is None:
         known, tokens = _known_tail(gazetteer, tokens)
         start = offset + tokens[0].start()
     if known is not None:
-        return OrgMatch(" ".join(_words(tokens)), start, end, known)
+        return OrgMatch(" ".join(_words(tokens)), start, end, known, owner=owner)
     classes = classify_name(name)
     if not classes or sum(1 for w in words if w[0].isupper()) < _MIN_NAME_WORDS:
         return None
@@ -203,7 +206,7 @@ def _piece_match(
         name = " ".join(words)
     if owner is not None:
         name = f"{name} ({owner.pref_label})"
-    return OrgMatch(name, start, end, None, classes)
+    return OrgMatch(name, start, end, None, classes, owner)
 
 
 def find_organizations(
@@ -222,9 +225,14 @@ def find_organizations(
 
 
 def emit_organization(ctx: Context, match: OrgMatch, sentence: Sentence) -> URIRef:
-    """The organization as an entity of this document (first sentence = evidence)."""
+    """The organization as an entity of this document (first sentence = evidence), with the
+    country the text places it in ("Canada's National Research Council") as qc:basedIn."""
     if match.entry is not None:
-        return ctx.emitter.ensure(match.entry, sentence)
-    if not ctx.emitter.has(match.iri):
-        ctx.emitter.entity(match.iri, "actor", match.classes, match.name, sentence)
-    return match.iri
+        iri = ctx.emitter.ensure(match.entry, sentence)
+    else:
+        if not ctx.emitter.has(match.iri):
+            ctx.emitter.entity(match.iri, "actor", match.classes, match.name, sentence)
+        iri = match.iri
+    if match.owner is not None and match.owner.types & PLACE_CLASSES:
+        ctx.emitter.relate(iri, QC.basedIn, ctx.emitter.ensure(match.owner, sentence), sentence)
+    return iri
