@@ -63,6 +63,10 @@ async def get_resource(
     """The concise description of one resource: statements both ways and their source sentences."""
     offer = choose_offer(request, format)
     iri = settings.base_iri + resource_id
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ProblemError(400, f"{resource_id!r} does not make a valid resource IRI: {error}") from None
     triples = await run_in_threadpool(describe.describe, store, iri)
     if not triples and is_html(offer):
         return HTMLResponse(not_found_page(iri), status_code=404, headers=VARY)

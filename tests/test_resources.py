@@ -88,6 +88,14 @@ def test_unknown_resource_is_404(server: LiveServer) -> None:
         assert "no-such-thing-anywhere" in response.text
 
 
+@pytest.mark.parametrize("resource_id", ["a%20b", "%C2%8F%29", "x%3Cy%3E"])
+def test_id_that_makes_no_valid_iri_is_400_not_500(server: LiveServer, resource_id: str) -> None:
+    """Regression (found by schemathesis): a space in the id crashed the IRI constructor with a 500."""
+    response = httpx.get(f"{server.base_url}/resource/{resource_id}", timeout=30)
+    assert response.status_code == 400
+    assert "does not make a valid resource IRI" in response.json()["detail"]
+
+
 def test_unacceptable_media_type_is_406(server: LiveServer) -> None:
     assert fetch(server, "/resource/canada", "image/png").status_code == 406
 
