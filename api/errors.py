@@ -16,6 +16,7 @@ from kg.errors import RdfSyntaxError, ValidationEngineError
 from kg.federation import ServiceNotAllowedError
 from kg.query import QueryCancelledError, QueryTimeoutError, serialize_graph
 from kg.settings import Settings
+from kg.store import UpdateFailedError
 from kg.writes import RejectedWriteError
 
 PROBLEM_JSON = "application/problem+json"
@@ -75,7 +76,7 @@ async def _syntax_error(request: Request, error: Exception) -> Response:
     return problem(400, detail, line=error.line, column=error.column, message=error.message)
 
 
-async def _refused_service(request: Request, error: Exception) -> Response:
+async def _bad_request(request: Request, error: Exception) -> Response:
     return problem(400, str(error))
 
 
@@ -112,7 +113,8 @@ def install_error_handlers(app: FastAPI) -> None:
     """Map the errors of kg (and ProblemError) to HTTP answers."""
     app.add_exception_handler(ProblemError, _problem_error)
     app.add_exception_handler(RdfSyntaxError, _syntax_error)
-    app.add_exception_handler(ServiceNotAllowedError, _refused_service)
+    app.add_exception_handler(ServiceNotAllowedError, _bad_request)
+    app.add_exception_handler(UpdateFailedError, _bad_request)
     app.add_exception_handler(QueryTimeoutError, _timeout)
     app.add_exception_handler(QueryCancelledError, _cancelled)
     app.add_exception_handler(ValidationEngineError, _engine_fault)

@@ -19,6 +19,10 @@ class StoreInUseError(QcollabError):
     """The on-disk store is locked by another process: one writer at a time."""
 
 
+class UpdateFailedError(QcollabError):
+    """A well-formed update that cannot be carried out (e.g. DROP of a graph that does not exist)."""
+
+
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
 
 _IGNORED = re.compile(  # comments, IRIs and string literals, which may contain the word FROM
@@ -136,8 +140,11 @@ class OxigraphStore:
         return self.inner.query(sparql, prefixes=PREFIXES, **kwargs)
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update in one transaction."""
-        self.inner.update(sparql, prefixes=PREFIXES)
+        """Run a SPARQL 1.1 update in one transaction (SyntaxError when it does not parse)."""
+        try:
+            self.inner.update(sparql, prefixes=PREFIXES)
+        except RuntimeError as error:  # evaluation errors; storage faults are OSError
+            raise UpdateFailedError(f"the update failed: {error}") from error
 
     def replace_graph(self, graph: str, triples: Graph) -> None:
         """Atomically replace the content of one named graph."""

@@ -183,6 +183,20 @@ def test_update_commits_through_the_gate(writable: LiveServer, client: httpx.Cli
     assert ask.json()["boolean"] is False
 
 
+def test_update_that_cannot_be_carried_out_is_400_and_changes_nothing(
+    writable: LiveServer, client: httpx.Client  # noqa: F811
+) -> None:
+    """Regression: DROP GRAPH of a missing graph was a 500 (the engine's RuntimeError went unmapped)."""
+    headers = {**writable.admin_headers, "Content-Type": "application/sparql-update"}
+    before = quad_count(client)
+    failed = client.post("/sparql", content="DROP GRAPH <urn:qcollab:no-such-graph>", headers=headers)
+    assert failed.status_code == 400
+    assert "does not exist" in failed.json()["detail"]
+    silent = client.post("/sparql", content="DROP SILENT GRAPH <urn:qcollab:no-such-graph>", headers=headers)
+    assert silent.status_code == 204
+    assert quad_count(client) == before
+
+
 def test_non_conforming_update_is_422_with_the_report(writable: LiveServer, client: httpx.Client) -> None:  # noqa: F811
     update = f"INSERT DATA {{ GRAPH <https://w3id.org/qcollab/graph/record/bad> {{ {NOT_CONFORMING} }} }}"
     headers = {**writable.admin_headers, "Content-Type": "application/sparql-update"}
