@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import Graph
 
+from api import openapi
 from api.deps import EngineDep, SettingsDep, StoreDep, WriterDep
 from api.errors import ProblemError, require_admin
 from api.negotiation import TRIPLE_OFFERS
@@ -66,7 +67,7 @@ async def body_graph(request: Request, base_iri: str) -> Graph:
     return parse_rdf(body, fmt, base_iri=base_iri)
 
 
-@router.api_route(PATH, methods=["GET", "HEAD"], summary="Read a graph")
+@router.get(PATH, summary="Read a graph (HEAD too)", openapi_extra=openapi.GRAPH_READ)
 async def read_graph(request: Request, store: StoreDep, engine: EngineDep) -> Response:
     """GET or HEAD a graph (open to all) in a negotiated RDF format; 404 when the graph does not exist."""
     target = target_of(request)
@@ -85,7 +86,7 @@ async def read_graph(request: Request, store: StoreDep, engine: EngineDep) -> Re
     return await stream(request, running, offer)
 
 
-@router.put(PATH, summary="Replace a graph")
+@router.put(PATH, summary="Replace a graph", openapi_extra=openapi.GRAPH_WRITE)
 async def put_graph(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
     """Replace a graph's content: 201 when created, 204 otherwise, 422 when it would not conform."""
     require_admin(request, settings)
@@ -96,7 +97,7 @@ async def put_graph(request: Request, settings: SettingsDep, writer: WriterDep) 
     return Response(status_code=201 if created else 204)
 
 
-@router.post(PATH, summary="Merge into a graph, or create a new one")
+@router.post(PATH, summary="Merge into a graph, or create a new one", openapi_extra=openapi.GRAPH_WRITE)
 async def post_graph(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
     """Merge RDF into a graph (201 when created); without graph/default, create a new record graph."""
     require_admin(request, settings)
@@ -111,7 +112,7 @@ async def post_graph(request: Request, settings: SettingsDep, writer: WriterDep)
     return Response(status_code=201 if created else 204)
 
 
-@router.delete(PATH, summary="Delete a graph")
+@router.delete(PATH, summary="Delete a graph", openapi_extra=openapi.GRAPH_DELETE)
 async def delete_graph(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
     """Delete a named graph (or empty the default graph): 204, or 404 when it does not exist."""
     require_admin(request, settings)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.datastructures import MultiDict
 
+from api import openapi
 from api.deps import EngineDep, WriterDep
 from api.errors import ProblemError, StreamAbortedError, require_admin
 from api.negotiation import (
@@ -184,7 +185,7 @@ async def describe_service(request: Request, params: MultiDict) -> Response:
     return Response(body, media_type=offer.content_type, headers={"Vary": "Accept"})
 
 
-@router.get("/sparql", summary="SPARQL query (GET) or service description")
+@router.get("/sparql", summary="SPARQL query (GET) or service description", openapi_extra=openapi.SPARQL_GET)
 async def sparql_get(request: Request, engine: EngineDep) -> Response:
     """SPARQL 1.1 query via GET; without `query`, the SPARQL 1.1 Service Description."""
     params = request.query_params
@@ -196,7 +197,7 @@ async def sparql_get(request: Request, engine: EngineDep) -> Response:
     return await answer_query(request, engine, sparql, params)
 
 
-@router.post("/sparql", summary="SPARQL query or update (POST)")
+@router.post("/sparql", summary="SPARQL query or update (POST)", openapi_extra=openapi.SPARQL_POST)
 async def sparql_post(request: Request, engine: EngineDep, writer: WriterDep) -> Response:
     """Query or update via POST: URL-encoded form, application/sparql-query or application/sparql-update."""
     media, charset = essence(request.headers.get("content-type"))

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
+from api import openapi
 from api.deps import SettingsDep, StoreDep, ValidatorDep, WriterDep
 from api.errors import ProblemError, problem, require_admin
 from api.lookup import invalidate_index
@@ -76,7 +77,8 @@ def _graph_response(
     return Response(body, status_code=status, headers=headers)
 
 
-@router.post("/validate", summary="Check a record against the SHACL shapes; nothing is stored")
+@router.post("/validate", summary="Check a record against the SHACL shapes; nothing is stored",
+             openapi_extra=openapi.VALIDATE)
 async def validate(
     request: Request, settings: SettingsDep, store: StoreDep, validator: ValidatorDep
 ) -> Response:
@@ -103,7 +105,7 @@ def record_id(graph: Graph) -> str:
 
 
 @router.post("/records", status_code=201, summary="Validate a record, then store it in a graph of its own",
-             dependencies=[Depends(admin_only)])
+             dependencies=[Depends(admin_only)], openapi_extra=openapi.RECORDS)
 async def post_record(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
     """201 with Location and the record's graph; 422 with the report and nothing stored."""
     graph = await read_record(request, settings)
