@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +12,8 @@ from api import graph_store, lookup, reconcile, resources, sparql, validation, w
 from api.middleware import install_middleware
 from kg import __version__
 from kg.query import QueryEngine
+from kg.query_snapshots import Snapshots
+from kg.query_workers import WorkerPool
 from kg.settings import Settings, get_settings
 from kg.store import open_store
 from kg.validate import Validator
@@ -26,12 +29,18 @@ def create_app(settings: Settings) -> FastAPI:
         validator = Validator(settings.shapes_path, settings.ontology_path)
         app.state.store = store
         app.state.validator = validator
-        app.state.query_engine = QueryEngine(
-            store, settings.query_timeout_seconds, settings.max_concurrent_queries
-        )
-        app.state.writer = GuardedWriter(store, validator)
-        yield
-        store.close()
+        snapshots = await asyncio.to_thread(Snapshots, store, settings.data_dir)
+        pool = WorkerPool(snapshots, settings.query_workers)
+        try:
+            await pool.start()
+            engine = QueryEngine(pool, settings.query_timeout_seconds)
+            app.state.query_engine = engine
+            app.state.writer = GuardedWriter(store, validator)
+            app.state.writer.observe(engine.refresh)
+            yield
+        finally:
+            await pool.close()
+            store.close()
 
     app = FastAPI(
         title="qcollab",

@@ -117,7 +117,7 @@ class HeadAsGetMiddleware:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: the store is open and answers a trivial query."""
+    """Readiness: the store is open and answers a trivial query; also the query workers' process ids."""
     store = getattr(request.app.state, "store", None)
     if store is None:
         return JSONResponse({"status": "unavailable", "detail": "the store is not open"}, 503)
@@ -127,7 +127,9 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "detail": f"the store does not answer: {error!r}"}, 503)
     engine = getattr(request.app.state, "query_engine", None)
     running = engine.running if engine is not None else 0
-    return JSONResponse({"status": "ready" if answer else "unavailable", "queries_running": running})
+    workers = engine.worker_pids() if engine is not None else []
+    status = "ready" if answer else "unavailable"
+    return JSONResponse({"status": status, "queries_running": running, "query_workers": workers})
 
 
 def _configure_logging() -> None:

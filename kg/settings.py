@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     admin_token: str | None = None
     query_timeout_seconds: float = Field(default=30.0, gt=0)
-    max_concurrent_queries: int = Field(default=4, ge=1, le=256)
+    query_workers: int = Field(default=2, ge=1, le=256)  # processes: queries evaluated at once
     max_body_bytes: int = Field(default=5_000_000, gt=0)
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 

@@ -14,6 +14,7 @@ from kg.store import OxigraphStore, StoreChanges
 from kg.validate import ValidationOutcome, Validator
 
 Change = Callable[[OxigraphStore], None]
+Observer = Callable[[], None]
 NOT_DATA = (str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH))
 
 
@@ -40,6 +41,11 @@ class GuardedWriter:
         self.store = store
         self.validator = validator
         self._lock = threading.Lock()
+        self._observers: list[Observer] = []
+
+    def observe(self, observer: Observer) -> None:
+        """Call `observer` after every committed write, before the write returns (under the write lock)."""
+        self._observers.append(observer)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 update if its result conforms (SyntaxError propagates)."""
@@ -75,6 +81,8 @@ class GuardedWriter:
             self.store.apply(changes)
             materialize(self.store)
             self.store.flush()
+            for observer in self._observers:
+                observer()
 
     def _check(self, candidate: OxigraphStore, changes: StoreChanges) -> None:
         """Validate what the change touches (and what points at it) in the context of all the data."""

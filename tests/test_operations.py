@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import socket
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -157,18 +161,135 @@ def test_a_stream_past_the_deadline_is_cut_not_truncated(impatient: LiveServer) 
 
 @pytest.fixture(scope="module")
 def one_slot(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with one query worker, whose queries may run for one second."""
     with running_server(built_data, tmp_path_factory.mktemp("one-slot"), QCOLLAB_QUERY_TIMEOUT_SECONDS="1",
-                        QCOLLAB_MAX_CONCURRENT_QUERIES="1") as live:
+                        QCOLLAB_QUERY_WORKERS="1") as live:
         yield live
 
 
-def test_busy_slots_are_a_clear_503_and_other_routes_keep_serving(one_slot: LiveServer) -> None:
-    """Regression: a query waiting for a slot held by an overdue query was told *it* had timed out."""
+def test_a_runaway_query_frees_its_slot_at_the_deadline(one_slot: LiveServer) -> None:
+    """The worker of an overdue query is killed: the next query does not wait for it to finish."""
     first = httpx.get(f"{one_slot.base_url}/sparql", params={"query": HEAVY}, timeout=30)
-    assert first.status_code == 503 and "time limit" in first.json()["detail"]
+    assert first.status_code == 503 and first.json()["detail"] == "query exceeded the 1 s time limit"
     second = httpx.get(f"{one_slot.base_url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
-    assert second.status_code == 503
-    assert "server is busy" in second.json()["detail"]
-    assert second.headers["retry-after"]
+    assert second.status_code == 200 and second.json()["boolean"] is True
     lookup = httpx.get(f"{one_slot.base_url}/lookup", params={"q": "japan"}, timeout=10)
     assert lookup.status_code == 200 and lookup.json()[0]["label"] == "Japan"
+
+
+def test_queries_that_find_every_worker_busy_get_a_clear_503(one_slot: LiveServer) -> None:
+    """Three runaway queries for one worker: one runs to its deadline, the replacement worker serves at most
+    one other before that one's deadline, so at least one query waits its whole time limit in vain."""
+    def heavy(_: int) -> httpx.Response:
+        return httpx.get(f"{one_slot.base_url}/sparql", params={"query": HEAVY}, timeout=30)
+
+    with ThreadPoolExecutor(3) as pool:
+        responses = list(pool.map(heavy, range(3)))
+    assert [response.status_code for response in responses] == [503] * 3
+    busy = [response for response in responses if "server is busy" in response.json()["detail"]]
+    assert busy and busy[0].headers["retry-after"]
+    assert busy[0].json()["detail"].startswith("the server is busy: all 1 query slots stayed taken for 1 s")
+    quick = httpx.get(f"{one_slot.base_url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert quick.status_code == 200
+
+
+def test_the_runaway_query_is_really_stopped(one_slot: LiveServer) -> None:
+    """Its worker process is gone, a new one took its place, and nothing in the server burns CPU any more."""
+    [worker] = _workers(one_slot)
+    response = httpx.get(f"{one_slot.base_url}/sparql", params={"query": HEAVY}, timeout=30)
+    assert response.status_code == 503
+    deadline = time.monotonic() + 5
+    while _alive(worker) or len(_workers(one_slot)) != 1:
+        assert time.monotonic() < deadline, f"worker {worker} still runs, or no new worker started"
+        time.sleep(0.05)
+    tree = _server_tree(one_slot)
+    assert worker not in tree and set(_workers(one_slot)) <= set(tree)
+    before = _cpu_seconds(tree)
+    time.sleep(1)
+    assert _cpu_seconds(tree) - before < 0.5, "a runaway query would burn a whole core"
+
+
+def test_runaway_queries_in_a_row_leave_the_endpoint_answering(impatient: LiveServer) -> None:
+    for _ in range(5):
+        response = httpx.get(f"{impatient.base_url}/sparql", params={"query": HEAVY}, timeout=30)
+        assert response.status_code == 503
+        assert response.json()["detail"] == "query exceeded the 1 s time limit"
+    started = time.monotonic()
+    quick = httpx.get(f"{impatient.base_url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=5)
+    assert quick.status_code == 200 and quick.json()["boolean"] is True
+    assert time.monotonic() - started < 2
+
+
+def test_a_stopped_server_leaves_no_process_behind(built_data: Path, tmp_path: Path) -> None:
+    with running_server(built_data, tmp_path) as live:
+        tree = _server_tree(live)
+        assert len(tree) >= 3 and set(_workers(live)) <= set(tree)
+    _assert_all_end(tree)
+    assert not list(live.data_dir.glob("query-snapshot-*"))
+
+
+def test_a_killed_server_leaves_no_worker_behind_even_a_busy_one(built_data: Path, tmp_path: Path) -> None:
+    """SIGKILL gives the server no chance to clean up: each worker watches it, and ends with it."""
+    with running_server(built_data, tmp_path, QCOLLAB_QUERY_TIMEOUT_SECONDS="60") as live, \
+            ThreadPoolExecutor(1) as pool:
+        tree = _server_tree(live)
+        pending = pool.submit(httpx.get, f"{live.base_url}/sparql", params={"query": HEAVY}, timeout=30)
+        deadline = time.monotonic() + 5
+        while _running(live) == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(tree[0], signal.SIGKILL)
+        with pytest.raises(httpx.TransportError):
+            pending.result()
+    _assert_all_end(tree)
+
+
+def _workers(live: LiveServer) -> list[int]:
+    return httpx.get(f"{live.base_url}/readyz", timeout=10).json()["query_workers"]
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name, or None when there is no such process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def _server_tree(live: LiveServer) -> list[int]:
+    """The server's process (first) and all its descendants."""
+    port = str(urlsplit(live.base_url).port).encode()
+    children: dict[int, list[int]] = {}
+    server = None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (fields := _stat(int(entry.name))) is None:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        with contextlib.suppress(OSError):
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            if b"api.app:app_factory" in arguments and port in arguments:
+                server = int(entry.name)
+    assert server is not None
+    tree = [server]
+    for pid in tree:
+        tree.extend(children.get(pid, []))
+    return tree
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of the processes (all their threads), in seconds."""
+    ticks = sum(int(fields[11]) + int(fields[12]) for pid in pids if (fields := _stat(pid)) is not None)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _assert_all_end(pids: list[int]) -> None:
+    deadline = time.monotonic() + 10
+    while left := [pid for pid in pids if _alive(pid)]:
+        assert time.monotonic() < deadline, f"processes left behind: {left}"
+        time.sleep(0.1)

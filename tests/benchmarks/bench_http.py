@@ -74,7 +74,7 @@ QUERIES: dict[str, tuple[str, str]] = {
         WHERE { { qcr:japan ?p ?o } UNION { ?s ?q qcr:japan } }"""),
 }
 LOOKUP = ("/lookup", {"q": "quantum flag"})
-SLOTS = Settings.model_fields["max_concurrent_queries"].default
+SLOTS = Settings.model_fields["query_workers"].default
 
 Call = Callable[[httpx.Client], object]
 
