@@ -35,7 +35,9 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_server(workdir: Path, files: tuple[Path, ...] = SNAPSHOTS) -> Iterator[str]:
+def oxigraph_server(
+    workdir: Path, files: tuple[Path, ...] = SNAPSHOTS, *, union_default_graph: bool = False
+) -> Iterator[str]:
     """A read-only Oxigraph server on a loopback port, loaded with `files`; yields its query endpoint."""
     binary = oxigraph_binary()
     location = workdir / "oxigraph"
@@ -46,7 +48,8 @@ def oxigraph_server(workdir: Path, files: tuple[Path, ...] = SNAPSHOTS) -> Itera
     port = free_port()
     log = (workdir / "oxigraph.log").open("wb")
     process = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+         *(["--union-default-graph"] if union_default_graph else [])],
         stdout=log, stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{port}/query"

@@ -1,7 +1,7 @@
 """`make bench`, second part: our SPARQL service over HTTP against the native Oxigraph server.
 
 Builds the graph from seeds/ into a temporary folder, serves it with our service (uvicorn) and, side by
-side, with `oxigraph serve` loaded with the same quads (an N-Quads dump of our store, queried with
+side, with `oxigraph serve-read-only` loaded with the same quads (an N-Quads dump of our store, queried with
 --union-default-graph, as our endpoint does), checks that both answer the same number of rows, then
 measures sequential latency and concurrent throughput with httpx over loopback. Appends (or replaces)
 its section of docs/benchmarks.md, which bench_store.py writes first.
@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -30,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_store import machine  # noqa: E402
-from linking_support import oxigraph_binary  # noqa: E402
-from live_server import free_port, running_server  # noqa: E402
+from linking_support import oxigraph_server  # noqa: E402
+from live_server import running_server  # noqa: E402
 
 from kg.build import build  # noqa: E402
 from kg.namespaces import PREFIXES  # noqa: E402
@@ -147,44 +145,6 @@ def throughput(call: Call) -> float:
     return sum(counts) / (time.perf_counter() - started)
 
 
-@contextmanager
-def native_server(workdir: Path, nquads: Path) -> Iterator[str]:
-    """`oxigraph serve --union-default-graph` on a loopback port, loaded with `nquads`; yields /query."""
-    binary = oxigraph_binary()
-    location = workdir / "oxigraph"
-    subprocess.run([binary, "load", "--location", str(location), "--file", str(nquads)],
-                   check=True, capture_output=True)
-    port = free_port()
-    log_path = workdir / "oxigraph.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-        endpoint = f"http://127.0.0.1:{port}/query"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"oxigraph exited early:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(endpoint, params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("oxigraph did not start")
-                time.sleep(0.1)
-            yield endpoint
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
 def built_graph(workdir: Path) -> tuple[Path, Path, int, int]:
     """Build from seeds/ into workdir/built; dump it as N-Quads. Returns data folder, dump, quads, graphs."""
     built = workdir / "built"
@@ -202,7 +162,9 @@ def measure(workdir: Path) -> list[str]:
     built, nquads, quads, graphs = built_graph(workdir)
     (workdir / "ours").mkdir()
     (workdir / "native").mkdir()
-    with running_server(built, workdir / "ours") as live, native_server(workdir / "native", nquads) as native:
+    with running_server(built, workdir / "ours") as live, oxigraph_server(
+        workdir / "native", (nquads,), union_default_graph=True
+    ) as native:
         targets = (Target("ours", f"{live.base_url}/sparql"), Target("native", native))
         results: dict[str, tuple[int, dict[str, Measured]]] = {}
         with httpx.Client(timeout=30) as client:
@@ -244,7 +206,7 @@ def report(results: dict[str, tuple[int, dict[str, Measured]]], lookup: Measured
         f"- Data: the graph built from seeds/ ({quads:,} quads in {graphs} named graphs).",
         "- Servers, side by side on 127.0.0.1: our service (uvicorn, one worker, default settings, so",
         f"  at most {SLOTS} queries evaluated at once) and the native",
-        "  `oxigraph serve --union-default-graph`, loaded with an N-Quads dump of our store.",
+        "  `oxigraph serve-read-only --union-default-graph`, loaded with an N-Quads dump of our store.",
         "  The client (httpx, same machine) measures one server at a time.",
         "- Requests: SPARQL by GET, the same text for both (explicit PREFIX declarations) and the same",
         "  Accept (SPARQL JSON results; N-Triples for CONSTRUCT). Both servers were checked to return the",
