@@ -15,27 +15,23 @@ qc: CURIEs are accepted in queries too.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.linking.names import name_keys, normalize, similarity
-from kg.linking.sources import PROFILES, RDFS_LABEL, REFERENCE_DIR, SKOS_ALT
-from kg.namespaces import LINKSET_GRAPH_PREFIX, PREFIXES, QC
+from kg.linking.sources import RDFS_LABEL, REFERENCE_DIR
+from kg.reconciliation.entries import SAME_AS, SKOS_PREF, Entry, load_entries
+from kg.reconciliation.protocol import (
+    ReconcileQueryError,
+    property_constraints,
+    property_iri,
+    query_limit,
+    schema_id,
+    schema_iri,
+)
 from kg.settings import Settings
 from kg.store import OxigraphStore
 
-SKOS_PREF = PREFIXES["skos"] + "prefLabel"
-DESCRIPTION = PREFIXES["dcterms"] + "description"
-SAME_AS = PREFIXES["owl"] + "sameAs"
-EXACT_MATCH = PREFIXES["skos"] + "exactMatch"
-DBO_REDIRECT = "http://dbpedia.org/ontology/wikiPageRedirects"
-
-# Resources that are not things to reconcile against.
-EXCLUDED_CLASSES = frozenset({str(QC.SourceSentence), str(QC.SourceDocument)})
 DEFAULT_TYPES = (
     "Actor", "Country", "SupranationalUnion", "Region", "Organization", "Program",
     "TechnologyArea", "ApplicationDomain", "CollaborationModel",
@@ -53,30 +49,9 @@ MATCH_MARGIN = 10.0
 PROPERTY_BOOST = 5.0
 PROPERTY_PENALTY = 30.0
 MIN_SCORE = 50.0
-DEFAULT_LIMIT = 5
-MAX_LIMIT = 100
 
 NAME_RANK = {"label": SCORE_LABEL, "alias": SCORE_ALIAS, "linked-label": SCORE_LINKED_LABEL,
              "linked-alias": SCORE_LINKED_ALIAS}
-
-
-class ReconcileQueryError(ValueError):
-    """A reconciliation query that does not follow the protocol."""
-
-
-@dataclass
-class Entry:
-    """One resource that can be a reconciliation candidate."""
-
-    iri: str
-    id: str
-    name: str = ""
-    description: str | None = None
-    types: set[str] = field(default_factory=set)
-    all_types: set[str] = field(default_factory=set)
-    names: list[tuple[str, str, str]] = field(default_factory=list)  # (text, lang, origin)
-    properties: dict[str, set[str]] = field(default_factory=dict)
-    links: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -86,41 +61,6 @@ class Candidate:
     exact: bool
     matched: str
     origin: str
-
-
-@lru_cache(maxsize=4)
-def _snapshot(path: Path) -> ox.Store | None:
-    if not path.is_file():
-        return None
-    store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return store
-
-
-Names = list[tuple[str, str, str]]  # (text, language, origin)
-
-
-def reference_names(iris: Iterable[str], reference_dir: Path = REFERENCE_DIR) -> dict[str, Names]:
-    """Names of external items in the reference snapshots: labels, aliases, redirect names."""
-    wanted = sorted(set(iris))
-    names: dict[str, Names] = {}
-    if not wanted:
-        return names
-    values = " ".join(f"<{iri}>" for iri in wanted)
-    for profile in PROFILES.values():
-        snapshot = _snapshot(reference_dir / f"{profile.name}.ttl")
-        if snapshot is None:
-            continue
-        sparql = (
-            f"SELECT ?item ?p ?name WHERE {{ VALUES ?item {{ {values} }} "
-            f"{{ VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_ALT}> }} ?item ?p ?name }} UNION "
-            f"{{ ?page <{DBO_REDIRECT}> ?item ; <{RDFS_LABEL}> ?name BIND(<{DBO_REDIRECT}> AS ?p) }} }}"
-        )
-        for row in snapshot.query(sparql):
-            origin = "linked-label" if row["p"].value == RDFS_LABEL else "linked-alias"
-            literal = row["name"]
-            names.setdefault(row["item"].value, []).append((literal.value, literal.language or "", origin))
-    return names
 
 
 class ReconcileIndex:
@@ -142,63 +82,8 @@ class ReconcileIndex:
     def build(
         cls, store: OxigraphStore, settings: Settings, reference_dir: Path = REFERENCE_DIR
     ) -> ReconcileIndex:
-        base = settings.base_iri
-        entries: dict[str, Entry] = {}
-        supers: dict[str, set[str]] = {}
-        rows = store.query(
-            "SELECT DISTINCT ?e ?type ?super WHERE { ?e a ?type . ?type rdfs:subClassOf* ?super "
-            f'FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{base}") && STRSTARTS(STR(?type), STR(qc:)) '
-            "&& STRSTARTS(STR(?super), STR(qc:))) }"
-        )
-        for row in rows:
-            iri = row["e"].value
-            entry = entries.setdefault(iri, Entry(iri, iri[len(base):]))
-            entry.types.add(row["type"].value)
-            entry.all_types.update((row["type"].value, row["super"].value))
-            if row["super"].value != row["type"].value:
-                supers.setdefault(row["type"].value, set()).add(row["super"].value)
-        for iri in [i for i, e in entries.items() if e.all_types & EXCLUDED_CLASSES]:
-            del entries[iri]
-        for entry in entries.values():  # keep the most specific types: Country, not also Actor
-            implied = set().union(*(supers.get(t, set()) for t in entry.types))
-            entry.types -= implied
-        if not entries:
-            return cls({}, {}, base)
-        values = " ".join(f"<{iri}>" for iri in entries)
-        rows = store.query(
-            f"SELECT ?e ?p ?o ?g WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?e ?p ?o }} }}"
-        )
-        for row in rows:
-            entry = entries[row["e"].value]
-            predicate, value, graph = row["p"].value, row["o"], row["g"].value
-            if graph.startswith(LINKSET_GRAPH_PREFIX):
-                if predicate in (SAME_AS, EXACT_MATCH) and isinstance(value, ox.NamedNode):
-                    entry.links.add(value.value)
-                continue
-            if predicate in (RDFS_LABEL, SKOS_PREF) and isinstance(value, ox.Literal):
-                entry.names.append((value.value, value.language or "", "label"))
-            elif predicate == SKOS_ALT and isinstance(value, ox.Literal):
-                entry.names.append((value.value, value.language or "", "alias"))
-            elif predicate == DESCRIPTION and isinstance(value, ox.Literal):
-                entry.description = entry.description or value.value
-            if isinstance(value, ox.Literal | ox.NamedNode):
-                entry.properties.setdefault(predicate, set()).add(value.value)
-        linked = reference_names({link for e in entries.values() for link in e.links}, reference_dir)
-        for entry in entries.values():
-            for link in sorted(entry.links):
-                entry.names.extend(linked.get(link, []))
-            labels = [t for t, lang, origin in entry.names if origin == "label"]
-            english = [t for t, lang, origin in entry.names if origin == "label" and lang == "en"]
-            entry.name = (english or labels or [entry.id])[0]
-            entry.names = list(dict.fromkeys(entry.names))
-        type_names = {
-            row["c"].value: row["l"].value
-            for row in store.query(
-                'SELECT ?c (SAMPLE(?label) AS ?l) WHERE { ?c a owl:Class ; rdfs:label ?label '
-                'FILTER(STRSTARTS(STR(?c), STR(qc:)) && LANGMATCHES(LANG(?label), "en")) } GROUP BY ?c'
-            )
-        }
-        return cls(entries, type_names, base)
+        entries, type_names = load_entries(store, settings.base_iri, reference_dir)
+        return cls(entries, type_names, settings.base_iri)
 
     # ------------------------------------------------------------ identifiers
 
@@ -240,11 +125,11 @@ class ReconcileIndex:
     def reconcile(self, query: dict[str, object]) -> list[dict[str, object]]:
         """Answer one query object: {"query", "type", "limit", "properties", "type_strict"}."""
         text = query.get("query")
-        properties = _property_constraints(query.get("properties"))
+        properties = property_constraints(query.get("properties"))
         if not isinstance(text, str) and not properties:
             raise ReconcileQueryError("a query needs a 'query' string or 'properties'")
         text = text if isinstance(text, str) else ""
-        limit = _limit(query.get("limit"))
+        limit = query_limit(query.get("limit"))
         wanted_types = self._types(query.get("type"))
         strict = query.get("type_strict", "any")
         if text.strip():
@@ -363,57 +248,6 @@ class ReconcileIndex:
             if key in normalize(label) or key in normalize(schema_id(iri))
         ]
         return hits[:limit]
-
-
-def schema_id(iri: str) -> str:
-    """qc:Country -> "Country"; other IRIs stay whole."""
-    return iri[len(str(QC)):] if iri.startswith(str(QC)) else iri
-
-
-def schema_iri(identifier: str) -> str:
-    """"Country", "qc:Country" or the full IRI -> the full IRI."""
-    identifier = identifier.strip()
-    if "://" in identifier:
-        return identifier
-    prefix, sep, local = identifier.partition(":")
-    if sep and prefix in PREFIXES:
-        return PREFIXES[prefix] + local
-    return str(QC) + identifier
-
-
-def property_iri(pid: str) -> str:
-    """A property id: a qc: local name, a CURIE of a known prefix, or a full IRI."""
-    return schema_iri(pid)
-
-
-def _property_constraints(value: object) -> list[tuple[str, list[str]]]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ReconcileQueryError("properties must be a list of {pid, v} objects")
-    constraints = []
-    for item in value:
-        if not isinstance(item, dict) or "pid" not in item or "v" not in item:
-            raise ReconcileQueryError("each property needs 'pid' and 'v'")
-        raw = item["v"] if isinstance(item["v"], list) else [item["v"]]
-        values = []
-        for v in raw:
-            if isinstance(v, dict):
-                values.append(str(v.get("id", "")))
-            elif isinstance(v, bool | int | float | str):
-                values.append(str(v))
-        constraints.append((str(item["pid"]), values))
-    return constraints
-
-
-def _limit(value: object) -> int:
-    if value is None:
-        return DEFAULT_LIMIT
-    try:
-        limit = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ReconcileQueryError("limit must be a number") from None
-    return max(1, min(limit, MAX_LIMIT))
 
 
 class IndexCache:
