@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,8 +17,18 @@ from rich.table import Table
 from kg import __version__
 from kg.build import build as build_graph
 from kg.build import statistics
+from kg.cli_output import (
+    RESULT_FORMATS,
+    ExportFormat,
+    LinkFormat,
+    LinkTarget,
+    ReportFormat,
+    ResultFormat,
+    print_boolean,
+    print_table,
+)
 from kg.errors import QcollabError, RdfSyntaxError, ValidationEngineError
-from kg.namespaces import INFERRED_GRAPH, PREFIXES
+from kg.namespaces import INFERRED_GRAPH
 from kg.rdfio import parse_rdf_file, syntax_error_from
 from kg.reasoning import check_consistency, materialize
 from kg.settings import Settings, get_settings
@@ -34,38 +43,6 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
-
-
-class ResultFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    xml = "xml"
-    ttl = "ttl"
-    nt = "nt"
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    ttl = "ttl"
-
-
-class ExportFormat(StrEnum):
-    ttl = "ttl"
-    nt = "nt"
-    nq = "nq"
-    trig = "trig"
-    jsonld = "jsonld"
-
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
 
 
 def _settings() -> Settings:
@@ -152,46 +129,16 @@ def query(
     except SyntaxError as error:
         raise syntax_error_from(error) from None
     if isinstance(result, ox.QueryBoolean):
-        _print_boolean(bool(result), fmt)
+        print_boolean(bool(result), fmt)
     elif isinstance(result, ox.QueryTriples):
         rdf = ox.RdfFormat.N_TRIPLES if fmt is ResultFormat.nt else ox.RdfFormat.TURTLE
         sys.stdout.write(result.serialize(format=rdf).decode())
     elif fmt is ResultFormat.table:
-        _print_table(result)
+        print_table(console, result)
     elif fmt.value in RESULT_FORMATS:
         sys.stdout.write(result.serialize(format=RESULT_FORMATS[fmt.value]).decode())
     else:
         raise QcollabError(f"--format {fmt.value} is for CONSTRUCT/DESCRIBE results")
-
-
-def _print_boolean(value: bool, fmt: ResultFormat) -> None:
-    if fmt is ResultFormat.json:
-        print(json.dumps({"head": {}, "boolean": value}))
-    else:
-        print("true" if value else "false")
-
-
-def _compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
-    """A cell: IRIs as prefixed names where a predeclared prefix fits, literals as their text."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            local = term.value.removeprefix(namespace)
-            if local != term.value and local:
-                return f"{prefix}:{local}"
-    return term.value
-
-
-def _print_table(result: ox.QuerySolutions) -> None:
-    names = [v.value for v in result.variables]
-    table = Table(*names)
-    count = 0
-    for row in result:
-        table.add_row(*(_compact(row[n]) for n in names))
-        count += 1
-    console.print(table)
-    console.print(f"{count} row(s)")
 
 
 @app.command()
@@ -277,16 +224,6 @@ def serve() -> None:
         "api.app:app_factory", factory=True, host=settings.host, port=settings.port,
         workers=settings.workers, access_log=False,
     )
-
-
-class LinkFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class LinkTarget(StrEnum):
-    wikidata = "wikidata"
-    dbpedia = "dbpedia"
 
 
 @app.command()
