@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
-from live_server import free_port
+from live_server import free_port, stop
 
 from kg.linking.sources import REFERENCE_DIR
 
@@ -68,11 +68,7 @@ def oxigraph_server(
             time.sleep(0.1)
         yield endpoint
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
 
 

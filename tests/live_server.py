@@ -59,12 +59,17 @@ def running_server(built_data: Path, workdir: Path, **env: str) -> Iterator[Live
         _wait_until_ready(base_url, process, workdir / "server.log")
         yield LiveServer(base_url, data_dir)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=15)
         log.close()
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Terminate a child process, killing it if it does not exit within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
