@@ -11,13 +11,13 @@ from fastapi import FastAPI
 from api import graph_store, lookup, reconcile, resources, sparql, validation, web
 from api.middleware import install_middleware
 from kg import __version__
-from kg.query import QueryEngine
-from kg.query_snapshots import Snapshots
-from kg.query_workers import WorkerPool
+from kg.quality.shacl import Validator
+from kg.quality.writer import GuardedWriter
+from kg.query.engine import QueryEngine
+from kg.query.workers import WorkerPool
 from kg.settings import Settings, get_settings
-from kg.store import open_store
-from kg.validate import Validator
-from kg.writes import GuardedWriter
+from kg.store.oxigraph import open_store
+from kg.store.snapshots import Snapshots
 
 
 def create_app(settings: Settings) -> FastAPI:

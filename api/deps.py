@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from kg.query import QueryEngine
+from kg.quality.shacl import Validator
+from kg.quality.writer import GuardedWriter
+from kg.query.engine import QueryEngine
 from kg.settings import Settings
-from kg.store import OxigraphStore
-from kg.validate import Validator
-from kg.writes import GuardedWriter
+from kg.store.oxigraph import OxigraphStore
 
 
 def get_app_settings(request: Request) -> Settings:

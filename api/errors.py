@@ -12,12 +12,17 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.negotiation import Offer, negotiate
-from kg.errors import RdfSyntaxError, ValidationEngineError
-from kg.federation import ServiceNotAllowedError
-from kg.query import QueryCancelledError, QueryTimeoutError, serialize_graph
+from kg.errors import (
+    QueryCancelledError,
+    QueryTimeoutError,
+    RdfSyntaxError,
+    RejectedWriteError,
+    ServiceNotAllowedError,
+    UpdateFailedError,
+    ValidationEngineError,
+)
+from kg.query.results import serialize_graph
 from kg.settings import Settings
-from kg.store import UpdateFailedError
-from kg.writes import RejectedWriteError
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("qcollab.http")

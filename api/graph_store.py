@@ -16,9 +16,9 @@ from api.errors import ProblemError, require_admin
 from api.negotiation import TRIPLE_OFFERS
 from api.sparql import checked_iri, decode, essence, negotiated, stream
 from kg.errors import UnsupportedFormatError
+from kg.formats.parsing import FORMAT_BY_MEDIA_TYPE, format_for_media_type, parse_rdf
 from kg.namespaces import RECORD_GRAPH_PREFIX
-from kg.query import QueryDataset
-from kg.rdfio import FORMAT_BY_MEDIA_TYPE, format_for_media_type, parse_rdf
+from kg.query.dataset import QueryDataset
 from kg.settings import Settings
 
 router = APIRouter(tags=["graph store"])

@@ -1,4 +1,4 @@
-"""Search by name: GET /lookup over labels and aliases, backed by kg.lookup.LookupIndex."""
+"""Search by name: GET /lookup over labels and aliases, backed by kg.names.lookup.LookupIndex."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from api.errors import ProblemError
-from kg.lookup import LookupIndex
+from kg.names.lookup import LookupIndex
 
 router = APIRouter(tags=["lookup"])
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.query import QueryForm, ResultFormat
+from kg.query.results import QueryForm, ResultFormat
 
 
 @dataclass(frozen=True)

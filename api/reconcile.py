@@ -17,12 +17,13 @@ from api.deps import SettingsDep, StoreDep
 from api.errors import ProblemError
 from api.negotiation import TRIPLE_OFFERS, UnknownFormatError, choose, producible
 from kg import __version__
-from kg.describe import serialize
+from kg.describe.resource import serialize
+from kg.describe.void import TITLE, describe_dataset
+from kg.errors import ReconcileQueryError
 from kg.namespaces import QC
-from kg.reconcile import DEFAULT_TYPES, IndexCache, ReconcileIndex, ReconcileQueryError, schema_iri
+from kg.reconcile.matching import DEFAULT_TYPES, IndexCache, ReconcileIndex, schema_iri
 from kg.settings import Settings
-from kg.store import OxigraphStore
-from kg.void import TITLE, describe_dataset
+from kg.store.oxigraph import OxigraphStore
 
 router = APIRouter(tags=["reconciliation"])
 

@@ -12,7 +12,7 @@ from api.errors import ProblemError
 from api.negotiation import RDF_OFFERS, Offer, UnknownFormatError, producible
 from api.negotiation import choose as negotiate
 from api.pages import Linker, not_found_page, ontology_page, resource_page
-from kg import describe
+from kg.describe import resource as describe
 from kg.namespaces import ONTOLOGY_IRI
 
 router = APIRouter(tags=["linked data"])

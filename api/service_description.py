@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
+from kg.describe.void import DATASET, describe_dataset
 from kg.settings import Settings
-from kg.store import OxigraphStore
-from kg.void import DATASET, describe_dataset
+from kg.store.oxigraph import OxigraphStore
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

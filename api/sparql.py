@@ -25,17 +25,13 @@ from api.negotiation import (
     quality,
 )
 from api.service_description import service_description
-from kg.federation import check_services
-from kg.query import (
-    QueryCancelledError,
-    QueryDataset,
-    QueryEngine,
-    QueryTimeoutError,
-    RunningQuery,
-    serialize_graph,
-)
-from kg.rdfio import syntax_error_from
-from kg.writes import GuardedWriter
+from kg.errors import QueryCancelledError, QueryTimeoutError
+from kg.formats.parsing import syntax_error_from
+from kg.quality.writer import GuardedWriter
+from kg.query.dataset import QueryDataset
+from kg.query.engine import QueryEngine, RunningQuery
+from kg.query.federation import check_services
+from kg.query.results import serialize_graph
 
 router = APIRouter(tags=["sparql"])
 

@@ -17,12 +17,11 @@ from api.errors import ProblemError, problem, require_admin
 from api.lookup import invalidate_index
 from api.negotiation import Offer, negotiate, producible
 from api.resources import GRAPH_OFFERS
-from kg.errors import RdfSyntaxError, UnsupportedFormatError, ValidationEngineError
+from kg.errors import RdfSyntaxError, RejectedWriteError, UnsupportedFormatError, ValidationEngineError
+from kg.formats.parsing import format_for_media_type, parse_rdf
 from kg.namespaces import PREFIXES, RECORD_GRAPH_PREFIX
-from kg.rdfio import format_for_media_type, parse_rdf
+from kg.quality.shacl import ValidationOutcome
 from kg.settings import Settings
-from kg.validate import ValidationOutcome
-from kg.writes import RejectedWriteError
 
 router = APIRouter(tags=["validation"])
 

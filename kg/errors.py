@@ -1,13 +1,30 @@
-"""Errors the user can act on; anything else is a fault and keeps its traceback."""
+"""The one error hierarchy: every error the user can act on derives from QcollabError.
+
+The families say what went wrong, not how a front end answers it; `api/errors.py` maps each
+family to an HTTP status in one place, and the command line maps them to exit statuses.
+Anything that is not a QcollabError is a fault and keeps its traceback.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.quality.shacl import ValidationOutcome
 
 
 class QcollabError(Exception):
     """Base of every error reported to the user in one line."""
 
 
-class RdfSyntaxError(QcollabError):
+# -- the request or the input is wrong -------------------------------------------------------------
+
+
+class InputError(QcollabError):
+    """A request or document that cannot be acted on as it stands (HTTP 400)."""
+
+
+class RdfSyntaxError(InputError):
     """A document (record, query, update) that does not parse, with its position."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
@@ -18,12 +35,23 @@ class RdfSyntaxError(QcollabError):
         super().__init__(f"{where}{message}")
 
 
-class UnsupportedFormatError(QcollabError):
+class UnsupportedFormatError(InputError):
     """A serialization we cannot read or write."""
 
 
-class ValidationEngineError(QcollabError):
-    """The SHACL engine could not validate (as opposed to: the data does not conform)."""
+class ServiceNotAllowedError(InputError):
+    """A SERVICE clause names an endpoint that is not on the allow-list."""
+
+
+class UpdateFailedError(InputError):
+    """A well-formed update that cannot be carried out (e.g. DROP of a graph that does not exist)."""
+
+
+class ReconcileQueryError(InputError, ValueError):
+    """A reconciliation query that does not follow the protocol."""
+
+
+# -- the data does not conform ---------------------------------------------------------------------
 
 
 class NonConformingError(QcollabError):
@@ -32,3 +60,68 @@ class NonConformingError(QcollabError):
     def __init__(self, report_text: str) -> None:
         self.report_text = report_text
         super().__init__("the data does not conform to the SHACL shapes:\n" + report_text)
+
+
+class RejectedWriteError(QcollabError):
+    """A write whose result would not conform to the shapes; nothing was written (HTTP 422)."""
+
+    def __init__(self, outcome: ValidationOutcome) -> None:
+        self.outcome = outcome
+        super().__init__("the change was refused: the data would not conform to the SHACL shapes\n"
+                         + outcome.report_text)
+
+
+# -- the service cannot answer now -----------------------------------------------------------------
+
+
+class UnavailableError(QcollabError):
+    """The request is fine but cannot be answered now (HTTP 503)."""
+
+
+class QueryTimeoutError(UnavailableError):
+    """The query did not finish within the configured time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"query exceeded the {seconds:g} s time limit")
+
+
+class EngineBusyError(QueryTimeoutError):
+    """Every query worker stayed busy until the deadline of a query waiting for one."""
+
+    def __init__(self, seconds: float, slots: int) -> None:
+        QcollabError.__init__(
+            self,
+            f"the server is busy: all {slots} query slots stayed taken for {seconds:g} s; try again later",
+        )
+        self.seconds = seconds
+
+
+class QueryCancelledError(UnavailableError):
+    """The query was stopped because nobody waits for its results any more."""
+
+
+class StoreInUseError(UnavailableError):
+    """The on-disk store is locked by another process: one writer at a time."""
+
+
+# -- a component we depend on failed ---------------------------------------------------------------
+
+
+class DependencyError(QcollabError):
+    """A component or source the answer depends on failed: no verdict on the request (HTTP 5xx)."""
+
+
+class ValidationEngineError(DependencyError):
+    """The SHACL engine could not validate (as opposed to: the data does not conform)."""
+
+
+class LinkingSourceError(DependencyError):
+    """A link target could not be queried (endpoint down, bad answer, missing snapshot)."""
+
+
+# -- faults ----------------------------------------------------------------------------------------
+
+
+class WorkerDiedError(RuntimeError):
+    """A query worker process ended unexpectedly: a fault of the service, not of the request."""

@@ -9,7 +9,7 @@ import pytest
 from linking_support import linked_copy
 from live_server import LiveServer, running_server
 
-from kg.build import build
+from kg.pipeline.build import build
 from kg.settings import Settings
 
 

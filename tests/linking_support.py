@@ -133,7 +133,7 @@ def run_qcollab(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedP
     """Run the `qcollab` command on a data folder."""
     environment = {**os.environ, "QCOLLAB_DATA_DIR": str(data_dir), "COLUMNS": "200", **env}
     return subprocess.run(
-        [sys.executable, "-c", "from kg.cli import main; main()", *args],
+        [sys.executable, "-c", "from kg.cli.main import main; main()", *args],
         env=environment, capture_output=True, text=True, timeout=600,
     )
 

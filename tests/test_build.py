@@ -8,11 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build, is_up_to_date
 from kg.errors import NonConformingError
 from kg.namespaces import DOCUMENT_GRAPH_PREFIX, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.pipeline.build import build, is_up_to_date
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import open_store
+from kg.store.oxigraph import open_store
 
 SECOND_DOCUMENTS = PROJECT_ROOT / "tests" / "fixtures" / "documents"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 
-from kg.store import open_store
+from kg.store.oxigraph import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 JAPAN_PARTNERS = "SELECT ?p WHERE { qcr:japan qc:collaboratesWith ?p } ORDER BY ?p"
@@ -23,7 +23,7 @@ JAPAN_PARTNERS = "SELECT ?p WHERE { qcr:japan qc:collaboratesWith ?p } ORDER BY 
 def qcollab(*args: str, data_dir: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QCOLLAB_DATA_DIR": str(data_dir), "COLUMNS": "200"}
     return subprocess.run(
-        [sys.executable, "-c", "from kg.cli import main; main()", *args],
+        [sys.executable, "-c", "from kg.cli.main import main; main()", *args],
         env=env, capture_output=True, text=True, check=check, cwd=ROOT,
     )
 
@@ -146,7 +146,7 @@ def test_validator_failure_is_not_a_verdict(tmp_path: Path) -> None:
     record.write_text("@prefix qc: <https://w3id.org/qcollab/ontology#> .\n<urn:a> a qc:Country .\n")
     env_shapes = {"QCOLLAB_SHAPES_PATH": str(shapes)}
     result = subprocess.run(
-        [sys.executable, "-c", "from kg.cli import main; main()", "validate", str(record)],
+        [sys.executable, "-c", "from kg.cli.main import main; main()", "validate", str(record)],
         env={**os.environ, **env_shapes, "QCOLLAB_DATA_DIR": str(tmp_path)}, capture_output=True, text=True,
         cwd=ROOT,
     )

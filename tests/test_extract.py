@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import ExtractionResult, extract_document, extract_text
-from kg.extraction.organizations import find_organizations
-from kg.gazetteer import Gazetteer
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.organizations import find_organizations
+from kg.extract.pipeline import ExtractionResult, extract_document, extract_text
+from kg.quality.shacl import Validator
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import OxigraphStore
-from kg.text import parse_document, split_sentences
-from kg.validate import Validator
+from kg.store.oxigraph import OxigraphStore
+from kg.text.document import parse_document, split_sentences
 
 SEED = PROJECT_ROOT / "seeds" / "international-quantum-computing-collaborations.txt"
 SECOND = Path(__file__).parent / "fixtures" / "documents" / "quantum-bridges-europe-asia.md"

@@ -11,10 +11,11 @@ import pytest
 from linking_support import oxigraph_server, recording_proxy
 from live_server import LiveServer, free_port, running_server
 
-from kg.federation import ServiceNotAllowedError, check_services, service_endpoints
-from kg.link import link_store
+from kg.errors import ServiceNotAllowedError
+from kg.linking.run import link_store
+from kg.query.federation import check_services, service_endpoints
 from kg.settings import Settings
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 
 WDT = "http://www.wikidata.org/prop/direct/"
 ALLOWED = "http://127.0.0.1:8890/query"

@@ -17,7 +17,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
 from kg.namespaces import ONTOLOGY_GRAPH
 from kg.settings import Settings
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 
 QCR = "https://w3id.org/qcollab/resource/"
 NOTE_GRAPH = "https://w3id.org/qcollab/graph/document/note"

@@ -10,10 +10,10 @@ import pytest
 from linking_support import oxigraph_server, recording_proxy, run_qcollab
 from live_server import LiveServer
 
-from kg.link import link_store, local_entities
-from kg.linking.names import name_keys, normalize, similarity, spelling_variants
+from kg.linking.run import link_store, local_entities
+from kg.names.normalize import name_keys, normalize, similarity, spelling_variants
 from kg.settings import Settings
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 
 WD = "http://www.wikidata.org/entity/"
 DBR = "http://dbpedia.org/resource/"
@@ -319,7 +319,7 @@ def test_link_without_a_graph_is_a_clear_error(tmp_path: Path) -> None:
 def test_linked_graph_still_conforms_to_the_shapes(linked: tuple[Path, dict[str, object]]) -> None:
     """Writes are validated over every data graph, linksets included: links must not break them."""
     from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-    from kg.validate import Validator
+    from kg.quality.shacl import Validator
 
     settings = Settings()
     store = OxigraphStore(linked[0] / "store", read_only=True)

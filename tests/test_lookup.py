@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 from live_server import LiveServer
 
-from kg.lookup import LookupIndex, Name, edit_distance, fold, max_typos
-from kg.store import OxigraphStore
+from kg.names.lookup import LookupIndex, Name, edit_distance, fold, max_typos
+from kg.store.oxigraph import OxigraphStore
 
 QCR = "https://w3id.org/qcollab/resource/"
 QC = "https://w3id.org/qcollab/ontology#"

@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from kg.namespaces import DCTERMS, FOAF, ONTOLOGY_IRI, ORG, OWL, PROV, QC, RDF, RDFS, SKOS, XSD
-from kg.reasoning import ConsistencyReport, check_consistency
+from kg.quality.reasoning import ConsistencyReport, check_consistency
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "qcollab.ttl"

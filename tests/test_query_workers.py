@@ -14,22 +14,16 @@ import pyoxigraph as ox
 import pytest
 import uvloop
 
-from kg.errors import RdfSyntaxError
-from kg.query import (
-    EngineBusyError,
-    QueryDataset,
-    QueryEngine,
-    QueryTimeoutError,
-    ResultFormat,
-    execute,
-    write_result,
-)
-from kg.query_snapshots import SNAPSHOT_PREFIX, Snapshots
-from kg.query_workers import WorkerPool, WorkerTraceback
+from kg.errors import EngineBusyError, QueryTimeoutError, RdfSyntaxError, RejectedWriteError
+from kg.quality.shacl import Validator
+from kg.quality.writer import GuardedWriter
+from kg.query.dataset import QueryDataset, execute
+from kg.query.engine import QueryEngine
+from kg.query.results import ResultFormat, write_result
+from kg.query.workers import WorkerPool, WorkerTraceback
 from kg.settings import Settings
-from kg.store import OxigraphStore, open_store
-from kg.validate import Validator
-from kg.writes import GuardedWriter, RejectedWriteError
+from kg.store.oxigraph import OxigraphStore, open_store
+from kg.store.snapshots import SNAPSHOT_PREFIX, Snapshots
 
 EX = "http://example.org/"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -26,8 +26,8 @@ from kg.namespaces import (
     SH,
     SKOS,
 )
-from kg.reasoning import materialize
-from kg.store import OxigraphStore
+from kg.quality.reasoning import materialize
+from kg.store.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "qcollab.ttl"

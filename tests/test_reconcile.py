@@ -10,10 +10,11 @@ import pyoxigraph as ox
 import pytest
 from live_server import LiveServer
 
-from kg.link import link_store
-from kg.reconcile import ReconcileIndex, ReconcileQueryError
+from kg.errors import ReconcileQueryError
+from kg.linking.run import link_store
+from kg.reconcile.matching import ReconcileIndex
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 
 QC = "https://w3id.org/qcollab/ontology#"
 MESSY = {

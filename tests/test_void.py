@@ -11,10 +11,10 @@ from live_server import LiveServer
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID
 
-from kg.link import link_store
+from kg.describe.void import DATASET, describe_dataset, linkset_iri, target_dataset
+from kg.linking.run import link_store
 from kg.settings import Settings
-from kg.store import OxigraphStore
-from kg.void import DATASET, describe_dataset, linkset_iri, target_dataset
+from kg.store.oxigraph import OxigraphStore
 
 GRAPH = "https://w3id.org/qcollab/graph/"
 DOC = GRAPH + "document/t"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from kg.errors import RejectedWriteError
+from kg.quality.shacl import Validator
+from kg.quality.writer import GuardedWriter
 from kg.settings import Settings
-from kg.store import OxigraphStore, open_store
-from kg.validate import Validator
-from kg.writes import GuardedWriter, RejectedWriteError
+from kg.store.oxigraph import OxigraphStore, open_store
 
 RECORD_GRAPH = "https://w3id.org/qcollab/graph/record/test"
 VALID_RECORD = """

@@ -8,9 +8,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from kg import __version__
+from kg.describe.void import target_dataset
 from kg.linking.model import Scored, TargetReport
 from kg.settings import Settings
-from kg.void import target_dataset
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")

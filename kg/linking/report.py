@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from kg.link import PREF, LinkReport, Scored, curie
+from kg.linking.run import PREF, LinkReport, Scored, curie
 from kg.linking.sources import RDFS_LABEL
 
 

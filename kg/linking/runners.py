@@ -9,11 +9,7 @@ from typing import Protocol
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import QcollabError
-
-
-class LinkingSourceError(QcollabError):
-    """A link target could not be queried (endpoint down, bad answer, missing snapshot)."""
+from kg.errors import LinkingSourceError
 
 
 @dataclass(frozen=True)

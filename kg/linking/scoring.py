@@ -6,8 +6,8 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, SKOS
 
 from kg.linking.model import CONCEPT_KINDS, PREF, LocalEntity, Scored, curie, curies
-from kg.linking.names import name_keys, similarity
 from kg.linking.sources import DBPEDIA, RDFS_LABEL, SKOS_ALT, Candidate, TargetProfile
+from kg.names.normalize import name_keys, similarity
 
 # Name evidence. Aliases of concepts in the gazetteer are loose (broader or narrower terms), so a
 # concept matched through one of its aliases only is left for review at the default threshold.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from kg.errors import LinkingSourceError
 from kg.linking.profiles import (
     DBPEDIA,
     OWL_SAME_AS,
@@ -24,7 +25,7 @@ from kg.linking.profiles import (
     TargetProfile,
     TypeRule,
 )
-from kg.linking.runners import HttpRunner, LinkingSourceError, LocalRunner, QueryRunner, Value
+from kg.linking.runners import HttpRunner, LocalRunner, QueryRunner, Value
 
 __all__ = [
     "CHUNK", "DBPEDIA", "LANGUAGES", "PROFILES", "RDFS_LABEL", "REFERENCE_DIR", "SKOS_ALT", "WIKIDATA",

@@ -31,10 +31,10 @@ from bench_store import machine  # noqa: E402
 from linking_support import oxigraph_server  # noqa: E402
 from live_server import running_server  # noqa: E402
 
-from kg.build import build  # noqa: E402
 from kg.namespaces import PREFIXES  # noqa: E402
+from kg.pipeline.build import build  # noqa: E402
 from kg.settings import Settings  # noqa: E402
-from kg.store import OxigraphStore  # noqa: E402
+from kg.store.oxigraph import OxigraphStore  # noqa: E402
 
 HEADING = "## HTTP: our service against the native Oxigraph server"
 OUTPUT = ROOT / "docs" / "benchmarks.md"

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kg.namespaces import PREFIXES, QC, QCR  # noqa: E402
-from kg.store import OxigraphStore  # noqa: E402
+from kg.store.oxigraph import OxigraphStore  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("QCOLLAB_BENCH_SIZES", "10000,100000").split(",")]
 REPEAT = 3

@@ -1,0 +1,1 @@
+"""The qcollab command line."""

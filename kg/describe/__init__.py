@@ -1,0 +1,1 @@
+"""Descriptions of the data: bounded resource descriptions, VoID, service description data."""

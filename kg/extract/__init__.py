@@ -1,0 +1,1 @@
+"""Facts from text: entities, relations and amounts, each with its source sentence."""

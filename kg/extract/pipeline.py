@@ -1,0 +1,173 @@
+"""Document -> rdflib Graph of the facts it states, each with the sentence it comes from."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.extract.actors import actor_item, actor_section
+from kg.extract.context import Context
+from kg.extract.emitter import Emitter
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.partnerships import actor_refs, emit_actor, sentence_partnerships
+from kg.extract.programs import program_facts
+from kg.extract.sections import (
+    CONCEPTS,
+    MINOR_KINDS,
+    classify,
+    concept_item,
+    concept_section,
+    has_labelled_items,
+    is_major_heading,
+)
+from kg.namespaces import QCG
+from kg.settings import PROJECT_ROOT
+from kg.text.document import Block, Document, Section, Sentence, iter_block_sentences, parse_document, slugify
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    """One document's facts: its named graph IRI, the graph and counts per kind."""
+
+    graph_iri: URIRef
+    document_iri: URIRef
+    graph: Graph
+    counts: dict[str, int]
+
+
+def document_slug(path: Path) -> str:
+    """The slug of a document, from its file name without the suffix."""
+    return slugify(path.stem)
+
+
+def source_name(path: Path) -> str:
+    """The document's path relative to the project (e.g. seeds/x.txt), or its file name."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(PROJECT_ROOT):
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    return path.name
+
+
+def extract_document(path: Path, gazetteer: Gazetteer | None = None) -> ExtractionResult:
+    """Read one plain-text or Markdown document and extract its facts into its own graph."""
+    data = path.read_bytes()
+    text = data.decode("utf-8-sig")
+    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    return extract_text(
+        text,
+        doc_slug=document_slug(path),
+        source=source_name(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        markdown=markdown,
+        gazetteer=gazetteer or Gazetteer.load(),
+    )
+
+
+def extract_text(
+    text: str, *, doc_slug: str, source: str, sha256: str, markdown: bool, gazetteer: Gazetteer
+) -> ExtractionResult:
+    """Extract the facts of an already decoded document text (offsets index this text)."""
+    document = parse_document(text, markdown=markdown, major_heading=is_major_heading)
+    media_type = "text/markdown" if markdown else "text/plain"
+    emitter = Emitter(
+        document, doc_slug, source=source, sha256=sha256, media_type=media_type,
+        gazetteer=gazetteer,
+    )
+    ctx = Context(emitter, gazetteer)
+    actors: list[Block | Section] = []
+    for section in document.sections:
+        _visit(ctx, section, None, 1, actors)
+    for source in actors:
+        if isinstance(source, Block):
+            actor_item(ctx, source)
+        else:
+            actor_section(ctx, source)
+    funded: set[URIRef] = set()
+    for sentence, section in _sentences_by_section(document):
+        program_facts(ctx, sentence, section, funded)
+    _mentions(ctx, document)
+    described = _actor_sentences(actors)
+    for sentence, _ in _sentences_by_section(document):
+        if (sentence.start, sentence.end) not in described:
+            sentence_partnerships(ctx, sentence)
+    return ExtractionResult(
+        graph_iri=QCG[f"document/{doc_slug}"],
+        document_iri=emitter.doc_iri,
+        graph=emitter.graph,
+        counts=emitter.counts(),
+    )
+
+
+def extract_documents(paths: Iterable[Path], gazetteer: Gazetteer) -> list[ExtractionResult]:
+    """Extract several documents, each into its own graph."""
+    return [extract_document(path, gazetteer) for path in paths]
+
+
+def _visit(
+    ctx: Context, section: Section, inherited: str | None, rank: int, actors: list[Block | Section]
+) -> None:
+    """Read a section by its kind (own or inherited); actors are queued until models are known."""
+    own = classify(section.heading)
+    grouping = False
+    if inherited and not section.is_question and (own is None or own in MINOR_KINDS):
+        if own is None and has_labelled_items(section):
+            grouping = True
+        elif inherited == "actors":
+            actors.append(section)
+        elif inherited in CONCEPTS:
+            concept_section(ctx, inherited, section, rank)
+    item_kind = own or (inherited if grouping else None)
+    _items(ctx, section, item_kind, actors)
+    passed_on = own if own and own not in MINOR_KINDS else (inherited if grouping else None)
+    for index, child in enumerate(section.children, start=1):
+        _visit(ctx, child, passed_on, index, actors)
+
+
+def _items(
+    ctx: Context, section: Section, kind: str | None, actors: list[Block | Section]
+) -> None:
+    """The list items of a section, read as concepts or (queued) actors of its kind."""
+    if kind is None:
+        return
+    rank = 0
+    for block in section.blocks:
+        if kind == "actors" and block.label:
+            actors.append(block)
+        elif kind in CONCEPTS and block.kind != "paragraph":
+            rank += 1
+            concept_item(ctx, kind, block, rank)
+
+
+def _sentences_by_section(document: Document) -> Iterable[tuple[Sentence, Section]]:
+    for section, _ in document.walk():
+        for block in section.blocks:
+            for sentence in iter_block_sentences(block):
+                yield sentence, section
+
+
+def _actor_sentences(actors: list[Block | Section]) -> set[tuple[int, int]]:
+    """The spans of the sentences that describe an actor (its partners are read there)."""
+    blocks = [b for source in actors for b in ([source] if isinstance(source, Block) else source.blocks)]
+    return {(s.start, s.end) for block in blocks for s in iter_block_sentences(block)}
+
+
+def _mentions(ctx: Context, document: Document) -> None:
+    """Every known entity and organization named anywhere, with the first sentence that names it."""
+    for section, _ in document.walk():
+        for mention in ctx.mentions(section.sentence):
+            ctx.emitter.ensure(mention.entry, section.sentence)
+        for block in section.blocks:
+            for sentence in iter_block_sentences(block):
+                refs = actor_refs(ctx, sentence)
+                names = [(r.org.start, r.org.end) for r in refs if r.org is not None]
+                for mention in ctx.mentions(sentence):
+                    if not any(s <= mention.start and mention.end <= e for s, e in names):
+                        ctx.emitter.ensure(mention.entry, sentence)
+                for ref in refs:
+                    emit_actor(ctx, ref, sentence)

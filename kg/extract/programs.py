@@ -1,0 +1,118 @@
+"""Programs named in sentences (by pattern, canonicalized by the gazetteer) and their facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+
+from kg.extract.context import Context
+from kg.extract.gazetteer import Entry
+from kg.extract.patterns import (
+    EXAMPLE_CUE,
+    LEADING_FUNCTION_WORDS,
+    PARTICIPATION_CUE,
+    find_amounts,
+    find_program_names,
+)
+from kg.namespaces import QC, QCR, XSD
+from kg.text.document import Section, Sentence, slugify
+
+PROGRAM_CLASSES: dict[str, tuple[URIRef, ...]] = {
+    "legislation": (QC.Legislation, QC.Program),
+    "program": (QC.Program,),
+}
+
+
+@dataclass(frozen=True)
+class ProgramRef:
+    """A program named in a sentence: its IRI, the span of the name, the actor prefixing it."""
+
+    iri: URIRef
+    start: int
+    end: int
+    leading: Entry | None = None
+
+
+def _split_leading_actor(ctx: Context, name: str) -> tuple[Entry | None, str]:
+    """'EU Quantum Flagship' -> (EU, 'Quantum Flagship'); "Japan's X Program" -> (Japan, ...)."""
+    words = name.split()
+    for cut in range(len(words) - 1, 0, -1):
+        prefix = re.sub(r"['’]s$", "", " ".join(words[:cut]))
+        entry = ctx.gazetteer.lookup(prefix)
+        if entry is not None and entry.kind == "actor":
+            rest = words[cut:]
+            while rest and rest[0].lower() in LEADING_FUNCTION_WORDS:
+                rest = rest[1:]
+            if len(rest) >= 2:
+                return entry, " ".join(rest)
+    return None, name
+
+
+def _canonical(ctx: Context, name: str) -> tuple[Entry | None, Entry | None, str]:
+    """The gazetteer entry (if any), the leading actor (if any) and the program name."""
+    entry = ctx.gazetteer.lookup(name)
+    if entry is not None and entry.kind == "program":
+        return entry, None, name
+    leading, rest = _split_leading_actor(ctx, name)
+    entry = ctx.gazetteer.lookup(rest)
+    return (entry if entry is not None and entry.kind == "program" else None), leading, rest
+
+
+def programs_in(ctx: Context, sentence: Sentence) -> list[ProgramRef]:
+    """Programs named in a sentence, each emitted (first sentence = evidence) if new."""
+    refs: list[ProgramRef] = []
+    for match in find_program_names(ctx.text, sentence.start, sentence.end):
+        entry, leading, name = _canonical(ctx, match.name)
+        if entry is not None:
+            iri = ctx.emitter.ensure(entry, sentence)
+        else:
+            iri = QCR[slugify(name)]
+            if not ctx.emitter.has(iri):
+                ctx.emitter.entity(iri, "program", PROGRAM_CLASSES[match.kind], name, sentence)
+        refs.append(ProgramRef(iri, match.start, match.end, leading))
+    for mention in ctx.mentions(sentence):
+        overlaps = any(r.start < mention.end and mention.start < r.end for r in refs)
+        if mention.entry.kind == "program" and not overlaps:
+            ctx.emitter.ensure(mention.entry, sentence)
+            refs.append(ProgramRef(mention.entry.iri, mention.start, mention.end))
+    return sorted(refs, key=lambda r: r.start)
+
+
+def program_facts(ctx: Context, sentence: Sentence, section: Section, funded: set[URIRef]) -> None:
+    """Funding, leading actor, exemplified model, participants and focus named with a program."""
+    refs = programs_in(ctx, sentence)
+    if not refs:
+        return
+    emit = ctx.emitter
+    for amount in find_amounts(ctx.text, sentence.start, sentence.end):
+        nearest = min(refs, key=lambda r: (max(r.start - amount.end, amount.start - r.end), r.start))
+        if nearest.iri not in funded:
+            funded.add(nearest.iri)
+            value = Literal(amount.value, datatype=XSD.decimal)
+            emit.relate(nearest.iri, QC.fundingAmount, value, sentence)
+            emit.relate(nearest.iri, QC.fundingCurrency, Literal(amount.currency), sentence)
+    model = ctx.section_models.get(id(section))
+    cue = PARTICIPATION_CUE.search(ctx.text, sentence.start, sentence.end)
+    for ref in refs:
+        if ref.leading is not None:
+            emit.relate(emit.ensure(ref.leading, sentence), QC.leads, ref.iri, sentence)
+        if model is not None and EXAMPLE_CUE.search(ctx.text, sentence.start, sentence.end):
+            emit.relate(ref.iri, QC.exemplifies, model, sentence)
+        for mention in ctx.gazetteer.find(ctx.text, ref.start, ref.end):
+            if mention.entry.kind in ("technology_area", "application_domain"):
+                emit.relate(ref.iri, QC.focusArea, emit.ensure(mention.entry, sentence), sentence)
+        if cue is not None and len(refs) == 1:
+            _participants(ctx, ref, sentence, cue.end())
+
+
+def _participants(ctx: Context, ref: ProgramRef, sentence: Sentence, after: int) -> None:
+    """Actors named after "brings together", "members include", ... take part in the program."""
+    for mention in ctx.mentions(sentence):
+        if mention.start < after or mention.entry.kind != "actor":
+            continue
+        if ref.leading is not None and mention.entry.iri == ref.leading.iri:
+            continue
+        actor = ctx.emitter.ensure(mention.entry, sentence)
+        ctx.emitter.relate(actor, QC.participatesIn, ref.iri, sentence)

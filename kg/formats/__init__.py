@@ -1,0 +1,1 @@
+"""RDF and SPARQL results formats: the one formats table, parsing with positions."""

@@ -1,0 +1,1 @@
+"""Names: the one normaliser and the entity index behind lookup, reconciliation and linking."""

@@ -1,0 +1,1 @@
+"""The build pipeline: seed documents to a validated, reasoned store."""

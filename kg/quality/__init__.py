@@ -1,0 +1,1 @@
+"""The quality gate: SHACL validation, OWL reasoning and the SHACL-gated writer."""

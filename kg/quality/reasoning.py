@@ -1,0 +1,150 @@
+"""Reasoning: a HermiT consistency check of the ontology and materialization of inferences.
+
+`check_consistency` runs HermiT (through owlready2, Java 17) on the ontology and optional
+instance data. `materialize` rebuilds the named graph qcg:inferred with SPARQL updates
+evaluated by Oxigraph, following the RDFS/OWL axioms of the ontology graph: the subclass and
+subproperty closures, inverse and symmetric properties and equivalent classes. Domain and
+range typing is deliberately left out, since it would hide modelling errors.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.store.oxigraph import OxigraphStore
+
+MAX_ROUNDS = 50
+OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
+
+
+@dataclass
+class ConsistencyReport:
+    """What HermiT said: consistent or not, the unsatisfiable classes, the time it took."""
+
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Consistent and without unsatisfiable classes."""
+        return self.consistent and not self.unsatisfiable and self.error is None
+
+
+def _to_ntriples(data: bytes, fmt: str) -> bytes:
+    """Reserialize RDF with rdflib as N-Triples, a format owlready2 reads natively."""
+    return Graph().parse(data=data, format=fmt).serialize(format="nt", encoding="utf-8")
+
+
+def check_consistency(
+    ontology_path: Path, extra_ntriples: bytes | None = None
+) -> ConsistencyReport:
+    """Run HermiT on the ontology (Turtle), with optional instance data in N-Triples."""
+    import owlready2
+
+    started = time.perf_counter()
+    ontology_nt = _to_ntriples(Path(ontology_path).read_bytes(), "turtle")
+    with tempfile.TemporaryDirectory(prefix="qcollab-hermit-") as tmp:
+        world = owlready2.World(filename=str(Path(tmp) / "quadstore.sqlite3"))
+        try:
+            world.get_ontology("https://w3id.org/qcollab/ontology").load(
+                fileobj=io.BytesIO(ontology_nt), format="ntriples"
+            )
+            if extra_ntriples:
+                data_nt = _to_ntriples(extra_ntriples, "nt")
+                world.get_ontology("https://w3id.org/qcollab/consistency-check-data").load(
+                    fileobj=io.BytesIO(data_nt), format="ntriples"
+                )
+            try:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+            except owlready2.OwlReadyInconsistentOntologyError:
+                return ConsistencyReport(False, [], time.perf_counter() - started)
+            except owlready2.OwlReadyJavaError as exc:
+                return ConsistencyReport(False, [], time.perf_counter() - started, str(exc))
+            unsatisfiable = sorted(
+                cls.iri
+                for cls in world.inconsistent_classes()
+                if getattr(cls, "iri", OWL_NOTHING) != OWL_NOTHING
+            )
+            return ConsistencyReport(True, unsatisfiable, time.perf_counter() - started)
+        finally:
+            world.close()
+
+
+def _rules(ontology_graph: str) -> list[str]:
+    """The SPARQL updates; each inserts into qcg:inferred what is not already there."""
+    ont = f"<{ontology_graph}>"
+    inferred = f"<{INFERRED_GRAPH}>"
+
+    def rule(conclusion: str, where: str) -> str:
+        return (
+            f"INSERT {{ GRAPH {inferred} {{ {conclusion} }} }}\n"
+            f"WHERE {{ {where}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?asserted {{ {conclusion} }} }} }}"
+        )
+
+    return [
+        # x a C, C rdfs:subClassOf+ D  =>  x a D
+        rule(
+            "?x a ?d .",
+            f"{{ SELECT DISTINCT ?c ?d WHERE {{ GRAPH {ont} {{ ?c rdfs:subClassOf+ ?d }} "
+            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH ?g { ?x a ?c }",
+        ),
+        # x a C, C owl:equivalentClass D (either way)  =>  x a D
+        rule(
+            "?x a ?d .",
+            f"{{ SELECT DISTINCT ?c ?d WHERE {{ GRAPH {ont} {{ "
+            "{ ?c owl:equivalentClass ?d } UNION { ?d owl:equivalentClass ?c } } "
+            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH ?g { ?x a ?c }",
+        ),
+        # x p y, p rdfs:subPropertyOf+ q (or owl:equivalentProperty)  =>  x q y
+        rule(
+            "?x ?q ?y .",
+            f"{{ SELECT DISTINCT ?p ?q WHERE {{ GRAPH {ont} {{ "
+            "{ ?p rdfs:subPropertyOf+ ?q } UNION { ?p owl:equivalentProperty ?q } "
+            "UNION { ?q owl:equivalentProperty ?p } } "
+            "FILTER (isIRI(?p) && isIRI(?q) && ?p != ?q) } }\n  GRAPH ?g { ?x ?p ?y }",
+        ),
+        # x p y, p owl:inverseOf q (either way)  =>  y q x
+        rule(
+            "?y ?q ?x .",
+            f"{{ SELECT DISTINCT ?p ?q WHERE {{ GRAPH {ont} {{ "
+            "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } } "
+            "FILTER (isIRI(?p) && isIRI(?q)) } }\n  GRAPH ?g { ?x ?p ?y } FILTER (!isLiteral(?y))",
+        ),
+        # x p y, p a owl:SymmetricProperty  =>  y p x
+        rule(
+            "?y ?p ?x .",
+            f"GRAPH {ont} {{ ?p a owl:SymmetricProperty }} FILTER (isIRI(?p))\n"
+            "  GRAPH ?g { ?x ?p ?y } FILTER (!isLiteral(?y))",
+        ),
+    ]
+
+
+def materialize(store: OxigraphStore, ontology_graph: str = ONTOLOGY_GRAPH) -> int:
+    """Drop and rebuild qcg:inferred to the fixpoint of the rules; return its triple count.
+
+    The axioms are read from `ontology_graph` only, so data graphs cannot change the schema.
+    Premises come from every named graph (inferred triples included, to reach the
+    fixpoint); a conclusion already asserted in any named graph is not inserted again.
+    """
+    inferred = str(INFERRED_GRAPH)
+    store.drop_graph(inferred)
+    rules = _rules(str(ontology_graph))
+    previous = -1
+    for _ in range(MAX_ROUNDS):
+        for update in rules:
+            store.update(update)
+        count = store.triple_count(inferred)
+        if count == previous:
+            return count
+        previous = count
+    raise RuntimeError(f"materialization did not reach a fixpoint in {MAX_ROUNDS} rounds")

@@ -1,0 +1,154 @@
+"""SHACL validation of records and of the built graph, against the shapes and the ontology."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import ValidationEngineError
+from kg.namespaces import RDF, SH
+from kg.store.oxigraph import OxigraphStore
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One result of a SHACL report, flattened for people and JSON."""
+
+    severity: str
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    source_shape: str | None
+
+
+@dataclass
+class ValidationOutcome:
+    """What validation found: conformance, the report graph and a readable text."""
+
+    conforms: bool
+    report_graph: Graph
+    report_text: str
+    violations: list[Violation] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        """A JSON-ready summary."""
+        return {
+            "conforms": self.conforms,
+            "violations": [vars(v) for v in self.violations],
+            "count": len(self.violations),
+        }
+
+
+def _text(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    return str(node) if isinstance(node, URIRef | Literal) else node.n3()
+
+
+def _short(iri: str | None) -> str:
+    if iri is None:
+        return "-"
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri
+
+
+def violations_of(report: Graph) -> list[Violation]:
+    """The results of a sh:ValidationReport, in a stable order."""
+    found = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        found.append(
+            Violation(
+                severity=_short(_text(report.value(result, SH.resultSeverity))),
+                focus_node=_text(report.value(result, SH.focusNode)) or "",
+                path=_text(report.value(result, SH.resultPath)),
+                value=_text(report.value(result, SH.value)),
+                message="; ".join(messages) or "constraint violated",
+                source_shape=_text(report.value(result, SH.sourceShape)),
+            )
+        )
+    return sorted(found, key=lambda v: (v.focus_node, v.path or "", v.message))
+
+
+def readable_report(violations: list[Violation]) -> str:
+    """One line per violation: severity, focus node, path, message."""
+    if not violations:
+        return "Conforms: the data satisfies every shape."
+    lines = [f"Does not conform: {len(violations)} result(s)."]
+    for v in violations:
+        path = f" {_short(v.path)}" if v.path else ""
+        value = f" (value: {v.value})" if v.value is not None else ""
+        lines.append(f"- [{v.severity}] <{v.focus_node}>{path}: {v.message}{value}")
+    return "\n".join(lines)
+
+
+class Validator:
+    """Loads the shapes and the ontology once, then validates any number of graphs."""
+
+    def __init__(self, shapes_path: Path, ontology_path: Path) -> None:
+        self.shapes = Graph().parse(shapes_path, format="turtle")
+        self.ontology = Graph().parse(ontology_path, format="turtle")
+
+    def validate(self, data: Graph, focus_nodes: list[URIRef] | None = None) -> ValidationOutcome:
+        """Validate a graph (only the given focus nodes, if any); ValidationEngineError when it cannot."""
+        try:
+            conforms, report, _ = pyshacl.validate(
+                data,
+                focus_nodes=focus_nodes,
+                shacl_graph=self.shapes,
+                ont_graph=self.ontology,
+                inference="rdfs",
+                advanced=True,
+                allow_warnings=True,
+            )
+        except ReportableRuntimeError as error:
+            raise ValidationEngineError(f"the SHACL engine could not validate: {error}") from error
+        if not isinstance(report, Graph):
+            raise ValidationEngineError("the SHACL engine returned no report graph")
+        violations = violations_of(report)
+        return ValidationOutcome(bool(conforms), report, readable_report(violations), violations)
+
+    def validate_record(self, record: Graph, store: OxigraphStore | None = None) -> ValidationOutcome:
+        """Judge a record's own nodes, with what the store says about the entities it cites.
+
+        The focus is every node the record describes or points at (blank nodes are skolemized
+        so they can be named); the store's descriptions of cited entities are context only.
+        """
+        if store is None:
+            return self.validate(record)
+        named = record.skolemize()
+        focus = {s for s in named.subjects() if isinstance(s, URIRef)}
+        focus |= {o for _, p, o in named if isinstance(o, URIRef) and p != RDF.type}
+        return self.validate(named + store_context(store, named), focus_nodes=sorted(focus))
+
+
+def store_context(store: OxigraphStore, record: Graph, hops: int = 3) -> Graph:
+    """What the store says about the IRIs a record mentions, followed `hops` links deep.
+
+    A record may point at entities already in the graph (``qc:collaboratesWith qcr:japan``);
+    validating it together with their descriptions (types, labels, provenance) judges it the
+    way it would be judged once stored, without loading the whole store.
+    """
+    context = Graph()
+    seen: set[URIRef] = set()
+    frontier = {node for node in record.all_nodes() if isinstance(node, URIRef)}
+    for _ in range(hops):
+        frontier -= seen
+        if not frontier:
+            break
+        seen |= frontier
+        values = " ".join(f"<{iri}>" for iri in sorted(frontier))
+        described = store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+            "FILTER(?g NOT IN (qcg:ontology, qcg:inferred)) }"
+        )
+        found = Graph().parse(data=described.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+        context += found
+        frontier = {o for o in found.objects() if isinstance(o, URIRef)}
+    return context

@@ -1,0 +1,1 @@
+"""SPARQL queries: the dataset, killable worker processes, results, the SERVICE allow-list."""

@@ -1,0 +1,1 @@
+"""W3C Reconciliation Service API matching over the graph (no HTTP)."""

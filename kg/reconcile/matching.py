@@ -1,0 +1,267 @@
+"""Reconciliation (W3C Reconciliation Service API 0.2) over the graph: matching without HTTP.
+
+The index holds every typed resource of ours with its names: rdfs:label / skos:prefLabel and
+skos:altLabel from the graph, plus, for entities linked by owl:sameAs or skos:exactMatch in
+the linkset graphs, the labels, aliases and redirect names of the linked Wikidata / DBpedia
+item in the reference snapshot (so "Royaume-Uni", "Kanada" or "Nippon" find their entity once
+`qcollab link` has run). Queries are matched on normalised names, filtered by type and checked
+against property values; `match` is true only for an exact name of a single clear winner.
+
+Identifiers follow the manifest: entity ids are relative to the identifier space (base_iri),
+type and property ids relative to the schema space (the ontology namespace); full IRIs and
+qc: CURIEs are accepted in queries too.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.linking.sources import RDFS_LABEL, REFERENCE_DIR
+from kg.names.normalize import name_keys, normalize, similarity
+from kg.reconcile.entries import SAME_AS, SKOS_PREF, Entry, load_entries
+from kg.reconcile.protocol import (
+    ReconcileQueryError,
+    property_constraints,
+    property_iri,
+    query_limit,
+    schema_id,
+    schema_iri,
+)
+from kg.settings import Settings
+from kg.store.oxigraph import OxigraphStore
+
+DEFAULT_TYPES = (
+    "Actor", "Country", "SupranationalUnion", "Region", "Organization", "Program",
+    "TechnologyArea", "ApplicationDomain", "CollaborationModel",
+)
+
+# Name scores (0-100) by where the name comes from.
+SCORE_LABEL = 100.0
+SCORE_ALIAS = 95.0
+SCORE_LINKED_LABEL = 95.0
+SCORE_LINKED_ALIAS = 90.0
+FUZZY_SCALE = 85.0
+FUZZY_FLOOR = 0.7
+MATCH_FLOOR = 90.0
+MATCH_MARGIN = 10.0
+PROPERTY_BOOST = 5.0
+PROPERTY_PENALTY = 30.0
+MIN_SCORE = 50.0
+
+NAME_RANK = {"label": SCORE_LABEL, "alias": SCORE_ALIAS, "linked-label": SCORE_LINKED_LABEL,
+             "linked-alias": SCORE_LINKED_ALIAS}
+
+
+@dataclass
+class Candidate:
+    entry: Entry
+    score: float
+    exact: bool
+    matched: str
+    origin: str
+
+
+class ReconcileIndex:
+    """The reconcilable resources of one store, built from its current content."""
+
+    def __init__(self, entries: dict[str, Entry], type_names: dict[str, str], base_iri: str) -> None:
+        self.entries = entries
+        self.type_names = type_names
+        self.base_iri = base_iri
+        self._by_key: dict[str, list[tuple[Entry, str, str, str]]] = {}
+        for entry in entries.values():
+            for text, lang, origin in entry.names:
+                for key in name_keys(text):
+                    self._by_key.setdefault(key, []).append((entry, text, lang, origin))
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls, store: OxigraphStore, settings: Settings, reference_dir: Path = REFERENCE_DIR
+    ) -> ReconcileIndex:
+        entries, type_names = load_entries(store, settings.base_iri, reference_dir)
+        return cls(entries, type_names, settings.base_iri)
+
+    # ------------------------------------------------------------ identifiers
+
+    def entry(self, identifier: str) -> Entry | None:
+        """An entry by id (relative to the identifier space) or full IRI."""
+        return self.entries.get(identifier) or self.entries.get(self.base_iri + identifier)
+
+    def type_ref(self, iri: str) -> dict[str, str]:
+        return {"id": schema_id(iri), "name": self.type_names.get(iri, schema_id(iri))}
+
+    def entry_types(self, entry: Entry) -> list[dict[str, str]]:
+        return [self.type_ref(t) for t in sorted(entry.types)]
+
+    # ------------------------------------------------------------ matching
+
+    def candidates(self, text: str) -> list[Candidate]:
+        """Entries whose names agree with the text: exact normalised names first, then similar ones."""
+        keys = name_keys(text, inner=True)
+        best: dict[str, Candidate] = {}
+        for key in keys:
+            for entry, name, _lang, origin in self._by_key.get(key, []):
+                score = NAME_RANK[origin]
+                current = best.get(entry.iri)
+                if current is None or score > current.score:
+                    best[entry.iri] = Candidate(entry, score, True, name, origin)
+        query_key = normalize(text)
+        if query_key:
+            for key, hits in self._by_key.items():
+                ratio = max(similarity(k, key) for k in keys)
+                if ratio < FUZZY_FLOOR or ratio == 1.0:
+                    continue
+                for entry, name, _lang, origin in hits:
+                    score = round(FUZZY_SCALE * ratio * NAME_RANK[origin] / SCORE_LABEL, 1)
+                    current = best.get(entry.iri)
+                    if current is None or score > current.score:
+                        best[entry.iri] = Candidate(entry, score, False, name, origin)
+        return list(best.values())
+
+    def reconcile(self, query: dict[str, object]) -> list[dict[str, object]]:
+        """Answer one query object: {"query", "type", "limit", "properties", "type_strict"}."""
+        text = query.get("query")
+        properties = property_constraints(query.get("properties"))
+        if not isinstance(text, str) and not properties:
+            raise ReconcileQueryError("a query needs a 'query' string or 'properties'")
+        text = text if isinstance(text, str) else ""
+        limit = query_limit(query.get("limit"))
+        wanted_types = self._types(query.get("type"))
+        strict = query.get("type_strict", "any")
+        if text.strip():
+            candidates = self.candidates(text)
+        else:  # properties only
+            candidates = [Candidate(e, 0.0, False, "", "") for e in self.entries.values()]
+        results: list[Candidate] = []
+        for candidate in candidates:
+            entry = candidate.entry
+            if wanted_types:
+                present = wanted_types & entry.all_types
+                if strict == "all" and present != wanted_types:
+                    continue
+                if strict != "should" and not present:
+                    continue
+                if strict == "should" and not present:
+                    candidate.score *= 0.8
+            for pid, values in properties:
+                have = {normalize(v) for v in self._property_values(entry, pid)}
+                asked = {normalize(v) for v in values}
+                if have & asked:
+                    candidate.score = min(100.0, candidate.score + PROPERTY_BOOST) if text.strip() else 100.0
+                elif have:
+                    candidate.score = max(0.0, candidate.score - PROPERTY_PENALTY)
+                    candidate.exact = False
+                elif not text.strip():
+                    candidate.score = 0.0
+            if candidate.score >= MIN_SCORE:
+                results.append(candidate)
+        results.sort(key=lambda c: (-c.score, c.entry.name, c.entry.id))
+        results = results[:limit]
+        matched = self._is_match(results)
+        return [
+            {
+                "id": c.entry.id,
+                "name": c.entry.name,
+                **({"description": c.entry.description} if c.entry.description else {}),
+                "type": self.entry_types(c.entry),
+                "score": round(c.score, 1),
+                "match": matched and index == 0,
+                "features": [
+                    {"id": "name_exact", "value": c.exact},
+                    {"id": "name_score", "value": round(c.score, 1)},
+                ],
+            }
+            for index, c in enumerate(results)
+        ]
+
+    def reconcile_batch(self, queries: dict[str, object]) -> dict[str, dict[str, list[dict[str, object]]]]:
+        """Answer a batch {"q0": {...}, ...} with {"q0": {"result": [...]}, ...}."""
+        if not isinstance(queries, dict):
+            raise ReconcileQueryError("queries must be a JSON object of query objects")
+        answers = {}
+        for key, query in queries.items():
+            if not isinstance(query, dict):
+                raise ReconcileQueryError(f"query {key!r} is not an object")
+            answers[key] = {"result": self.reconcile(query)}
+        return answers
+
+    @staticmethod
+    def _is_match(results: list[Candidate]) -> bool:
+        if not results:
+            return False
+        top = results[0]
+        if not top.exact or top.score < MATCH_FLOOR:
+            return False
+        return len(results) == 1 or results[1].score <= top.score - MATCH_MARGIN
+
+    def _types(self, value: object) -> set[str]:
+        if value is None or value == "":
+            return set()
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ReconcileQueryError("type must be a string or a list of strings")
+        return {schema_iri(i) for i in items}
+
+    def _property_values(self, entry: Entry, pid: str) -> set[str]:
+        iri = property_iri(pid)
+        values = set(entry.properties.get(iri, set()))
+        if iri in (RDFS_LABEL, SKOS_PREF):
+            values |= {t for t, _, origin in entry.names if origin == "label"}
+        if iri == SAME_AS:
+            values |= entry.links
+        return values | {v[len(self.base_iri):] for v in values if v.startswith(self.base_iri)}
+
+    # ------------------------------------------------------------ suggest
+
+    def suggest_entities(
+        self, prefix: str, type_id: str | None = None, limit: int = 10
+    ) -> list[dict[str, object]]:
+        """Entities whose names start with (or contain) the prefix, for auto-completion."""
+        key = normalize(prefix)
+        wanted = self._types(type_id) if type_id else set()
+        found: list[tuple[int, str, Entry]] = []
+        for entry in self.entries.values():
+            if wanted and not wanted & entry.all_types:
+                continue
+            ranks = [
+                0 if normalize(t).startswith(key) else 1
+                for t, _, _ in entry.names
+                if key and key in normalize(t)
+            ]
+            if ranks:
+                found.append((min(ranks), entry.name, entry))
+        found.sort(key=lambda f: (f[0], f[1]))
+        return [
+            {"id": e.id, "name": e.name, **({"description": e.description} if e.description else {}),
+             "notable": self.entry_types(e)}
+            for _, _, e in found[:limit]
+        ]
+
+    def suggest_types(self, prefix: str, limit: int = 10) -> list[dict[str, str]]:
+        key = normalize(prefix)
+        hits = [
+            self.type_ref(iri) for iri, label in sorted(self.type_names.items())
+            if key in normalize(label) or key in normalize(schema_id(iri))
+        ]
+        return hits[:limit]
+
+
+class IndexCache:
+    """The index of one store, rebuilt when the store's content changes (by quad count and graphs)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fingerprint: tuple[int, tuple[str, ...]] | None = None
+        self._index: ReconcileIndex | None = None
+
+    def get(self, store: OxigraphStore, settings: Settings) -> ReconcileIndex:
+        fingerprint = (store.triple_count(), tuple(store.named_graphs()))
+        with self._lock:
+            if self._index is None or fingerprint != self._fingerprint:
+                self._index = ReconcileIndex.build(store, settings)
+                self._fingerprint = fingerprint
+            return self._index

@@ -1,0 +1,1 @@
+"""Document structure: sections, blocks, lists and sentences with character offsets."""
