@@ -21,16 +21,15 @@ build: install
 	$(BIN)/qcollab build
 
 run: build
-	$(BIN)/qcollab link --format json > data/link-report.json
-	@echo "Linked to Wikidata and DBpedia; the review report is data/link-report.json"
+	$(BIN)/qcollab link --save-report
 	$(BIN)/qcollab stats
 	$(BIN)/qcollab serve
 
 lint: install
 	$(BIN)/ruff check kg api tests
+	$(BIN)/lint-imports --no-cache
 
-test: install system-deps
-	$(BIN)/ruff check kg api tests
+test: lint system-deps
 	$(BIN)/pytest -q
 
 # bench_store.py writes docs/benchmarks.md; bench_http.py then appends its HTTP section to it.
@@ -39,4 +38,4 @@ bench: install
 	$(BIN)/python tests/benchmarks/bench_http.py
 
 clean:
-	rm -rf data .pytest_cache
+	rm -rf "$${QCOLLAB_DATA_DIR:-data}" .pytest_cache

@@ -8,18 +8,22 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from kg import data
 
 
 class Settings(BaseSettings):
-    """Configuration for the pipeline, the store and the service."""
+    """Configuration for the pipeline, the store and the service.
+
+    Folders default to `seeds/` and `data/` in the working directory (the checkout, for `make`);
+    the ontology and shapes default to the copies shipped in the package (kg/data).
+    """
 
     model_config = SettingsConfigDict(env_prefix="QCOLLAB_", env_file=None, extra="forbid")
 
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
-    ontology_path: Path = PROJECT_ROOT / "ontology" / "qcollab.ttl"
-    shapes_path: Path = PROJECT_ROOT / "shapes" / "qcollab-shapes.ttl"
-    data_dir: Path = PROJECT_ROOT / "data"
+    seeds_dir: Path = Path("seeds")
+    ontology_path: Path = Field(default_factory=data.ontology_path)
+    shapes_path: Path = Field(default_factory=data.shapes_path)
+    data_dir: Path = Path("data")
     store_path: Path | None = None
     base_iri: str = "https://w3id.org/qcollab/resource/"
     public_base_url: str = "http://127.0.0.1:8000"
@@ -38,6 +42,12 @@ class Settings(BaseSettings):
     dbpedia_endpoint: str | None = None
     user_agent: str = "qcollab/0.1 (https://w3id.org/qcollab; knowledge-graph linking)"
     link_threshold: float = Field(default=0.85, ge=0, le=1)
+
+    @field_validator("seeds_dir", "data_dir", "store_path", "ontology_path", "shapes_path")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        """Relative paths are taken from the working directory at start-up."""
+        return value if value is None else value.expanduser().absolute()
 
     @field_validator("base_iri")
     @classmethod

@@ -11,8 +11,10 @@ import pytest
 from kg.errors import NonConformingError
 from kg.namespaces import DOCUMENT_GRAPH_PREFIX, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.pipeline.build import build, is_up_to_date
-from kg.settings import PROJECT_ROOT, Settings
+from kg.settings import Settings
 from kg.store.oxigraph import open_store
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 SECOND_DOCUMENTS = PROJECT_ROOT / "tests" / "fixtures" / "documents"
 

@@ -11,9 +11,11 @@ from kg.extract.gazetteer import Gazetteer
 from kg.extract.organizations import find_organizations
 from kg.extract.pipeline import ExtractionResult, extract_document, extract_text
 from kg.quality.shacl import Validator
-from kg.settings import PROJECT_ROOT, Settings
+from kg.settings import Settings
 from kg.store.oxigraph import OxigraphStore
 from kg.text.document import parse_document, split_sentences
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 SEED = PROJECT_ROOT / "seeds" / "international-quantum-computing-collaborations.txt"
 SECOND = Path(__file__).parent / "fixtures" / "documents" / "quantum-bridges-europe-asia.md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -13,8 +14,10 @@ from live_server import LiveServer
 from kg.errors import ReconcileQueryError
 from kg.linking.run import link_store
 from kg.reconcile.matching import ReconcileIndex
-from kg.settings import PROJECT_ROOT, Settings
+from kg.settings import Settings
 from kg.store.oxigraph import OxigraphStore
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 QC = "https://w3id.org/qcollab/ontology#"
 MESSY = {

@@ -25,7 +25,6 @@ from kg.extract.sections import (
     is_major_heading,
 )
 from kg.namespaces import QCG
-from kg.settings import PROJECT_ROOT
 from kg.text.document import Block, Document, Section, Sentence, iter_block_sentences, parse_document, slugify
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -47,11 +46,9 @@ def document_slug(path: Path) -> str:
 
 
 def source_name(path: Path) -> str:
-    """The document's path relative to the project (e.g. seeds/x.txt), or its file name."""
+    """The document's folder and file name (e.g. seeds/x.txt), the same wherever the folder is."""
     resolved = path.resolve()
-    if resolved.is_relative_to(PROJECT_ROOT):
-        return resolved.relative_to(PROJECT_ROOT).as_posix()
-    return path.name
+    return f"{resolved.parent.name}/{resolved.name}" if resolved.parent.name else resolved.name
 
 
 def extract_document(path: Path, gazetteer: Gazetteer | None = None) -> ExtractionResult:
