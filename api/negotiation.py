@@ -6,8 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
+from kg.formats.table import GENERIC_MEDIA_TYPES, Format, rdf_formats, results_formats
 from kg.query.results import QueryForm, ResultFormat
 
 
@@ -121,65 +120,36 @@ def negotiate(accept: str | None, offers: Sequence[Offer]) -> Offer | None:
     return chosen
 
 
-def _offers(table: Sequence[tuple[str, str, ResultFormat]]) -> tuple[Offer, ...]:
-    return tuple(Offer(media, content, fmt) for media, content, fmt in table)
+def _offers(formats: Sequence[Format]) -> tuple[Offer, ...]:
+    """Canonical media types in order of preference, then the generic JSON/XML types, then other aliases."""
+    canonical = [Offer(f.media_type, f.content_type, f.syntax) for f in formats]
+    extra = [Offer(m, f.content_type, f.syntax) for f in formats for m in (*f.aliases, *f.accept_only)]
+    extra.sort(key=lambda offer: offer.media_type not in GENERIC_MEDIA_TYPES)
+    return (*canonical, *extra)
 
 
-_JSON_RESULTS = "application/sparql-results+json"
-_XML_RESULTS = "application/sparql-results+xml"
-RESULT_OFFERS = _offers(
-    [
-        (_JSON_RESULTS, _JSON_RESULTS, ox.QueryResultsFormat.JSON),
-        (_XML_RESULTS, _XML_RESULTS, ox.QueryResultsFormat.XML),
-        ("text/csv", "text/csv; charset=utf-8", ox.QueryResultsFormat.CSV),
-        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
-        ("application/json", _JSON_RESULTS, ox.QueryResultsFormat.JSON),
-        ("application/xml", _XML_RESULTS, ox.QueryResultsFormat.XML),
-        ("text/xml", _XML_RESULTS, ox.QueryResultsFormat.XML),
-    ]
-)
-RDF_OFFERS = _offers(
-    [
-        ("text/turtle", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
-        ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-        ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
-        ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-        ("application/trig", "application/trig", ox.RdfFormat.TRIG),
-        ("application/n-quads", "application/n-quads", ox.RdfFormat.N_QUADS),
-        ("application/json", "application/ld+json", ox.RdfFormat.JSON_LD),
-        ("application/xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-        ("text/xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-        ("application/x-turtle", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
-        ("text/plain", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ]
-)
-TRIPLE_OFFERS = tuple(o for o in RDF_OFFERS if o.format not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS))
+RESULT_OFFERS = _offers(results_formats())
+RDF_OFFERS = _offers(rdf_formats())
+TRIPLE_OFFERS = _offers(rdf_formats(datasets=False))
+GRAPH_OFFERS = TRIPLE_OFFERS  # one graph: a linked-data resource, a record, a validation report
 OFFERS_BY_FORM: dict[QueryForm, tuple[Offer, ...]] = {
     "select": RESULT_OFFERS,
     "ask": RESULT_OFFERS,
     "graph": RDF_OFFERS,
 }
 
+
+def _format_names() -> dict[str, tuple[str, ...]]:
+    """Each format= value and the media types it stands for: a results syntax first, then RDF."""
+    names: dict[str, tuple[str, ...]] = {}
+    for fmt in (*results_formats(), *rdf_formats()):
+        for name in fmt.format_names:
+            names[name] = (*names.get(name, ()), fmt.media_type)
+    return names
+
+
 # Values of the `format` parameter (browsers, SPARQLWrapper): the media types they stand for, in order.
-FORMAT_NAMES: dict[str, tuple[str, ...]] = {
-    "json": (_JSON_RESULTS, "application/ld+json"),
-    "xml": (_XML_RESULTS, "application/rdf+xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "ttl": ("text/turtle",),
-    "turtle": ("text/turtle",),
-    "n3": ("text/turtle",),
-    "nt": ("application/n-triples",),
-    "ntriples": ("application/n-triples",),
-    "jsonld": ("application/ld+json",),
-    "json-ld": ("application/ld+json",),
-    "rdfxml": ("application/rdf+xml",),
-    "rdf+xml": ("application/rdf+xml",),
-    "rdf": ("application/rdf+xml",),
-    "trig": ("application/trig",),
-    "nq": ("application/n-quads",),
-    "nquads": ("application/n-quads",),
-}
+FORMAT_NAMES: dict[str, tuple[str, ...]] = _format_names()
 
 
 class UnknownFormatError(ValueError):

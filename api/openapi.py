@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from kg.formats.table import rdf_formats, results_formats, shown_formats
+
 _TEXT = {"schema": {"type": "string"}}
 _PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
-RDF_MEDIA_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
-RESULT_MEDIA_TYPES = (
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_MEDIA_TYPES = (*RDF_MEDIA_TYPES, "application/trig", "application/n-quads")
+RDF_MEDIA_TYPES = tuple(f.media_type for f in shown_formats())
+RESULT_MEDIA_TYPES = tuple(f.media_type for f in results_formats())
+GRAPH_MEDIA_TYPES = (*RDF_MEDIA_TYPES, *(f.media_type for f in rdf_formats() if f.dataset))
+_FORMAT_NAMES = ", ".join(f.name for f in (*results_formats(), *rdf_formats()))
 
 
 def _errors(*codes: int) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def _params(*names: str) -> list[dict[str, Any]]:
         "query": "A SPARQL 1.1 query",
         "default-graph-uri": "A graph of the default graph (repeatable); overrides the union default graph",
         "named-graph-uri": "A named graph of the dataset (repeatable)",
-        "format": "Result format for browsers (json, xml, csv, tsv, ttl, nt, jsonld, rdfxml, trig, nq)",
+        "format": f"Result format for browsers ({_FORMAT_NAMES})",
         "graph": "The IRI of the graph", "default": "The default graph (no value)",
     }
     return [{"name": n, "in": "query", "required": False, "schema": {"type": "string"},

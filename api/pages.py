@@ -7,11 +7,11 @@ from html import escape
 
 import pyoxigraph as ox
 
+from kg.formats.table import shown_formats
 from kg.namespaces import DCTERMS, OWL, PREFIXES, PROV, QC, RDF, RDFS, SKOS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-ALTERNATES = (("Turtle", "ttl", "text/turtle"), ("JSON-LD", "jsonld", "application/ld+json"),
-              ("N-Triples", "nt", "application/n-triples"), ("RDF/XML", "rdf", "application/rdf+xml"))
+ALTERNATES = tuple((f.label, f.suffix, f.media_type) for f in shown_formats())  # ?format= takes the suffix
 _HIDDEN = {str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.description)}
 _PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 

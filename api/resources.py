@@ -9,19 +9,20 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SettingsDep, StoreDep
 from api.errors import ProblemError
-from api.negotiation import RDF_OFFERS, Offer, UnknownFormatError, producible
+from api.negotiation import GRAPH_OFFERS, Offer, UnknownFormatError, producible
 from api.negotiation import choose as negotiate
 from api.pages import Linker, not_found_page, ontology_page, resource_page
 from kg.describe import resource as describe
+from kg.formats.table import shown_formats
 from kg.namespaces import ONTOLOGY_IRI
 
 router = APIRouter(tags=["linked data"])
 
 HTML = "text/html; charset=utf-8"
 _HTML_OFFERS = tuple(Offer(m, HTML, ox.RdfFormat.TURTLE) for m in ("text/html", "application/xhtml+xml"))
-GRAPH_OFFERS = tuple(o for o in RDF_OFFERS if o.media_type not in ("application/trig", "application/n-quads"))
 OFFERS = (GRAPH_OFFERS[0], *_HTML_OFFERS, *GRAPH_OFFERS[1:])
 VARY = {"Vary": "Accept"}
+FORMAT_HELP = f"{', '.join(f.suffix for f in shown_formats())} or html; overrides Accept"
 
 
 def is_html(offer: Offer) -> bool:
@@ -58,7 +59,7 @@ def _iris(triples: list[ox.Triple]) -> set[str]:
 @router.get("/resource/{resource_id:path}", summary="A resource of the graph, as HTML or RDF")
 async def get_resource(
     resource_id: str, request: Request, settings: SettingsDep, store: StoreDep,
-    format: str | None = Query(None, description="ttl, jsonld, nt, rdf or html; overrides Accept"),
+    format: str | None = Query(None, description=FORMAT_HELP),
 ) -> Response:
     """The concise description of one resource: statements both ways and their source sentences."""
     offer = choose_offer(request, format)
@@ -82,7 +83,7 @@ async def get_resource(
 @router.get("/ontology", summary="The ontology, as HTML or RDF")
 async def get_ontology(
     request: Request, settings: SettingsDep, store: StoreDep,
-    format: str | None = Query(None, description="ttl, jsonld, nt, rdf or html; overrides Accept"),
+    format: str | None = Query(None, description=FORMAT_HELP),
 ) -> Response:
     """The qcollab ontology as one document; terms are anchors (/ontology#Country)."""
     offer = choose_offer(request, format)

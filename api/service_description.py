@@ -6,26 +6,16 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from kg.describe.void import DATASET, describe_dataset
+from kg.formats.table import W3C_FORMATS, rdf_formats, results_formats
 from kg.settings import Settings
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(W3C_FORMATS)
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-    "TriG",
-    "N-Quads",
-)
-INPUT_FORMATS = ("Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads")
+RESULT_FORMATS = tuple(URIRef(f.iri) for f in (*results_formats(), *rdf_formats()))
+INPUT_FORMATS = tuple(URIRef(f.iri) for f in rdf_formats())
 DATASET_NOTE = (
     "Queries see the union of all named graphs as their default graph, unless the request names "
     "graphs with default-graph-uri / named-graph-uri or the query with FROM / FROM NAMED. "
@@ -40,7 +30,7 @@ def _triples(void: Graph, node: URIRef | None) -> Literal | None:
     return value if isinstance(value, Literal) else None
 
 
-def service_description(store: OxigraphStore, settings: Settings) -> Graph:
+def service_description(store: KnowledgeStore, settings: Settings) -> Graph:
     """sd:Service for the endpoint: languages, formats, features and the default dataset (with VoID)."""
     base = settings.public_base_url.rstrip("/")
     graph = describe_dataset(store, settings)
@@ -52,10 +42,10 @@ def service_description(store: OxigraphStore, settings: Settings) -> Graph:
     graph.add((service, DCTERMS.description, Literal(DATASET_NOTE, lang="en")))
     for language in (SD.SPARQL11Query, SD.SPARQL11Update):
         graph.add((service, SD.supportedLanguage, language))
-    for name in RESULT_FORMATS:
-        graph.add((service, SD.resultFormat, FORMATS[name]))
-    for name in INPUT_FORMATS:
-        graph.add((service, SD.inputFormat, FORMATS[name]))
+    for iri in RESULT_FORMATS:
+        graph.add((service, SD.resultFormat, iri))
+    for iri in INPUT_FORMATS:
+        graph.add((service, SD.inputFormat, iri))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.service_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))

@@ -9,10 +9,13 @@ import pyoxigraph as ox
 from rich.console import Console
 from rich.table import Table
 
+from kg.formats.table import results_formats
 from kg.namespaces import PREFIXES
 
 
 class ResultFormat(StrEnum):
+    """--format of `qcollab query`: a table, or a name of the formats table."""
+
     table = "table"
     json = "json"
     csv = "csv"
@@ -29,6 +32,8 @@ class ReportFormat(StrEnum):
 
 
 class ExportFormat(StrEnum):
+    """--format of `qcollab export`: names of the formats table."""
+
     ttl = "ttl"
     nt = "nt"
     nq = "nq"
@@ -36,12 +41,7 @@ class ExportFormat(StrEnum):
     jsonld = "jsonld"
 
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {f.name: f.results for f in results_formats()}
 
 
 class LinkFormat(StrEnum):

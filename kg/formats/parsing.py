@@ -9,33 +9,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import RdfSyntaxError, UnsupportedFormatError
+from kg.formats.table import by_media_type, by_suffix, rdf_formats
 
 FORMAT_BY_NAME: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "json": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "xml": ox.RdfFormat.RDF_XML,
-    "owl": ox.RdfFormat.RDF_XML,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
+    suffix: f.rdf for f in rdf_formats() for suffix in f.file_suffixes
 }
-
 FORMAT_BY_MEDIA_TYPE: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
+    media: f.rdf for f in rdf_formats() for media in f.read_media_types
 }
 
 _QUERY_POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.DOTALL)
@@ -43,20 +23,17 @@ _QUERY_POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.DOTALL)
 
 def format_for_path(path: Path) -> ox.RdfFormat:
     """The RDF syntax of a file, from its extension."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix not in FORMAT_BY_NAME:
-        known = ", ".join(sorted({f".{name}" for name in FORMAT_BY_NAME}))
-        raise UnsupportedFormatError(f"cannot tell the RDF syntax of {path.name}: use one of {known}")
-    return FORMAT_BY_NAME[suffix]
+    try:
+        return by_suffix(path.suffix).rdf
+    except UnsupportedFormatError:
+        known = ", ".join(sorted(f".{suffix}" for suffix in FORMAT_BY_NAME))
+        message = f"cannot tell the RDF syntax of {path.name}: use one of {known}"
+        raise UnsupportedFormatError(message) from None
 
 
 def format_for_media_type(media_type: str) -> ox.RdfFormat:
     """The RDF syntax of a Content-Type value (parameters ignored)."""
-    essence = media_type.split(";", 1)[0].strip().lower()
-    if essence not in FORMAT_BY_MEDIA_TYPE:
-        known = ", ".join(sorted(FORMAT_BY_MEDIA_TYPE))
-        raise UnsupportedFormatError(f"unsupported media type {essence!r}: use one of {known}")
-    return FORMAT_BY_MEDIA_TYPE[essence]
+    return by_media_type(media_type).rdf
 
 
 def syntax_error_from(error: SyntaxError) -> RdfSyntaxError:
