@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from http import HTTPStatus
 
 import pyoxigraph as ox
@@ -13,12 +14,14 @@ from starlette.exceptions import HTTPException
 
 from api.negotiation import Offer, negotiate
 from kg.errors import (
+    DependencyError,
+    InputError,
+    QcollabError,
     QueryCancelledError,
     QueryTimeoutError,
     RdfSyntaxError,
     RejectedWriteError,
-    ServiceNotAllowedError,
-    UpdateFailedError,
+    UnavailableError,
     ValidationEngineError,
 )
 from kg.query.results import serialize_graph
@@ -70,38 +73,50 @@ _REPORT_OFFERS = (
 )
 
 
+@dataclass(frozen=True)
+class Rule:
+    """How one kind of kg error is answered: its status, a Retry-After, whether it is logged."""
+
+    family: type[QcollabError]
+    status: int
+    retry_after: bool = False
+    log_level: int | None = None
+
+
+RULES: tuple[Rule, ...] = (  # the first rule whose family the error belongs to applies
+    Rule(RejectedWriteError, 422),
+    Rule(InputError, 400),
+    Rule(QueryTimeoutError, 503, retry_after=True),
+    Rule(QueryCancelledError, 503, log_level=logging.INFO),
+    Rule(UnavailableError, 503),
+    Rule(ValidationEngineError, 500, log_level=logging.ERROR),
+    Rule(DependencyError, 502, log_level=logging.ERROR),
+)
+FAMILIES = (InputError, RejectedWriteError, UnavailableError, DependencyError)
+REFUSAL = "the change was refused: the data would not conform to the SHACL shapes; nothing was written"
+
+
 async def _problem_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ProblemError)
     return problem(error.status_code, error.detail, error.headers, **error.extra)
 
 
-async def _syntax_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, RdfSyntaxError)
-    detail = str(error)
-    return problem(400, detail, line=error.line, column=error.column, message=error.message)
+async def _kg_error(request: Request, error: Exception) -> Response:
+    """Answer a kg error as its rule says; a syntax error carries its position, a refusal its report."""
+    rule = next(rule for rule in RULES if isinstance(error, rule.family))
+    if rule.log_level is not None:
+        log.log(rule.log_level, "%s %s: %s", request.method, request.url.path, error)
+    if isinstance(error, RejectedWriteError):
+        return _refusal(request, error)
+    headers = {"Retry-After": "1"} if rule.retry_after else None
+    extra: dict[str, object] = {}
+    if isinstance(error, RdfSyntaxError):
+        extra = {"line": error.line, "column": error.column, "message": error.message}
+    return problem(rule.status, str(error), headers, **extra)
 
 
-async def _bad_request(request: Request, error: Exception) -> Response:
-    return problem(400, str(error))
-
-
-async def _timeout(request: Request, error: Exception) -> Response:
-    return problem(503, str(error), {"Retry-After": "1"})
-
-
-async def _cancelled(request: Request, error: Exception) -> Response:
-    log.info("%s %s: %s", request.method, request.url.path, error)
-    return problem(503, str(error))
-
-
-async def _engine_fault(request: Request, error: Exception) -> Response:
-    log.error("SHACL validation failed on %s %s: %s", request.method, request.url.path, error)
-    return problem(500, str(error))
-
-
-async def _rejected(request: Request, error: Exception) -> Response:
-    """422 with the SHACL report: JSON summary by default, Turtle or plain text on request."""
-    assert isinstance(error, RejectedWriteError)
+def _refusal(request: Request, error: RejectedWriteError) -> Response:
+    """422 for every refused write, with the SHACL report: problem details by default, Turtle or text."""
     outcome = error.outcome
     offer = negotiate(request.headers.get("accept"), _REPORT_OFFERS) or _REPORT_OFFERS[0]
     if offer.media_type == "text/turtle":
@@ -110,17 +125,11 @@ async def _rejected(request: Request, error: Exception) -> Response:
         )
     if offer.media_type == "text/plain":
         return PlainTextResponse(outcome.report_text, 422)
-    detail = "the change was refused: the data would not conform to the SHACL shapes; nothing was written"
-    return problem(422, detail, **outcome.summary(), report=outcome.report_text)
+    return problem(422, REFUSAL, **outcome.summary(), report=outcome.report_text, stored=False)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map the errors of kg (and ProblemError) to HTTP answers."""
+    """Map ProblemError and the four families of kg errors (see RULES) to HTTP answers."""
     app.add_exception_handler(ProblemError, _problem_error)
-    app.add_exception_handler(RdfSyntaxError, _syntax_error)
-    app.add_exception_handler(ServiceNotAllowedError, _bad_request)
-    app.add_exception_handler(UpdateFailedError, _bad_request)
-    app.add_exception_handler(QueryTimeoutError, _timeout)
-    app.add_exception_handler(QueryCancelledError, _cancelled)
-    app.add_exception_handler(ValidationEngineError, _engine_fault)
-    app.add_exception_handler(RejectedWriteError, _rejected)
+    for family in FAMILIES:
+        app.add_exception_handler(family, _kg_error)

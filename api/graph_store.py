@@ -13,8 +13,8 @@ from rdflib import Graph
 from api import openapi
 from api.deps import EngineDep, SettingsDep, StoreDep, WriterDep
 from api.errors import ProblemError, require_admin
+from api.http import checked_iri, decode, essence, negotiated, stream
 from api.negotiation import TRIPLE_OFFERS
-from api.sparql import checked_iri, decode, essence, negotiated, stream
 from kg.errors import UnsupportedFormatError
 from kg.formats.parsing import FORMAT_BY_MEDIA_TYPE, format_for_media_type, parse_rdf
 from kg.namespaces import RECORD_GRAPH_PREFIX

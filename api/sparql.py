@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import MultiDict
 
 from api import openapi
 from api.deps import EngineDep, WriterDep
-from api.errors import ProblemError, StreamAbortedError, require_admin
-from api.negotiation import (
-    OFFERS_BY_FORM,
-    RDF_OFFERS,
-    Offer,
-    UnknownFormatError,
-    choose,
-    parse_accept,
-    producible,
-    quality,
-)
+from api.errors import ProblemError, require_admin
+from api.http import checked_iri, decode, essence, negotiated, single, stream
+from api.negotiation import OFFERS_BY_FORM, RDF_OFFERS, parse_accept, quality
 from api.service_description import service_description
-from kg.errors import QueryCancelledError, QueryTimeoutError
-from kg.formats.parsing import syntax_error_from
 from kg.quality.writer import GuardedWriter
 from kg.query.dataset import QueryDataset
-from kg.query.engine import QueryEngine, RunningQuery
+from kg.query.engine import QueryEngine
 from kg.query.federation import check_services
 from kg.query.results import serialize_graph
 
@@ -38,84 +26,6 @@ router = APIRouter(tags=["sparql"])
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-def checked_iri(value: str, role: str) -> str:
-    """An absolute IRI given as a parameter, or 400 naming the parameter."""
-    try:
-        ox.NamedNode(value)
-    except ValueError as error:
-        raise ProblemError(400, f"{role} must be an absolute IRI, not {value!r}: {error}") from None
-    if ":" not in value:
-        raise ProblemError(400, f"{role} must be an absolute IRI, not {value!r}")
-    return value
-
-
-def single(params: MultiDict, name: str) -> str | None:
-    """A parameter that may appear at most once."""
-    values = params.getlist(name)
-    if len(values) > 1:
-        raise ProblemError(400, f"the {name} parameter must be given at most once, not {len(values)} times")
-    return values[0] if values else None
-
-
-def essence(content_type: str | None) -> tuple[str, str]:
-    """The media type (lowercase, no parameters) and charset of a Content-Type value."""
-    media, _, rest = (content_type or "").partition(";")
-    charset = "utf-8"
-    for param in rest.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    return media.strip().lower(), charset
-
-
-def decode(body: bytes, charset: str) -> str:
-    """A request body as text, or 400."""
-    try:
-        return body.decode(charset)
-    except (LookupError, UnicodeDecodeError) as error:
-        raise ProblemError(400, f"the request body is not valid {charset} text: {error}") from None
-
-
-async def stream(request: Request, running: RunningQuery, offer: Offer) -> Response:
-    """Stream a result; errors before the first chunk become proper HTTP errors."""
-    chunks = running.chunks(offer.format)
-    first = await anext(chunks, b"")
-
-    async def relay() -> AsyncIterator[bytes]:
-        try:
-            if first:
-                yield first
-            async for chunk in chunks:
-                yield chunk
-                if await request.is_disconnected():
-                    return
-        except (QueryTimeoutError, QueryCancelledError) as error:
-            raise StreamAbortedError(str(error)) from error
-        finally:
-            await chunks.aclose()
-
-    return StreamingResponse(relay(), media_type=offer.content_type, headers={"Vary": "Accept"})
-
-
-def not_acceptable(offers: tuple[Offer, ...]) -> ProblemError:
-    """406 listing what can be produced."""
-    types = producible(offers)
-    return ProblemError(
-        406, "cannot produce any acceptable media type; available: " + ", ".join(types), available=types
-    )
-
-
-def negotiated(request: Request, params: MultiDict, offers: tuple[Offer, ...]) -> Offer:
-    """The offer chosen by `format` or Accept; 400 for an unknown format, 406 for nothing acceptable."""
-    try:
-        offer = choose(request.headers.get("accept"), single(params, "format"), offers)
-    except UnknownFormatError as error:
-        raise ProblemError(400, str(error)) from None
-    if offer is None:
-        raise not_acceptable(offers)
-    return offer
 
 
 def dataset_of(params: MultiDict) -> QueryDataset:
@@ -154,10 +64,7 @@ async def answer_update(request: Request, writer: GuardedWriter, update: str, pa
         if params.getlist(name):
             raise ProblemError(400, f"{name} applies to queries, not to updates")
     check_services(update, settings.service_allowlist, update=True)
-    try:
-        await asyncio.to_thread(writer.update, update)
-    except SyntaxError as error:
-        raise syntax_error_from(error) from None
+    await asyncio.to_thread(writer.update, update)
     return Response(status_code=204)
 
 

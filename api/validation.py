@@ -14,10 +14,8 @@ from rdflib.compare import to_canonical_graph
 from api import openapi
 from api.deps import SettingsDep, StoreDep, ValidatorDep, WriterDep
 from api.errors import ProblemError, problem, require_admin
-from api.lookup import invalidate_index
-from api.negotiation import Offer, negotiate, producible
-from api.resources import GRAPH_OFFERS
-from kg.errors import RdfSyntaxError, RejectedWriteError, UnsupportedFormatError, ValidationEngineError
+from api.negotiation import GRAPH_OFFERS, Offer, negotiate, producible
+from kg.errors import RdfSyntaxError, UnsupportedFormatError, ValidationEngineError
 from kg.formats.parsing import format_for_media_type, parse_rdf
 from kg.namespaces import PREFIXES, RECORD_GRAPH_PREFIX
 from kg.quality.shacl import ValidationOutcome
@@ -53,14 +51,14 @@ async def read_record(request: Request, settings: Settings) -> Graph:
     return graph
 
 
-def report_response(request: Request, outcome: ValidationOutcome, **extra: object) -> Response:
+def report_response(request: Request, outcome: ValidationOutcome) -> Response:
     """The validation outcome: JSON summary by default, the sh:ValidationReport graph on request."""
     status = 200 if outcome.conforms else 422
     offer = negotiate(request.headers.get("accept"), REPORT_OFFERS)
     if offer is None:
         return problem(406, f"the report is available as {', '.join(producible(REPORT_OFFERS))}", VARY)
     if offer is SUMMARY:
-        summary = {**outcome.summary(), "text": outcome.report_text, **extra}
+        summary = {**outcome.summary(), "text": outcome.report_text}
         return JSONResponse(summary, status_code=status, headers=VARY)
     return _graph_response(outcome.report_graph, offer, status)
 
@@ -106,17 +104,14 @@ def record_id(graph: Graph) -> str:
 @router.post("/records", status_code=201, summary="Validate a record, then store it in a graph of its own",
              dependencies=[Depends(admin_only)], openapi_extra=openapi.RECORDS)
 async def post_record(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
-    """201 with Location and the record's graph; 422 with the report and nothing stored."""
+    """201 with Location and the record's graph; a refusal (422, nothing stored) like every refused write."""
     graph = await read_record(request, settings)
     identifier = record_id(graph)
     graph_iri = f"{RECORD_GRAPH_PREFIX}{identifier}"
     try:
         created = await run_in_threadpool(writer.post_graph, graph_iri, graph)
-    except RejectedWriteError as rejected:
-        return report_response(request, rejected.outcome, stored=False)
     except ValidationEngineError as error:
         return problem(500, f"the record could not be validated, so it was not stored: {error}")
-    invalidate_index(request)
     location = f"{settings.public_base_url.rstrip('/')}/records/{identifier}"
     body = {"id": identifier, "graph": graph_iri, "location": location, "triples": len(graph),
             "created": created, "stored": True}

@@ -37,11 +37,10 @@ JSON, CSV, NT = ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.CSV, ox.RdfFor
 def store() -> OxigraphStore:
     """A default graph, two named graphs (one of 1,000 triples), and an empty named graph."""
     store = OxigraphStore(None)
-    default = ox.Quad(ox.NamedNode(f"{EX}d"), ox.NamedNode(f"{EX}p"), ox.Literal("in the default graph"))
-    store.inner.add(default)
-    store.update(f"""INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}japan> rdfs:label "Japan"@en }}
-        GRAPH <{EX}g2> {{ {" ".join(f'<{EX}s{i}> <{EX}p> {i} .' for i in range(1000))} }} }}""")
-    store.inner.add_graph(ox.NamedNode(f"{EX}empty"))
+    store.update(f"""INSERT DATA {{ <{EX}d> <{EX}p> "in the default graph" }} ;
+        INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}japan> rdfs:label "Japan"@en }}
+        GRAPH <{EX}g2> {{ {" ".join(f'<{EX}s{i}> <{EX}p> {i} .' for i in range(1000))} }} }} ;
+        CREATE GRAPH <{EX}empty>""")
     return store
 
 

@@ -62,7 +62,7 @@ def iri(term: URIRef) -> ox.NamedNode:
 def triples(store: OxigraphStore, graph: str) -> set[Triple]:
     return {
         (q.subject, q.predicate, q.object)
-        for q in store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        for q in store.quads_in_graph(graph)
     }
 
 

@@ -47,7 +47,7 @@ def writer(built_data: Path, tmp_path: Path) -> Iterator[GuardedWriter]:
 
 
 def quads(store: OxigraphStore) -> set[object]:
-    return set(store.inner)
+    return set(store.quads())
 
 
 def test_conforming_graph_commits_and_inferences_follow(writer: GuardedWriter) -> None:

@@ -26,14 +26,15 @@ from kg.cli.output import (
     print_table,
 )
 from kg.errors import QcollabError, RdfSyntaxError, ValidationEngineError
-from kg.formats.parsing import parse_rdf_file, syntax_error_from
+from kg.formats.parsing import parse_rdf_file
 from kg.namespaces import INFERRED_GRAPH
 from kg.pipeline.build import build as build_graph
 from kg.pipeline.build import statistics
 from kg.quality.reasoning import check_consistency, materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings, get_settings
-from kg.store.oxigraph import OxigraphStore, open_store
+from kg.store.interface import KnowledgeStore
+from kg.store.oxigraph import open_store
 
 app = typer.Typer(
     help="qcollab: a knowledge graph of international collaboration in quantum computing.",
@@ -42,6 +43,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+LINK_REPORT_NAME = "link-report.json"
 errors = Console(stderr=True)
 
 
@@ -49,7 +51,7 @@ def _settings() -> Settings:
     return get_settings()
 
 
-def _open_existing(settings: Settings) -> OxigraphStore:
+def _open_existing(settings: Settings) -> KnowledgeStore:
     path = settings.resolved_store_path
     if not path.is_dir():
         raise QcollabError(f"no graph at {path}: run 'qcollab build' first")
@@ -124,10 +126,7 @@ def query(
     """Run a SPARQL query over the union of all graphs."""
     text = Path(sparql[1:]).read_text() if sparql.startswith("@") else sparql
     store = _open_existing(_settings())
-    try:
-        result = store.query(text)
-    except SyntaxError as error:
-        raise syntax_error_from(error) from None
+    result = store.query(text)
     if isinstance(result, ox.QueryBoolean):
         print_boolean(bool(result), fmt)
     elif isinstance(result, ox.QueryTriples):
@@ -236,6 +235,9 @@ def link(
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write no links.")] = False,
     fmt: Annotated[LinkFormat, typer.Option("--format")] = LinkFormat.table,
+    save_report: Annotated[
+        bool, typer.Option("--save-report", help="Also write the JSON report to <data dir>/link-report.json.")
+    ] = False,
 ) -> None:
     """Link actors, programs and concepts to Wikidata and DBpedia (linkset graphs, with a report)."""
     from kg.linking.report import print_report
@@ -259,6 +261,11 @@ def link(
             store, settings, targets=[t.value for t in target or list(LinkTarget)],
             offline=offline, write=not dry_run, progress=report_progress,
         )
+    if save_report:
+        saved = settings.data_dir / LINK_REPORT_NAME
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        errors.print(f"The review report is {saved}")
     if fmt is LinkFormat.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
 
 MAX_TRIPLES_PER_PART = 5000
 
@@ -31,14 +31,11 @@ SELECT ?x ?label WHERE {
 } ORDER BY ?rank"""
 
 
-def _construct(store: OxigraphStore, sparql: str, iri: str) -> set[ox.Triple]:
-    query = sparql.replace("LIMIT_", str(MAX_TRIPLES_PER_PART))
-    bound = {ox.Variable("x"): ox.NamedNode(iri)}
-    result = store.inner.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=bound)
-    return set(result)
+def _construct(store: KnowledgeStore, sparql: str, iri: str) -> set[ox.Triple]:
+    return store.construct(sparql.replace("LIMIT_", str(MAX_TRIPLES_PER_PART)), {"x": iri})
 
 
-def describe(store: OxigraphStore, iri: str) -> list[ox.Triple]:
+def describe(store: KnowledgeStore, iri: str) -> list[ox.Triple]:
     """Outgoing and incoming statements, their reifications and the sentences they come from.
 
     Empty when the store says nothing about the resource (neither as subject nor as object).
@@ -50,14 +47,13 @@ def describe(store: OxigraphStore, iri: str) -> list[ox.Triple]:
     return sorted(direct | provenance, key=str)
 
 
-def ontology(store: OxigraphStore) -> list[ox.Triple]:
+def ontology(store: KnowledgeStore) -> list[ox.Triple]:
     """The ontology graph as triples (empty when it was not loaded)."""
-    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
     return sorted((ox.Triple(q.subject, q.predicate, q.object)
-                   for q in store.inner.quads_for_pattern(None, None, None, graph)), key=str)
+                   for q in store.quads_in_graph(str(ONTOLOGY_GRAPH))), key=str)
 
 
-def labels(store: OxigraphStore, iris: set[str]) -> dict[str, str]:
+def labels(store: KnowledgeStore, iris: set[str]) -> dict[str, str]:
     """A readable label for each IRI that has one (skos:prefLabel, rdfs:label or dcterms:title)."""
     if not iris:
         return {}

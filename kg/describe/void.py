@@ -5,9 +5,10 @@ from __future__ import annotations
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD
 
+from kg.formats.table import by_name, rdf_formats
 from kg.namespaces import LINKSET_GRAPH_PREFIX, ONTOLOGY_IRI, PREFIXES, QC
 from kg.settings import Settings
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
 
 VOID_NS = Namespace("https://w3id.org/qcollab/void#")
 DATASET = VOID_NS["dataset"]
@@ -19,8 +20,8 @@ DESCRIPTION = (
     "seed documents with sentence-level provenance, and linked to Wikidata and DBpedia."
 )
 DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-VOID_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld",
-                "rdfxml": "xml"}
+VOID_FORMATS: dict[str, str | None] = {f.name: f.rdflib for f in rdf_formats()}
+FEATURES = ("ttl", "nt", "trig", "jsonld")  # the syntaxes stated as void:feature
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
 VOCABULARY_SKIP = {"qcr", "qcg"}
 
@@ -52,16 +53,16 @@ def linkset_iri(name: str, predicate: URIRef) -> URIRef:
     return VOID_NS[f"linkset/{name}/{local}"]
 
 
-def _count(store: OxigraphStore, sparql: str) -> int:
+def _count(store: KnowledgeStore, sparql: str) -> int:
     row = next(iter(store.query(sparql)))
     return int(row["n"].value)
 
 
-def _column(store: OxigraphStore, sparql: str, name: str) -> list[str]:
+def _column(store: KnowledgeStore, sparql: str, name: str) -> list[str]:
     return [row[name].value for row in store.query(sparql) if row[name] is not None]
 
 
-def describe_dataset(store: OxigraphStore, settings: Settings) -> Graph:
+def describe_dataset(store: KnowledgeStore, settings: Settings) -> Graph:
     """The VoID description of the whole dataset, one subset per named graph, and the linksets."""
     graph = Graph()
     graph.bind("void", VOID)
@@ -78,8 +79,8 @@ def describe_dataset(store: OxigraphStore, settings: Settings) -> Graph:
     graph.add((ds, FOAF.homepage, URIRef(f"{base}/")))
     graph.add((ds, VOID.uriSpace, Literal(settings.base_iri)))
     graph.add((ds, VOID.rootResource, URIRef(ONTOLOGY_IRI)))
-    for fmt in ("text/turtle", "application/n-triples", "application/trig", "application/ld+json"):
-        graph.add((ds, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{_format_name(fmt)}")))
+    for name in FEATURES:
+        graph.add((ds, VOID.feature, URIRef(by_name(name).iri)))
 
     union = "{ SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     graph.add((ds, VOID.triples, _typed(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {union}"))))
@@ -107,7 +108,7 @@ def describe_dataset(store: OxigraphStore, settings: Settings) -> Graph:
     return graph
 
 
-def _describe_graph(graph: Graph, store: OxigraphStore, settings: Settings, name: str) -> None:
+def _describe_graph(graph: Graph, store: KnowledgeStore, settings: Settings, name: str) -> None:
     subset = URIRef(name)
     graph.add((DATASET, VOID.subset, subset))
     graph.add((subset, RDF.type, VOID.Dataset))
@@ -163,7 +164,7 @@ def _describe_target(graph: Graph, settings: Settings, name: str) -> URIRef:
     return target
 
 
-def _class_partitions(graph: Graph, store: OxigraphStore, settings: Settings) -> None:
+def _class_partitions(graph: Graph, store: KnowledgeStore, settings: Settings) -> None:
     rows = store.query(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
         f"FILTER(STRSTARTS(STR(?c), STR(qc:)) && STRSTARTS(STR(?s), {_string(settings.base_iri)})) }} "
@@ -177,7 +178,7 @@ def _class_partitions(graph: Graph, store: OxigraphStore, settings: Settings) ->
         graph.add((partition, VOID.entities, _typed(int(row["n"].value))))
 
 
-def _examples(store: OxigraphStore, settings: Settings) -> list[str]:
+def _examples(store: KnowledgeStore, settings: Settings) -> list[str]:
     """A few representative resources: a country, a program, a technology area, an application domain."""
     found: list[str] = []
     for cls in ("Country", "SupranationalUnion", "Program", "TechnologyArea", "ApplicationDomain"):
@@ -198,15 +199,6 @@ def _vocabularies(terms: list[str]) -> list[str]:
         if matches:
             used.add(max(matches, key=len))
     return sorted(used)
-
-
-def _format_name(media_type: str) -> str:
-    return {
-        "text/turtle": "Turtle",
-        "application/n-triples": "N-Triples",
-        "application/trig": "TriG",
-        "application/ld+json": "JSON-LD",
-    }[media_type]
 
 
 def _title(name: str) -> str:

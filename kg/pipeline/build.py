@@ -20,7 +20,8 @@ from kg.namespaces import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings
-from kg.store.oxigraph import OxigraphStore, open_store
+from kg.store.interface import KnowledgeStore
+from kg.store.oxigraph import open_store
 
 SEED_SUFFIXES = (".txt", ".md", ".markdown")
 KG_CODE_DIR = Path(__file__).resolve().parent.parent
@@ -112,7 +113,7 @@ def check_conformance(settings: Settings, graphs: Iterable[Graph]) -> None:
 
 
 def load_extracted(
-    store: OxigraphStore, settings: Settings, extracted: dict[str, Graph], report: BuildReport
+    store: KnowledgeStore, settings: Settings, extracted: dict[str, Graph], report: BuildReport
 ) -> None:
     """Write the ontology and each document graph; drop graphs of documents now gone."""
     store.drop_graph(str(ONTOLOGY_GRAPH))
@@ -125,7 +126,7 @@ def load_extracted(
             report.removed_graphs.append(stale)
 
 
-def statistics(store: OxigraphStore) -> dict[str, object]:
+def statistics(store: KnowledgeStore) -> dict[str, object]:
     """Counts people ask for first: triples per graph, entities per class."""
     per_graph = {g: store.triple_count(g) for g in store.named_graphs()}
     classes = store.query(

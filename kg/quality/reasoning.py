@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
 
 MAX_ROUNDS = 50
 OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
@@ -129,7 +129,7 @@ def _rules(ontology_graph: str) -> list[str]:
     ]
 
 
-def materialize(store: OxigraphStore, ontology_graph: str = ONTOLOGY_GRAPH) -> int:
+def materialize(store: KnowledgeStore, ontology_graph: str = ONTOLOGY_GRAPH) -> int:
     """Drop and rebuild qcg:inferred to the fixpoint of the rules; return its triple count.
 
     The axioms are read from `ontology_graph` only, so data graphs cannot change the schema.

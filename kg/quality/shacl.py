@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from kg.errors import ValidationEngineError
 from kg.namespaces import RDF, SH
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class Validator:
         violations = violations_of(report)
         return ValidationOutcome(bool(conforms), report, readable_report(violations), violations)
 
-    def validate_record(self, record: Graph, store: OxigraphStore | None = None) -> ValidationOutcome:
+    def validate_record(self, record: Graph, store: KnowledgeStore | None = None) -> ValidationOutcome:
         """Judge a record's own nodes, with what the store says about the entities it cites.
 
         The focus is every node the record describes or points at (blank nodes are skolemized
@@ -128,7 +128,7 @@ class Validator:
         return self.validate(named + store_context(store, named), focus_nodes=sorted(focus))
 
 
-def store_context(store: OxigraphStore, record: Graph, hops: int = 3) -> Graph:
+def store_context(store: KnowledgeStore, record: Graph, hops: int = 3) -> Graph:
     """What the store says about the IRIs a record mentions, followed `hops` links deep.
 
     A record may point at entities already in the graph (``qc:collaboratesWith qcr:japan``);

@@ -11,9 +11,9 @@ from kg.errors import RejectedWriteError
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
-from kg.store.oxigraph import OxigraphStore, StoreChanges
+from kg.store.interface import KnowledgeStore, StoreChanges
 
-Change = Callable[[OxigraphStore], None]
+Change = Callable[[KnowledgeStore], None]
 Observer = Callable[[], None]
 NOT_DATA = (str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH))
 
@@ -30,7 +30,7 @@ class GuardedWriter:
     the store size, which is right for a curated graph of this size.
     """
 
-    def __init__(self, store: OxigraphStore, validator: Validator) -> None:
+    def __init__(self, store: KnowledgeStore, validator: Validator) -> None:
         self.store = store
         self.validator = validator
         self._lock = threading.Lock()
@@ -41,7 +41,7 @@ class GuardedWriter:
         self._observers.append(observer)
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update if its result conforms (SyntaxError propagates)."""
+        """Run a SPARQL 1.1 update if its result conforms (RdfSyntaxError propagates)."""
         self._apply(lambda target: target.update(sparql))
 
     def put_graph(self, graph_iri: str | None, data: Graph) -> bool:
@@ -77,7 +77,7 @@ class GuardedWriter:
             for observer in self._observers:
                 observer()
 
-    def _check(self, candidate: OxigraphStore, changes: StoreChanges) -> None:
+    def _check(self, candidate: KnowledgeStore, changes: StoreChanges) -> None:
         """Validate what the change touches (and what points at it) in the context of all the data."""
         touched = changes.touched_iris()
         focus = touched | candidate.referrers(touched, exclude=NOT_DATA)

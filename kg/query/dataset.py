@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.formats.parsing import syntax_error_from
-from kg.store.oxigraph import OxigraphStore, QueryResult
+from kg.store.interface import KnowledgeStore, QueryResult
 
 
 @dataclass(frozen=True)
@@ -17,14 +16,11 @@ class QueryDataset:
     union: bool = True
 
 
-def execute(store: OxigraphStore, sparql: str, dataset: QueryDataset = QueryDataset()) -> QueryResult:
+def execute(store: KnowledgeStore, sparql: str, dataset: QueryDataset = QueryDataset()) -> QueryResult:
     """Start a query; the union default graph applies unless the request or the query names graphs."""
-    try:
-        return store.query(
-            sparql,
-            union_default_graph=dataset.union,
-            default_graphs=list(dataset.default_graphs) or None,
-            named_graphs=list(dataset.named_graphs) or None,
-        )
-    except SyntaxError as error:
-        raise syntax_error_from(error) from None
+    return store.query(
+        sparql,
+        union_default_graph=dataset.union,
+        default_graphs=list(dataset.default_graphs) or None,
+        named_graphs=list(dataset.named_graphs) or None,
+    )

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.namespaces import PREFIXES
-from kg.store.oxigraph import QueryResult
+from kg.store.interface import QueryResult
 
 QueryForm = Literal["select", "ask", "graph"]
 ResultFormat = ox.QueryResultsFormat | ox.RdfFormat

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from kg.errors import RdfSyntaxError, WorkerDiedError
 from kg.query.dataset import QueryDataset, execute
 from kg.query.results import ResultFormat, form_of, write_result
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
 from kg.store.snapshots import Snapshot, Snapshots
 
 log = logging.getLogger("qcollab.query")
@@ -126,7 +126,7 @@ class _Chunks:
         """The last chunk goes with the end message."""
 
 
-def _answer(conn: Connection, store: OxigraphStore, job: Job) -> None:
+def _answer(conn: Connection, store: KnowledgeStore, job: Job) -> None:
     """Evaluate, report the form, wait for the format (None: drop the result), send the chunks."""
     try:
         result = execute(store, job.sparql, job.dataset)
@@ -185,7 +185,7 @@ def serve(conn: Connection, snapshot: Snapshot) -> None:
         except EOFError:
             return
         if job.snapshot != snapshot:
-            store.inner.clear()  # free the old copy before loading the new one
+            store.clear()  # free the old copy before loading the new one
             snapshot, store = job.snapshot, job.snapshot.load()
         _answer(conn, store, job)
 

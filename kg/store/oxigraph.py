@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import StoreInUseError, UpdateFailedError
+from kg.formats.parsing import syntax_error_from
+from kg.formats.table import rdf_formats
 from kg.namespaces import PREFIXES
+from kg.store.interface import KnowledgeStore, QueryResult, StoreChanges
 
-QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
+EMPTY_GRAPH = b"#empty-graph "
 
 _IGNORED = re.compile(  # comments, IRIs and string literals, which may contain the word FROM
     r"#[^\n]*|<[^<>\"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"",
@@ -27,86 +29,15 @@ def has_dataset_clause(sparql: str) -> bool:
     """True when the query names its own dataset with FROM or FROM NAMED."""
     return bool(_FROM.search(_IGNORED.sub(" ", sparql)))
 
-EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
-
-@dataclass(frozen=True)
-class StoreChanges:
-    """A difference between two states of a store."""
-
-    removed: set[ox.Quad] = field(default_factory=set)
-    added: set[ox.Quad] = field(default_factory=set)
-    created: set[ox.NamedNode] = field(default_factory=set)
-    dropped: set[ox.NamedNode] = field(default_factory=set)
-
-    def __bool__(self) -> bool:
-        return bool(self.removed or self.added or self.created or self.dropped)
-
-    def touched_iris(self) -> set[str]:
-        """The subjects and objects (IRIs) of every quad added or removed."""
-        return {
-            term.value
-            for quad in self.removed | self.added
-            for term in (quad.subject, quad.object)
-            if isinstance(term, ox.NamedNode)
-        }
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {f.name: f.rdf for f in rdf_formats()}
 
 
 def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
     return ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
 
-class KnowledgeStore(Protocol):
-    """What the rest of the code may ask of a store."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        union_default_graph: bool = True,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-    ) -> QueryResult: ...
-
-    def update(self, sparql: str) -> None: ...
-
-    def replace_graph(self, graph: str, triples: Graph) -> None: ...
-
-    def drop_graph(self, graph: str) -> None: ...
-
-    def named_graphs(self) -> list[str]: ...
-
-    def triple_count(self, graph: str | None = None) -> int: ...
-
-    def union_graph(self, exclude: Iterable[str] = ()) -> Graph: ...
-
-    def dump(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None: ...
-
-    # What the SHACL-gated writer (kg/writes.py) needs: try a change on a copy, then apply the difference.
-    def copy(self) -> KnowledgeStore: ...
-
-    def changes_to(self, other: KnowledgeStore) -> StoreChanges: ...
-
-    def apply(self, changes: StoreChanges) -> None: ...
-
-    def put_graph(self, graph: str | None, triples: Graph) -> None: ...
-
-    def post_graph(self, graph: str | None, triples: Graph) -> None: ...
-
-    def delete_graph(self, graph: str | None) -> None: ...
-
-    def referrers(self, iris: Iterable[str], exclude: Iterable[str] = ()) -> set[str]: ...
-
-
 class OxigraphStore:
-    """A pyoxigraph store, on disk when given a path, in memory otherwise."""
+    """A pyoxigraph store, on disk when given a path, in memory otherwise: the KnowledgeStore back-end."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
@@ -145,12 +76,26 @@ class OxigraphStore:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
             if not default_graphs:
                 kwargs["default_graph"] = [ox.DefaultGraph()]
-        return self.inner.query(sparql, prefixes=PREFIXES, **kwargs)
+        return self._query(sparql, **kwargs)
+
+    def construct(self, sparql: str, substitutions: Mapping[str, str] | None = None) -> set[ox.Triple]:
+        """The triples of a CONSTRUCT over the union default graph, with variables bound to IRIs."""
+        bound = {ox.Variable(name): ox.NamedNode(iri) for name, iri in (substitutions or {}).items()}
+        return set(self._query(sparql, use_default_graph_as_union=True, substitutions=bound))
+
+    def _query(self, sparql: str, **kwargs: Any) -> QueryResult:
+        """Evaluate with the project's prefixes; RdfSyntaxError (line, column) when it does not parse."""
+        try:
+            return self.inner.query(sparql, prefixes=PREFIXES, **kwargs)
+        except SyntaxError as error:
+            raise syntax_error_from(error) from None
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update in one transaction (SyntaxError when it does not parse)."""
+        """Run a SPARQL 1.1 update in one transaction (RdfSyntaxError when it does not parse)."""
         try:
             self.inner.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise syntax_error_from(error) from None
         except RuntimeError as error:  # evaluation errors; storage faults are OSError
             raise UpdateFailedError(f"the update failed: {error}") from error
 
@@ -197,6 +142,10 @@ class OxigraphStore:
             merged.parse(data=self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), format="nt")
         return merged
 
+    def quads_in_graph(self, graph: str) -> Iterator[ox.Quad]:
+        """The quads of one named graph."""
+        return self.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
     def copy(self) -> OxigraphStore:
         """An in-memory copy with the same quads and the same (possibly empty) named graphs."""
         duplicate = OxigraphStore(None)
@@ -205,10 +154,11 @@ class OxigraphStore:
         duplicate.inner.extend(self.inner)
         return duplicate
 
-    def changes_to(self, other: OxigraphStore) -> StoreChanges:
+    def changes_to(self, other: KnowledgeStore) -> StoreChanges:
         """What turns this store into `other`."""
-        before, after = set(self.inner), set(other.inner)
-        graphs_before, graphs_after = set(self.inner.named_graphs()), set(other.inner.named_graphs())
+        before, after = set(self.inner), set(other.quads())
+        graphs_before = {ox.NamedNode(g) for g in self.named_graphs()}
+        graphs_after = {ox.NamedNode(g) for g in other.named_graphs()}
         return StoreChanges(before - after, after - before, graphs_after - graphs_before,
                             graphs_before - graphs_after)
 
@@ -269,6 +219,22 @@ class OxigraphStore:
         else:
             self._dump_union(rdf_format, output)
 
+    def dump_snapshot(self, output: IO[bytes]) -> None:
+        """The whole dataset as N-Quads, after one comment line per empty named graph (N-Quads has none)."""
+        for graph in self.inner.named_graphs():
+            if next(self.inner.quads_for_pattern(None, None, None, graph), None) is None:
+                output.write(EMPTY_GRAPH + str(graph).encode() + b"\n")
+        self.inner.dump(output, ox.RdfFormat.N_QUADS)
+
+    def load_snapshot(self, path: Path) -> None:
+        """Add the quads and named graphs (empty ones too) of a file written by `dump_snapshot`."""
+        with path.open("rb") as lines:
+            for line in lines:
+                if not line.startswith(EMPTY_GRAPH):
+                    break
+                self.inner.add_graph(ox.NamedNode(line[len(EMPTY_GRAPH) :].strip().decode()[1:-1]))
+        self.inner.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
     def _dump_union(self, rdf_format: ox.RdfFormat, output: IO[bytes]) -> None:
         """Triple formats get the union of all graphs, duplicates removed."""
         triples = ox.Store()
@@ -289,9 +255,15 @@ class OxigraphStore:
         self.close()
 
     def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the dataset."""
         return iter(self.inner)
 
+    def clear(self) -> None:
+        """Remove every quad and named graph (frees an in-memory copy at once)."""
+        self.inner.clear()
+
     def flush(self) -> None:
+        """Write what is buffered to disk."""
         self.inner.flush()
 
 

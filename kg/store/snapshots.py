@@ -7,37 +7,30 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
+from kg.store.interface import KnowledgeStore
 from kg.store.oxigraph import OxigraphStore
 
 SNAPSHOT_PREFIX = "query-snapshot-"
-EMPTY_GRAPH = b"#empty-graph "
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One state of the store as N-Quads; leading comment lines name its empty named graphs."""
+    """One state of the store as N-Quads (see OxigraphStore.dump_snapshot), in a file of the folder."""
 
     generation: int
     path: Path
 
-    def load(self) -> OxigraphStore:
+    def load(self) -> KnowledgeStore:
         """An in-memory store with the snapshot's quads and named graphs (empty ones too)."""
         store = OxigraphStore(None)
-        with self.path.open("rb") as lines:
-            for line in lines:
-                if not line.startswith(EMPTY_GRAPH):
-                    break
-                store.inner.add_graph(ox.NamedNode(line[len(EMPTY_GRAPH) :].strip().decode()[1:-1]))
-        store.inner.load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
+        store.load_snapshot(self.path)
         return store
 
 
 class Snapshots:
     """The snapshot files of a store in a folder; a file goes once it is neither current nor in use."""
 
-    def __init__(self, store: OxigraphStore, folder: Path) -> None:
+    def __init__(self, store: KnowledgeStore, folder: Path) -> None:
         self.store, self.folder = store, folder
         self._lock = threading.Lock()
         self._users: Counter[int] = Counter()
@@ -61,10 +54,7 @@ class Snapshots:
             snapshot = Snapshot(self._generation, self.folder / f"{SNAPSHOT_PREFIX}{self._generation}.nq")
         partial = snapshot.path.with_suffix(".partial")
         with partial.open("wb") as output:
-            for graph in self.store.inner.named_graphs():
-                if next(self.store.inner.quads_for_pattern(None, None, None, graph), None) is None:
-                    output.write(EMPTY_GRAPH + str(graph).encode() + b"\n")
-            self.store.inner.dump(output, ox.RdfFormat.N_QUADS)
+            self.store.dump_snapshot(output)
         partial.replace(snapshot.path)
         return snapshot
 
