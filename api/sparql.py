@@ -14,7 +14,7 @@ from api.deps import EngineDep, WriterDep
 from api.errors import ProblemError, require_admin
 from api.http import checked_iri, decode, essence, negotiated, single, stream
 from api.negotiation import OFFERS_BY_FORM, RDF_OFFERS, parse_accept, quality
-from api.service_description import service_description
+from kg.describe.service import service_description
 from kg.quality.writer import GuardedWriter
 from kg.query.dataset import QueryDataset
 from kg.query.engine import QueryEngine
