@@ -171,3 +171,22 @@ def test_non_conforming_record_leaves_the_store_unchanged(server: LiveServer) ->
     assert any("alpha-2" in v["message"] for v in body["violations"])
     assert quad_count(server) == before
     assert httpx.get(f"{server.base_url}/resource/graustark", timeout=30).status_code == 404
+
+
+def test_every_refused_write_is_the_same_problem_json(server: LiveServer) -> None:
+    """Regression: POST /records answered a refusal as plain JSON, SPARQL Update and Graph Store as problem+json."""
+    record = INVALID.replace("ruritania", "freedonia")
+    admin = server.admin_headers
+    update = "INSERT DATA { GRAPH <urn:x-test:refused> { qcr:freedonia a qc:Country } }"
+    answers = {
+        "records": post(server, "/records", record, {**TURTLE, **admin}),
+        "update": post(server, "/sparql", update, {"Content-Type": "application/sparql-update", **admin}),
+        "graph store": httpx.put(f"{server.base_url}/rdf-graphs", params={"graph": "urn:x-test:refused"},
+                                 content=record, headers={**TURTLE, **admin}, timeout=30),
+    }
+    for name, response in answers.items():
+        assert response.status_code == 422, name
+        assert response.headers["content-type"] == "application/problem+json", name
+        body = response.json()
+        assert body["status"] == 422 and body["conforms"] is False and body["stored"] is False, name
+        assert body["violations"] and "nothing was written" in body["detail"], name
