@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import graph_store, lookup, reconcile, resources, sparql, validation, web
 from api.middleware import install_middleware
 from kg import __version__
+from kg.names.index import NameIndexes
 from kg.quality.shacl import Validator
 from kg.quality.writer import GuardedWriter
 from kg.query.engine import QueryEngine
@@ -37,6 +38,8 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.query_engine = engine
             app.state.writer = GuardedWriter(store, validator)
             app.state.writer.observe(engine.refresh)
+            app.state.names = NameIndexes(store, settings.base_iri)
+            app.state.writer.observe(app.state.names.invalidate)
             yield
         finally:
             await pool.close()

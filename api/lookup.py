@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 
+from api.deps import NamesDep
 from api.errors import ProblemError
 from kg.names.lookup import LookupIndex
 
@@ -17,25 +18,9 @@ MAX_LIMIT = 100
 MAX_QUERY_CHARS = 200
 
 
-def _fresh_index(request: Request) -> LookupIndex:
-    """The cached index, rebuilt when the store's size changed (a write happened)."""
-    state = request.app.state
-    store = state.store
-    index: LookupIndex | None = getattr(state, "lookup_index", None)
-    if index is None or index.size != store.triple_count():
-        index = LookupIndex.from_store(store, request.app.state.settings.base_iri)
-        state.lookup_index = index
-    return index
-
-
-async def get_index(request: Request) -> LookupIndex:
-    """The search index of this app, built lazily on first use."""
-    return await run_in_threadpool(_fresh_index, request)
-
-
-def invalidate_index(request: Request) -> None:
-    """Forget the index so that the next lookup rebuilds it (call after a write)."""
-    request.app.state.lookup_index = None
+async def get_index(names: NamesDep) -> LookupIndex:
+    """The search index of this app, over the shared entity index (rebuilt lazily after a write)."""
+    return await run_in_threadpool(names.view, LookupIndex)
 
 
 def _limit(raw: str | None) -> int:

@@ -13,30 +13,26 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import NamesDep, SettingsDep, StoreDep
 from api.errors import ProblemError
 from api.negotiation import TRIPLE_OFFERS, UnknownFormatError, choose, producible
 from kg import __version__
 from kg.describe.resource import serialize
 from kg.describe.void import TITLE, describe_dataset
 from kg.errors import ReconcileQueryError
+from kg.names.index import NameIndexes
 from kg.namespaces import QC
-from kg.reconcile.matching import DEFAULT_TYPES, IndexCache, ReconcileIndex, schema_iri
+from kg.reconcile.matching import DEFAULT_TYPES, ReconcileIndex, schema_iri
 from kg.settings import Settings
-from kg.store.oxigraph import OxigraphStore
 
 router = APIRouter(tags=["reconciliation"])
 
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
-_CACHE_ATTRIBUTE = "reconcile_index_cache"
 
 
-def _index(request: Request, store: OxigraphStore, settings: Settings) -> ReconcileIndex:
-    cache = getattr(request.app.state, _CACHE_ATTRIBUTE, None)
-    if cache is None:
-        cache = IndexCache()
-        setattr(request.app.state, _CACHE_ATTRIBUTE, cache)
-    return cache.get(store, settings)
+async def _index(names: NameIndexes) -> ReconcileIndex:
+    """The reconciliation index over the app's entity index (rebuilt lazily after a write)."""
+    return await run_in_threadpool(names.view, ReconcileIndex)
 
 
 def manifest(settings: Settings, index: ReconcileIndex) -> dict[str, object]:
@@ -83,21 +79,20 @@ def _batch(raw: str, index: ReconcileIndex) -> dict[str, object]:
 
 @router.get("/reconcile", summary="Service manifest, or a batch of queries (?queries=)")
 async def reconcile_get(
-    request: Request,
     settings: SettingsDep,
-    store: StoreDep,
+    names: NamesDep,
     queries: Annotated[str | None, Query(description="A JSON batch of reconciliation queries")] = None,
     callback: Annotated[str | None, Query(description="JSONP callback")] = None,
 ) -> Response:
     """Without `queries`: the service manifest. With it: the answers, as for POST."""
-    index = await run_in_threadpool(_index, request, store, settings)
+    index = await _index(names)
     if queries is None:
         return _answer(manifest(settings, index), callback)
     return _answer(await run_in_threadpool(_batch, queries, index), callback)
 
 
 @router.post("/reconcile", summary="Reconcile a batch of queries (form field `queries`)")
-async def reconcile_post(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+async def reconcile_post(request: Request, names: NamesDep) -> Response:
     """`queries={"q0": {"query": "USA", "type": "Country", "limit": 3}}` as a form field."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = (await request.body()).decode("utf-8", errors="replace")
@@ -119,18 +114,17 @@ async def reconcile_post(request: Request, settings: SettingsDep, store: StoreDe
         raise ProblemError(
             415, "send the form field 'queries' as application/x-www-form-urlencoded (or JSON)"
         )
-    index = await run_in_threadpool(_index, request, store, settings)
+    index = await _index(names)
     return _answer(await run_in_threadpool(_batch, raw_text, index), None)
 
 
 @router.get("/reconcile/preview", response_class=HTMLResponse, summary="A small HTML preview of an entity")
 async def reconcile_preview(
-    request: Request,
     settings: SettingsDep,
-    store: StoreDep,
+    names: NamesDep,
     id: Annotated[str, Query(description="Entity id (relative to the identifier space) or IRI")],  # noqa: A002
 ) -> HTMLResponse:
-    index = await run_in_threadpool(_index, request, store, settings)
+    index = await _index(names)
     entry = index.entry(id)
     if entry is None:
         raise ProblemError(404, f"no entity with id {id!r}")
@@ -141,7 +135,7 @@ async def reconcile_preview(
         f'<li><a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(link)}</a></li>'
         for link in sorted(entry.links)
     )
-    aliases = sorted({t for t, _, origin in entry.names if origin == "alias"})
+    aliases = sorted({n.text for n in entry.names if n.origin == "alias"})
     body = (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(entry.name)}</title>"
@@ -159,15 +153,13 @@ async def reconcile_preview(
 
 @router.get("/reconcile/suggest/entity", summary="Suggest entities by name prefix")
 async def suggest_entity(
-    request: Request,
-    settings: SettingsDep,
-    store: StoreDep,
+    names: NamesDep,
     prefix: Annotated[str, Query()] = "",
     type: Annotated[str | None, Query()] = None,  # noqa: A002
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     callback: Annotated[str | None, Query()] = None,
 ) -> Response:
-    index = await run_in_threadpool(_index, request, store, settings)
+    index = await _index(names)
     try:
         result = index.suggest_entities(prefix, type, limit)
     except ReconcileQueryError as error:
@@ -177,14 +169,12 @@ async def suggest_entity(
 
 @router.get("/reconcile/suggest/type", summary="Suggest types by name prefix")
 async def suggest_type(
-    request: Request,
-    settings: SettingsDep,
-    store: StoreDep,
+    names: NamesDep,
     prefix: Annotated[str, Query()] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     callback: Annotated[str | None, Query()] = None,
 ) -> Response:
-    index = await run_in_threadpool(_index, request, store, settings)
+    index = await _index(names)
     return _answer({"result": index.suggest_types(prefix, limit)}, callback)
 
 

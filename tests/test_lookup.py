@@ -7,7 +7,8 @@ import pyoxigraph as ox
 import pytest
 from live_server import LiveServer
 
-from kg.names.lookup import LookupIndex, Name, edit_distance, fold, max_typos
+from kg.names.lookup import LookupIndex, Name, max_typos
+from kg.names.normalize import edit_distance, fold
 from kg.store.oxigraph import OxigraphStore
 
 QCR = "https://w3id.org/qcollab/resource/"

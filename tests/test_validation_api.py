@@ -174,7 +174,7 @@ def test_non_conforming_record_leaves_the_store_unchanged(server: LiveServer) ->
 
 
 def test_every_refused_write_is_the_same_problem_json(server: LiveServer) -> None:
-    """Regression: POST /records answered a refusal as plain JSON, SPARQL Update and Graph Store as problem+json."""
+    """Regression: POST /records answered a refusal as plain JSON, other writes as problem+json."""
     record = INVALID.replace("ruritania", "freedonia")
     admin = server.admin_headers
     update = "INSERT DATA { GRAPH <urn:x-test:refused> { qcr:freedonia a qc:Country } }"

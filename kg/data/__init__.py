@@ -31,6 +31,14 @@ def gazetteer_path() -> Path:
     return data_file("gazetteer.ttl")
 
 
+REFERENCE_TARGETS = ("wikidata", "dbpedia")  # the link targets with a snapshot, in order of precedence
+
+
 def reference_dir() -> Path:
-    """The offline Wikidata and DBpedia reference snapshots."""
+    """The folder of the offline Wikidata and DBpedia reference snapshots."""
     return data_file("reference")
+
+
+def reference_snapshot(target: str, folder: Path | None = None) -> Path:
+    """The reference snapshot of one link target (Turtle), in `folder` or the shipped one."""
+    return (folder or reference_dir()) / f"{target}.ttl"

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.extract.gazetteer import Entry, Gazetteer
+from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.namespaces import DCTERMS, PROV, QC, QCR, RDF, RDFS, SDO, SKOS, XSD
 from kg.text.document import Document, Sentence
 
@@ -100,7 +100,7 @@ class Emitter:
         return iri
 
     def known(
-        self, entry: Entry, evidence: Sentence | Iterable[Sentence], description: str | None = None
+        self, entry: KnownEntity, evidence: Sentence | Iterable[Sentence], description: str | None = None
     ) -> URIRef:
         """Emit a gazetteer entity with its own types, labels and codes."""
         if entry.iri not in self._labelled:
@@ -110,7 +110,7 @@ class Emitter:
             self._labelled.add(entry.iri)
         return self.entity(entry.iri, entry.kind, (), entry.pref_label, evidence, description)
 
-    def ensure(self, entry: Entry, evidence: Sentence) -> URIRef:
+    def ensure(self, entry: KnownEntity, evidence: Sentence) -> URIRef:
         """Emit a gazetteer entity first seen in this sentence; keep it as it is if known."""
         return entry.iri if self.has(entry.iri) else self.known(entry, evidence)
 

@@ -10,9 +10,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from kg import data
+from kg.names.normalize import alias_key, straight_apostrophes
 from kg.namespaces import QC, QCR, RDF, SKOS
 
-GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.ttl"
+GAZETTEER_PATH = data.gazetteer_path()
 
 ACTOR_CLASSES = frozenset(
     QC[name]
@@ -24,11 +26,10 @@ ACTOR_CLASSES = frozenset(
 PROGRAM_CLASSES = frozenset({QC.Program, QC.Legislation})
 
 _CASE_SENSITIVE_MAX_LETTERS = 5
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
 
 @dataclass(frozen=True)
-class Entry:
+class KnownEntity:
     """One known entity: its IRI, classes, preferred label and aliases."""
 
     iri: URIRef
@@ -59,7 +60,7 @@ class Entry:
 class Mention:
     """A match of a known entity in a text, with offsets into that text."""
 
-    entry: Entry
+    entry: KnownEntity
     start: int
     end: int
     text: str
@@ -71,19 +72,13 @@ def is_case_sensitive(alias: str) -> bool:
     return alias == alias.upper() and len(letters) <= _CASE_SENSITIVE_MAX_LETTERS
 
 
-def normalize(alias: str, *, case_sensitive: bool) -> str:
-    """The lookup key of an alias: one space between words, straight apostrophes."""
-    key = " ".join(alias.translate(_APOSTROPHES).split())
-    return key if case_sensitive else key.casefold()
-
-
 def _alias_pattern(aliases: Iterable[str], flags: int) -> re.Pattern[str] | None:
     ordered = sorted(set(aliases), key=lambda a: (-len(a), a))
     if not ordered:
         return None
     parts = []
     for alias in ordered:
-        escaped = re.escape(alias.translate(_APOSTROPHES))
+        escaped = re.escape(straight_apostrophes(alias))
         parts.append(escaped.replace(r"\ ", r"\s+").replace("'", "['’]"))
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", flags)
 
@@ -93,12 +88,12 @@ class Gazetteer:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self.entries: dict[URIRef, Entry] = {}
-        self._exact: dict[str, Entry] = {}
-        self._folded: dict[str, Entry] = {}
+        self.entries: dict[URIRef, KnownEntity] = {}
+        self._exact: dict[str, KnownEntity] = {}
+        self._folded: dict[str, KnownEntity] = {}
         for subject in sorted(set(graph.subjects(SKOS.prefLabel, None)), key=str):
             assert isinstance(subject, URIRef)
-            entry = Entry(
+            entry = KnownEntity(
                 iri=subject,
                 types=frozenset(t for t in graph.objects(subject, RDF.type) if isinstance(t, URIRef)),
                 pref_label=str(graph.value(subject, SKOS.prefLabel)),
@@ -115,22 +110,22 @@ class Gazetteer:
         """Read a gazetteer from a Turtle file (the packaged one by default)."""
         return cls(Graph().parse(path, format="turtle"))
 
-    def _register(self, alias: str, entry: Entry) -> None:
+    def _register(self, alias: str, entry: KnownEntity) -> None:
         sensitive = is_case_sensitive(alias)
         table = self._exact if sensitive else self._folded
-        key = normalize(alias, case_sensitive=sensitive)
+        key = alias_key(alias, case_sensitive=sensitive)
         owner = table.setdefault(key, entry)
         if owner.iri != entry.iri:
             raise ValueError(f"alias {alias!r} names both {owner.iri} and {entry.iri}")
 
-    def get(self, iri: URIRef) -> Entry | None:
+    def get(self, iri: URIRef) -> KnownEntity | None:
         """The entry with this IRI, if known."""
         return self.entries.get(iri)
 
-    def lookup(self, name: str) -> Entry | None:
+    def lookup(self, name: str) -> KnownEntity | None:
         """The entry one of whose aliases is exactly this name (case rules as in matching)."""
-        exact = self._exact.get(normalize(name, case_sensitive=True))
-        return exact or self._folded.get(normalize(name, case_sensitive=False))
+        exact = self._exact.get(alias_key(name, case_sensitive=True))
+        return exact or self._folded.get(alias_key(name, case_sensitive=False))
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """All non-overlapping mentions in text[start:end], longest match first, in text order."""
@@ -141,7 +136,7 @@ class Gazetteer:
                 continue
             table = self._exact if sensitive else self._folded
             for match in pattern.finditer(text, start, stop):
-                entry = table[normalize(match.group(), case_sensitive=sensitive)]
+                entry = table[alias_key(match.group(), case_sensitive=sensitive)]
                 candidates.append(Mention(entry, match.start(), match.end(), match.group()))
         candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
         chosen: list[Mention] = []

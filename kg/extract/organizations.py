@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from kg.extract.context import Context
-from kg.extract.gazetteer import Entry, Gazetteer
+from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.patterns import LEADING_FUNCTION_WORDS
 from kg.namespaces import QC, QCR
 from kg.text.document import Sentence, slugify
@@ -53,9 +53,9 @@ class OrgMatch:
     name: str
     start: int
     end: int
-    entry: Entry | None
+    entry: KnownEntity | None
     classes: tuple[URIRef, ...] = ()
-    owner: Entry | None = None
+    owner: KnownEntity | None = None
 
     @property
     def iri(self) -> URIRef:
@@ -63,7 +63,7 @@ class OrgMatch:
         return self.entry.iri if self.entry is not None else QCR[slugify(self.name)]
 
 
-def is_organization(entry: Entry) -> bool:
+def is_organization(entry: KnownEntity) -> bool:
     """True for gazetteer actors that are organizations (not countries, unions or regions)."""
     return entry.kind == "actor" and not entry.types & {QC.Country, QC.SupranationalUnion, QC.Region}
 
@@ -121,7 +121,7 @@ def _split(gazetteer: Gazetteer, tokens: list[re.Match[str]]) -> list[list[re.Ma
     return pieces
 
 
-def _qualified(gazetteer: Gazetteer, name: str, owner: Entry | None) -> Entry | None:
+def _qualified(gazetteer: Gazetteer, name: str, owner: KnownEntity | None) -> KnownEntity | None:
     """A known organization by its name, or by its name with its country ("NRC" of Canada)."""
     entry = gazetteer.lookup(name)
     if entry is not None:
@@ -136,7 +136,7 @@ def _qualified(gazetteer: Gazetteer, name: str, owner: Entry | None) -> Entry | 
     return None
 
 
-def _leading_owner(gazetteer: Gazetteer, words: list[str]) -> tuple[Entry | None, int]:
+def _leading_owner(gazetteer: Gazetteer, words: list[str]) -> tuple[KnownEntity | None, int]:
     """The country or union a name starts with ("UK National ...", "Korea Institute ...")."""
     for cut in range(len(words) - 1, 0, -1):
         entry = gazetteer.lookup(" ".join(words[:cut]))
@@ -156,7 +156,7 @@ def _trim(tokens: list[re.Match[str]]) -> list[re.Match[str]]:
 
 def _known_tail(
     gazetteer: Gazetteer, tokens: list[re.Match[str]]
-) -> tuple[Entry | None, list[re.Match[str]]]:
+) -> tuple[KnownEntity | None, list[re.Match[str]]]:
     """A known organization that ends the name ("Yesterday Stanford University" -> Stanford)."""
     for cut in range(1, len(tokens)):
         entry = gazetteer.lookup(" ".join(_words(tokens[cut:])))
@@ -170,7 +170,7 @@ def _piece_match(
 ) -> OrgMatch | None:
     """The organization one part of a capitalized run names, if any."""
     tokens = _trim(tokens)
-    owner: Entry | None = None
+    owner: KnownEntity | None = None
     possessive = [i for i, t in enumerate(tokens[:-1]) if _POSSESSIVE.search(t.group())]
     if possessive:
         owner = gazetteer.lookup(_POSSESSIVE.sub("", " ".join(_words(tokens[: possessive[-1] + 1]))))

@@ -24,7 +24,7 @@ from kg.extract.cues import (
     RELATIVE_BEFORE,
     WITH_CUE,
 )
-from kg.extract.gazetteer import Entry
+from kg.extract.gazetteer import KnownEntity
 from kg.extract.organizations import OrgMatch, emit_organization, find_organizations, is_organization
 from kg.extract.patterns import find_program_names
 from kg.namespaces import QC, QCR
@@ -40,7 +40,7 @@ class ActorRef:
     iri: URIRef
     start: int
     end: int
-    entry: Entry | None
+    entry: KnownEntity | None
     org: OrgMatch | None
 
     @property

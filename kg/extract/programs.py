@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from kg.extract.context import Context
-from kg.extract.gazetteer import Entry
+from kg.extract.gazetteer import KnownEntity
 from kg.extract.patterns import (
     EXAMPLE_CUE,
     LEADING_FUNCTION_WORDS,
@@ -32,10 +32,10 @@ class ProgramRef:
     iri: URIRef
     start: int
     end: int
-    leading: Entry | None = None
+    leading: KnownEntity | None = None
 
 
-def _split_leading_actor(ctx: Context, name: str) -> tuple[Entry | None, str]:
+def _split_leading_actor(ctx: Context, name: str) -> tuple[KnownEntity | None, str]:
     """'EU Quantum Flagship' -> (EU, 'Quantum Flagship'); "Japan's X Program" -> (Japan, ...)."""
     words = name.split()
     for cut in range(len(words) - 1, 0, -1):
@@ -50,7 +50,7 @@ def _split_leading_actor(ctx: Context, name: str) -> tuple[Entry | None, str]:
     return None, name
 
 
-def _canonical(ctx: Context, name: str) -> tuple[Entry | None, Entry | None, str]:
+def _canonical(ctx: Context, name: str) -> tuple[KnownEntity | None, KnownEntity | None, str]:
     """The gazetteer entry (if any), the leading actor (if any) and the program name."""
     entry = ctx.gazetteer.lookup(name)
     if entry is not None and entry.kind == "program":

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg import data
 from kg.namespaces import LINKSET_GRAPH_PREFIX
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+REFERENCE_DIR = data.reference_dir()
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -54,7 +55,7 @@ class TargetProfile:
 
     @property
     def snapshot(self) -> Path:
-        return REFERENCE_DIR / f"{self.name}.ttl"
+        return data.reference_snapshot(self.name)
 
     def type_classes(self) -> set[str]:
         classes: set[str] = set()

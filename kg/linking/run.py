@@ -67,7 +67,7 @@ from kg.linking.sources import (
 from kg.names.normalize import normalize, spelling_variants
 from kg.namespaces import QC
 from kg.settings import Settings
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
 
 Progress = Callable[[str, int, int], None]
 
@@ -75,7 +75,7 @@ Progress = Callable[[str, int, int], None]
 # ---------------------------------------------------------------- our entities
 
 
-def local_entities(store: OxigraphStore) -> list[LocalEntity]:
+def local_entities(store: KnowledgeStore) -> list[LocalEntity]:
     """Actors, programs, technology areas and application domains, with names and ISO codes."""
     classes = " ".join(f"<{cls}>" for cls, _ in KIND_OF_CLASS)
     rows = store.query(
@@ -111,7 +111,7 @@ def local_entities(store: OxigraphStore) -> list[LocalEntity]:
     return sorted(entities.values(), key=lambda e: e.iri)
 
 
-def existing_links(store: OxigraphStore, profile: TargetProfile) -> dict[str, set[str]]:
+def existing_links(store: KnowledgeStore, profile: TargetProfile) -> dict[str, set[str]]:
     """Links already in a linkset graph: entity IRI -> target IRIs."""
     if not store.has_graph(profile.graph):
         return {}
@@ -216,7 +216,7 @@ def _content_words(entity: LocalEntity) -> set[str]:
 
 
 def link_store(
-    store: OxigraphStore,
+    store: KnowledgeStore,
     settings: Settings,
     *,
     targets: Iterable[str] = ("wikidata", "dbpedia"),

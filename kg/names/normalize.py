@@ -1,4 +1,10 @@
-"""Names: normalisation, spelling variants for exact look-ups, and string similarity."""
+"""The one normaliser: how names are folded, keyed and compared, all built on `fold`.
+
+Three callers, three keys, one core:
+- lookup (kg.names.lookup): `tokens` of the folded text, compared with `edit_distance`;
+- linking and reconciliation: `normalize`, `name_keys`, `spelling_variants`, `similarity`;
+- the extraction gazetteer: `alias_key`, which keeps accents and (for short capitals) case.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,70 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+_TOKEN = re.compile(r"[a-z0-9]+")
 _PARENTHESES = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*")
+_INNER = re.compile(r"[\(\[]([^\)\]]+)[\)\]]")
 _DOTTED = re.compile(r"(?<=\w)\.(?=\w|$)")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _LEADING_ARTICLE = re.compile(r"^the\s+")
+_CURLY_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+# ---------------------------------------------------------------- the core
+
+
+def strip_accents(text: str) -> str:
+    """Compatibility forms unified and accents removed: "Québec" -> "Quebec", "ﬁ" -> "fi"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Accents off, then case-folded: "Québec" -> "quebec", "STRASSE" and "Straße" -> "strasse"."""
+    return strip_accents(text).casefold()
+
+
+def squeeze(text: str) -> str:
+    """One space between words, none at the ends: "  New   York " -> "New York"."""
+    return " ".join(text.split())
+
+
+def straight_apostrophes(text: str) -> str:
+    """Curly apostrophes as straight ones: "People’s" -> "People's"."""
+    return text.translate(_CURLY_APOSTROPHES)
+
+
+# ---------------------------------------------------------------- lookup: words and typos
+
+
+def tokens(text: str) -> list[str]:
+    """The folded alphanumeric words of a text: "U.S.-Japan" -> ["u", "s", "japan"]."""
+    return _TOKEN.findall(fold(text))
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment), or limit + 1 when larger.
+
+    ("austrlia", "australia") -> 1, ("ausrtalia", "australia") -> 1 (a transposition is one edit).
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# ---------------------------------------------------------------- linking and reconciliation
 
 
 def normalize(text: str) -> str:
@@ -23,7 +84,7 @@ def normalize(text: str) -> str:
     "U.S." -> "us", "People's Republic of China" -> "peoples republic of china",
     "Royaume-Uni" -> "royaume uni", "The Netherlands" -> "netherlands".
     """
-    folded = _fold(text).replace("&", " and ").replace("'", "").replace("\u2019", "")
+    folded = fold(text).replace("&", " and ").replace("'", "").replace("\u2019", "")
     folded = _DOTTED.sub("", folded)
     words = _NON_WORD.sub(" ", folded).replace("_", " ").split()
     return _LEADING_ARTICLE.sub("", " ".join(words))
@@ -40,21 +101,18 @@ def name_keys(text: str, *, inner: bool = False) -> set[str]:
     if stripped and stripped != text:
         keys.add(normalize(stripped))
         if inner:
-            keys.update(normalize(part) for part in re.findall(r"[\(\[]([^\)\]]+)[\)\]]", text))
+            keys.update(normalize(part) for part in _INNER.findall(text))
     return {key for key in keys if key}
 
 
 def spelling_variants(text: str) -> list[str]:
     """Case variants for exact label look-ups in a remote store ("drug discovery" -> "Drug discovery")."""
-    text = " ".join(text.split())
+    text = squeeze(text)
     variants = [text, text.lower(), text[:1].upper() + text[1:], text.title()]
     stripped = _PARENTHESES.sub(" ", text).strip()
     if stripped and stripped != text:
         variants += [stripped, stripped[:1].upper() + stripped[1:]]
-    seen: dict[str, None] = {}
-    for variant in variants:
-        seen.setdefault(variant, None)
-    return list(seen)
+    return list(dict.fromkeys(variants))
 
 
 def similarity(a: str, b: str) -> float:
@@ -67,3 +125,16 @@ def similarity(a: str, b: str) -> float:
     sorted_a, sorted_b = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
     unordered = SequenceMatcher(None, sorted_a, sorted_b).ratio()
     return max(direct, unordered)
+
+
+# ---------------------------------------------------------------- the gazetteer
+
+
+def alias_key(alias: str, *, case_sensitive: bool) -> str:
+    """The gazetteer's key of an alias: squeezed, straight apostrophes, case-folded unless case matters.
+
+    "People’s  Republic" -> "people's republic"; with case_sensitive=True "U.K." stays "U.K.".
+    Accents are kept: the gazetteer matches text as written.
+    """
+    key = squeeze(straight_apostrophes(alias))
+    return key if case_sensitive else key.casefold()

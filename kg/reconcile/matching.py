@@ -1,11 +1,12 @@
 """Reconciliation (W3C Reconciliation Service API 0.2) over the graph: matching without HTTP.
 
-The index holds every typed resource of ours with its names: rdfs:label / skos:prefLabel and
-skos:altLabel from the graph, plus, for entities linked by owl:sameAs or skos:exactMatch in
-the linkset graphs, the labels, aliases and redirect names of the linked Wikidata / DBpedia
-item in the reference snapshot (so "Royaume-Uni", "Kanada" or "Nippon" find their entity once
-`qcollab link` has run). Queries are matched on normalised names, filtered by type and checked
-against property values; `match` is true only for an exact name of a single clear winner.
+The index works over the entity index (kg.names.index): every resource of ours with a qc:
+class (sources left out) and its names, rdfs:label / skos:prefLabel and skos:altLabel from the
+graph, plus, for entities linked by owl:sameAs or skos:exactMatch in the linkset graphs, the
+labels, aliases and redirect names of the linked Wikidata / DBpedia item in the reference
+snapshot (so "Royaume-Uni", "Kanada" or "Nippon" find their entity once `qcollab link` has run).
+Queries are matched on normalised names, filtered by type and checked against property values;
+`match` is true only for an exact name of a single clear winner.
 
 Identifiers follow the manifest: entity ids are relative to the identifier space (base_iri),
 type and property ids relative to the schema space (the ontology namespace); full IRIs and
@@ -14,13 +15,13 @@ qc: CURIEs are accepted in queries too.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.linking.sources import RDFS_LABEL, REFERENCE_DIR
+from kg.linking.sources import RDFS_LABEL
+from kg.names.index import SAME_AS, SKOS_PREF, EntityIndex, Entry
 from kg.names.normalize import name_keys, normalize, similarity
-from kg.reconcile.entries import SAME_AS, SKOS_PREF, Entry, load_entries
+from kg.namespaces import QC
 from kg.reconcile.protocol import (
     ReconcileQueryError,
     property_constraints,
@@ -30,7 +31,10 @@ from kg.reconcile.protocol import (
     schema_iri,
 )
 from kg.settings import Settings
-from kg.store.oxigraph import OxigraphStore
+from kg.store.interface import KnowledgeStore
+
+# Resources that are not things to reconcile against.
+EXCLUDED_CLASSES = frozenset({str(QC.SourceSentence), str(QC.SourceDocument)})
 
 DEFAULT_TYPES = (
     "Actor", "Country", "SupranationalUnion", "Region", "Organization", "Program",
@@ -63,27 +67,35 @@ class Candidate:
     origin: str
 
 
+def schema_types(entry: Entry) -> frozenset[str]:
+    """The entry's classes in the schema space (qc:), superclasses included."""
+    return frozenset(t for t in entry.all_types if t.startswith(str(QC)))
+
+
 class ReconcileIndex:
-    """The reconcilable resources of one store, built from its current content."""
+    """The reconcilable entries of an entity index: those with a qc: class, sources left out."""
 
-    def __init__(self, entries: dict[str, Entry], type_names: dict[str, str], base_iri: str) -> None:
-        self.entries = entries
-        self.type_names = type_names
-        self.base_iri = base_iri
-        self._by_key: dict[str, list[tuple[Entry, str, str, str]]] = {}
-        for entry in entries.values():
-            for text, lang, origin in entry.names:
-                for key in name_keys(text):
-                    self._by_key.setdefault(key, []).append((entry, text, lang, origin))
-
-    # ------------------------------------------------------------ building
+    def __init__(self, entities: EntityIndex) -> None:
+        self.base_iri = entities.base_iri
+        self.entries: dict[str, Entry] = {}
+        self.schema_types: dict[str, frozenset[str]] = {}
+        for iri, entry in entities.entries.items():
+            classes = schema_types(entry)
+            if classes and not classes & EXCLUDED_CLASSES:
+                self.entries[iri], self.schema_types[iri] = entry, classes
+        self.type_names = entities.class_labels if self.entries else {}
+        self._by_key: dict[str, list[tuple[Entry, str, str]]] = {}
+        for entry in self.entries.values():
+            for name in entry.names:
+                for key in name_keys(name.text):
+                    self._by_key.setdefault(key, []).append((entry, name.text, name.origin))
 
     @classmethod
     def build(
-        cls, store: OxigraphStore, settings: Settings, reference_dir: Path = REFERENCE_DIR
+        cls, store: KnowledgeStore, settings: Settings, reference_dir: Path | None = None
     ) -> ReconcileIndex:
-        entries, type_names = load_entries(store, settings.base_iri, reference_dir)
-        return cls(entries, type_names, settings.base_iri)
+        """The index of a store's current content."""
+        return cls(EntityIndex.from_store(store, settings.base_iri, reference_dir))
 
     # ------------------------------------------------------------ identifiers
 
@@ -104,7 +116,7 @@ class ReconcileIndex:
         keys = name_keys(text, inner=True)
         best: dict[str, Candidate] = {}
         for key in keys:
-            for entry, name, _lang, origin in self._by_key.get(key, []):
+            for entry, name, origin in self._by_key.get(key, []):
                 score = NAME_RANK[origin]
                 current = best.get(entry.iri)
                 if current is None or score > current.score:
@@ -115,7 +127,7 @@ class ReconcileIndex:
                 ratio = max(similarity(k, key) for k in keys)
                 if ratio < FUZZY_FLOOR or ratio == 1.0:
                     continue
-                for entry, name, _lang, origin in hits:
+                for entry, name, origin in hits:
                     score = round(FUZZY_SCALE * ratio * NAME_RANK[origin] / SCORE_LABEL, 1)
                     current = best.get(entry.iri)
                     if current is None or score > current.score:
@@ -140,7 +152,7 @@ class ReconcileIndex:
         for candidate in candidates:
             entry = candidate.entry
             if wanted_types:
-                present = wanted_types & entry.all_types
+                present = wanted_types & self.schema_types[entry.iri]
                 if strict == "all" and present != wanted_types:
                     continue
                 if strict != "should" and not present:
@@ -210,7 +222,7 @@ class ReconcileIndex:
         iri = property_iri(pid)
         values = set(entry.properties.get(iri, set()))
         if iri in (RDFS_LABEL, SKOS_PREF):
-            values |= {t for t, _, origin in entry.names if origin == "label"}
+            values |= {n.text for n in entry.names if n.origin == "label"}
         if iri == SAME_AS:
             values |= entry.links
         return values | {v[len(self.base_iri):] for v in values if v.startswith(self.base_iri)}
@@ -225,12 +237,12 @@ class ReconcileIndex:
         wanted = self._types(type_id) if type_id else set()
         found: list[tuple[int, str, Entry]] = []
         for entry in self.entries.values():
-            if wanted and not wanted & entry.all_types:
+            if wanted and not wanted & self.schema_types[entry.iri]:
                 continue
             ranks = [
-                0 if normalize(t).startswith(key) else 1
-                for t, _, _ in entry.names
-                if key and key in normalize(t)
+                0 if normalize(n.text).startswith(key) else 1
+                for n in entry.names
+                if key and key in normalize(n.text)
             ]
             if ranks:
                 found.append((min(ranks), entry.name, entry))
@@ -248,20 +260,3 @@ class ReconcileIndex:
             if key in normalize(label) or key in normalize(schema_id(iri))
         ]
         return hits[:limit]
-
-
-class IndexCache:
-    """The index of one store, rebuilt when the store's content changes (by quad count and graphs)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._fingerprint: tuple[int, tuple[str, ...]] | None = None
-        self._index: ReconcileIndex | None = None
-
-    def get(self, store: OxigraphStore, settings: Settings) -> ReconcileIndex:
-        fingerprint = (store.triple_count(), tuple(store.named_graphs()))
-        with self._lock:
-            if self._index is None or fingerprint != self._fingerprint:
-                self._index = ReconcileIndex.build(store, settings)
-                self._fingerprint = fingerprint
-            return self._index
