@@ -1,4 +1,5 @@
-"""Fixtures: the graph built once from seeds/, and the real service serving a copy of it."""
+"""Fixtures, each defined once: the graph built from seeds/, the real service over copies of it, and the
+ontology, shapes, validator and gazetteer as the code loads them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from pathlib import Path
 import pytest
 from linking_support import linked_copy
 from live_server import LiveServer, running_server
+from paths import ONTOLOGY, SHAPES
+from rdflib import Graph
 
+from kg.extract.gazetteer import Gazetteer
 from kg.pipeline.build import build
+from kg.quality.shacl import Validator
 from kg.settings import Settings
 
 
@@ -48,3 +53,28 @@ def server(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """The service on a loopback port, over its own copy of the built store."""
     with running_server(built_data, tmp_path_factory.mktemp("server")) as live:
         yield live
+
+
+@pytest.fixture(scope="session")
+def ontology_graph() -> Graph:
+    """The ontology (ontology/qcollab.ttl) as an rdflib graph."""
+    return Graph().parse(ONTOLOGY, format="turtle")
+
+
+@pytest.fixture(scope="session")
+def shapes_graph() -> Graph:
+    """The SHACL shapes (shapes/qcollab-shapes.ttl) as an rdflib graph."""
+    return Graph().parse(SHAPES, format="turtle")
+
+
+@pytest.fixture(scope="session")
+def validator() -> Validator:
+    """The SHACL validator over the shapes and ontology the settings name."""
+    settings = Settings()
+    return Validator(settings.shapes_path, settings.ontology_path)
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    """The extractor's known entities and aliases."""
+    return Gazetteer.load()

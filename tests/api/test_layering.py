@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-API = Path(__file__).resolve().parent.parent / "api"
+from paths import ROOT
+
+API = ROOT / "api"
 
 
 def module_name(path: Path) -> str:

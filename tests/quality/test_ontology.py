@@ -6,23 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
+from paths import ONTOLOGY, RECORDS, ROOT
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from kg.namespaces import DCTERMS, FOAF, ONTOLOGY_IRI, ORG, OWL, PROV, QC, RDF, RDFS, SKOS, XSD
 from kg.quality.reasoning import ConsistencyReport, check_consistency
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY = ROOT / "ontology" / "qcollab.ttl"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
-
-
-@pytest.fixture(scope="module")
-def onto() -> Graph:
-    return Graph().parse(ONTOLOGY, format="turtle")
 
 
 @pytest.fixture(scope="module")
@@ -55,44 +48,44 @@ def contract_terms() -> tuple[set[str], set[str]]:
     return classes, properties
 
 
-def test_metadata(onto: Graph) -> None:
+def test_metadata(ontology_graph: Graph) -> None:
     o = URIRef(ONTOLOGY_IRI)
-    assert (o, RDF.type, OWL.Ontology) in onto
-    assert onto.value(o, OWL.versionIRI) == URIRef("https://w3id.org/qcollab/ontology/0.1.0")
-    assert str(onto.value(o, OWL.versionInfo)) == "0.1.0"
-    assert onto.value(o, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert (o, RDF.type, OWL.Ontology) in ontology_graph
+    assert ontology_graph.value(o, OWL.versionIRI) == URIRef("https://w3id.org/qcollab/ontology/0.1.0")
+    assert str(ontology_graph.value(o, OWL.versionInfo)) == "0.1.0"
+    assert ontology_graph.value(o, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator):
-        assert onto.value(o, prop) is not None, prop
+        assert ontology_graph.value(o, prop) is not None, prop
     for prop in (DCTERMS.created, DCTERMS.modified):
-        value = onto.value(o, prop)
+        value = ontology_graph.value(o, prop)
         assert isinstance(value, Literal) and value.datatype == XSD.date, prop
 
 
-def test_every_qc_term_is_declared_labelled_and_commented(onto: Graph) -> None:
-    declared = qc_terms(onto, (OWL.Class, *PROPERTY_TYPES))
-    used = {t for t in onto.all_nodes() if isinstance(t, URIRef) and t.startswith(str(QC))}
+def test_every_qc_term_is_declared_labelled_and_commented(ontology_graph: Graph) -> None:
+    declared = qc_terms(ontology_graph, (OWL.Class, *PROPERTY_TYPES))
+    used = {t for t in ontology_graph.all_nodes() if isinstance(t, URIRef) and t.startswith(str(QC))}
     assert used - declared == set(), "qc: terms used but not declared"
     offenders = []
     for term in sorted(declared):
         for prop in (RDFS.label, RDFS.comment):
-            if not any(getattr(v, "language", None) == "en" for v in onto.objects(term, prop)):
+            if not any(getattr(v, "language", None) == "en" for v in ontology_graph.objects(term, prop)):
                 offenders.append(f"{term} lacks {prop}@en")
     assert offenders == []
 
 
-def test_every_contract_term_exists(onto: Graph) -> None:
+def test_every_contract_term_exists(ontology_graph: Graph) -> None:
     classes, properties = contract_terms()
     assert len(classes) == 24 and "SourceSentence" in classes
     assert {"collaboratesWith", "addressedBy", "sha256", "endOffset"} <= properties
-    missing = sorted(c for c in classes if (QC[c], RDF.type, OWL.Class) not in onto)
+    missing = sorted(c for c in classes if (QC[c], RDF.type, OWL.Class) not in ontology_graph)
     missing += sorted(
-        p for p in properties if not any((QC[p], RDF.type, t) in onto for t in PROPERTY_TYPES)
+        p for p in properties if not any((QC[p], RDF.type, t) in ontology_graph for t in PROPERTY_TYPES)
     )
     assert missing == []
 
 
-def test_contract_axioms(onto: Graph) -> None:
-    assert (QC.collaboratesWith, RDF.type, OWL.SymmetricProperty) in onto
+def test_contract_axioms(ontology_graph: Graph) -> None:
+    assert (QC.collaboratesWith, RDF.type, OWL.SymmetricProperty) in ontology_graph
     for a, b in [
         ("participatesIn", "hasParticipant"),
         ("leads", "ledBy"),
@@ -100,34 +93,35 @@ def test_contract_axioms(onto: Graph) -> None:
         ("exemplifies", "hasExample"),
         ("addresses", "addressedBy"),
     ]:
-        assert (QC[a], OWL.inverseOf, QC[b]) in onto or (QC[b], OWL.inverseOf, QC[a]) in onto
-    assert (QC.Legislation, RDFS.subClassOf, QC.Program) in onto
-    assert (QC.extractedFrom, RDFS.subPropertyOf, PROV.wasDerivedFrom) in onto
-    assert (QC.inDocument, RDFS.subPropertyOf, DCTERMS.isPartOf) in onto
+        inverse = (QC[a], OWL.inverseOf, QC[b]) in ontology_graph
+        assert inverse or (QC[b], OWL.inverseOf, QC[a]) in ontology_graph
+    assert (QC.Legislation, RDFS.subClassOf, QC.Program) in ontology_graph
+    assert (QC.extractedFrom, RDFS.subPropertyOf, PROV.wasDerivedFrom) in ontology_graph
+    assert (QC.inDocument, RDFS.subPropertyOf, DCTERMS.isPartOf) in ontology_graph
     assert {(QC.Actor, PROV.Agent), (QC.Actor, FOAF.Agent), (QC.Organization, ORG.Organization)} <= {
-        (s, o) for s, o in onto.subject_objects(RDFS.subClassOf)
+        (s, o) for s, o in ontology_graph.subject_objects(RDFS.subClassOf)
     }
     for kind in ("SourceDocument", "SourceSentence"):
-        assert (QC[kind], RDFS.subClassOf, PROV.Entity) in onto
+        assert (QC[kind], RDFS.subClassOf, PROV.Entity) in ontology_graph
     concepts = ("CollaborationModel", "Driver", "Challenge", "Solution", "Recommendation",
                 "TechnologyArea", "ApplicationDomain", "TalentMobilityMechanism",
                 "EcosystemStrategy")
     for kind in concepts:
-        assert (QC[kind], RDFS.subClassOf, SKOS.Concept) in onto, kind
+        assert (QC[kind], RDFS.subClassOf, SKOS.Concept) in ontology_graph, kind
     ranges = {"fundingAmount": XSD.decimal, "fundingCurrency": XSD.string,
               "iso3166Alpha2": XSD.string, "startOffset": XSD.nonNegativeInteger,
               "endOffset": XSD.nonNegativeInteger, "sha256": XSD.string}
     for prop, datatype in ranges.items():
-        assert (QC[prop], RDF.type, OWL.DatatypeProperty) in onto
-        assert onto.value(QC[prop], RDFS.range) == datatype, prop
+        assert (QC[prop], RDF.type, OWL.DatatypeProperty) in ontology_graph
+        assert ontology_graph.value(QC[prop], RDFS.range) == datatype, prop
 
 
-def test_every_term_is_aligned(onto: Graph) -> None:
+def test_every_term_is_aligned(ontology_graph: Graph) -> None:
     """Each class/property has a parent outside qc:, directly or through an aligned qc: parent."""
 
     def aligned(term: URIRef, links: tuple[URIRef, ...], seen: frozenset[URIRef]) -> bool:
-        parents = {o for link in links for o in onto.objects(term, link)}
-        parents |= {s for s in onto.subjects(links[-1], term)}  # equivalence is symmetric
+        parents = {o for link in links for o in ontology_graph.objects(term, link)}
+        parents |= {s for s in ontology_graph.subjects(links[-1], term)}  # equivalence is symmetric
         parents = {p for p in parents if isinstance(p, URIRef)}
         if any(not p.startswith(str(QC)) for p in parents):
             return True
@@ -135,39 +129,41 @@ def test_every_term_is_aligned(onto: Graph) -> None:
 
     class_links = (RDFS.subClassOf, OWL.equivalentClass)
     prop_links = (RDFS.subPropertyOf, OWL.equivalentProperty)
-    offenders = [c for c in qc_terms(onto, (OWL.Class,)) if not aligned(c, class_links, frozenset())]
+    offenders = [
+        c for c in qc_terms(ontology_graph, (OWL.Class,)) if not aligned(c, class_links, frozenset())
+    ]
     offenders += [
-        p for p in qc_terms(onto, PROPERTY_TYPES) if not aligned(p, prop_links, frozenset())
+        p for p in qc_terms(ontology_graph, PROPERTY_TYPES) if not aligned(p, prop_links, frozenset())
     ]
     assert sorted(offenders) == []
 
 
-def test_owl2_dl_declarations(onto: Graph) -> None:
+def test_owl2_dl_declarations(ontology_graph: Graph) -> None:
     """Every external property has one OWL property type; every class is declared once."""
     problems = []
-    predicates = {p for p in onto.predicates() if not str(p).startswith(BUILTIN)}
-    for prop in sorted(predicates | set(qc_terms(onto, PROPERTY_TYPES))):
-        kinds = [t for t in PROPERTY_TYPES if (prop, RDF.type, t) in onto]
+    predicates = {p for p in ontology_graph.predicates() if not str(p).startswith(BUILTIN)}
+    for prop in sorted(predicates | set(qc_terms(ontology_graph, PROPERTY_TYPES))):
+        kinds = [t for t in PROPERTY_TYPES if (prop, RDF.type, t) in ontology_graph]
         if len(kinds) != 1:
             problems.append(f"{prop} has property types {kinds}")
     class_refs: set[URIRef] = set()
     for link in (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith):
-        for s, o in onto.subject_objects(link):
+        for s, o in ontology_graph.subject_objects(link):
             class_refs |= {s, o}
-    class_refs |= set(onto.objects(None, RDFS.domain))
-    for s, o in onto.subject_objects(RDFS.range):
-        if (s, RDF.type, OWL.ObjectProperty) in onto:
+    class_refs |= set(ontology_graph.objects(None, RDFS.domain))
+    for s, o in ontology_graph.subject_objects(RDFS.range):
+        if (s, RDF.type, OWL.ObjectProperty) in ontology_graph:
             class_refs.add(o)
     for link in (OWL.unionOf, OWL.members):
-        for _, head in onto.subject_objects(link):
-            class_refs |= set(Collection(onto, head))
+        for _, head in ontology_graph.subject_objects(link):
+            class_refs |= set(Collection(ontology_graph, head))
     for cls in sorted(c for c in class_refs if isinstance(c, URIRef)):
-        if (cls, RDF.type, OWL.Class) not in onto:
+        if (cls, RDF.type, OWL.Class) not in ontology_graph:
             problems.append(f"{cls} is used as a class but not declared owl:Class")
-        if any((cls, RDF.type, t) in onto for t in PROPERTY_TYPES):
+        if any((cls, RDF.type, t) in ontology_graph for t in PROPERTY_TYPES):
             problems.append(f"{cls} is both a class and a property")
     for node in (c for c in class_refs if isinstance(c, BNode)):
-        if (node, RDF.type, OWL.Class) not in onto:
+        if (node, RDF.type, OWL.Class) not in ontology_graph:
             problems.append("an anonymous class expression lacks rdf:type owl:Class")
     assert problems == []
 

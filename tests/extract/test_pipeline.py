@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from paths import DOCUMENTS, ROOT
 
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.organizations import find_organizations
 from kg.extract.pipeline import ExtractionResult, extract_document, extract_text
 from kg.quality.shacl import Validator
-from kg.settings import Settings
 from kg.store.oxigraph import OxigraphStore
 from kg.text.document import parse_document, split_sentences
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-SEED = PROJECT_ROOT / "seeds" / "international-quantum-computing-collaborations.txt"
-SECOND = Path(__file__).parent / "fixtures" / "documents" / "quantum-bridges-europe-asia.md"
-THIRD = Path(__file__).parent / "fixtures" / "documents" / "quantum-pacts-newswire.txt"
+SEED = ROOT / "seeds" / "international-quantum-computing-collaborations.txt"
+SECOND = DOCUMENTS / "quantum-bridges-europe-asia.md"
+THIRD = DOCUMENTS / "quantum-pacts-newswire.txt"
 SEED_GRAPH = "https://w3id.org/qcollab/graph/document/international-quantum-computing-collaborations"
 SECOND_GRAPH = "https://w3id.org/qcollab/graph/document/quantum-bridges-europe-asia"
 THIRD_GRAPH = "https://w3id.org/qcollab/graph/document/quantum-pacts-newswire"
 QCR = "https://w3id.org/qcollab/resource/"
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.load()
 
 
 @pytest.fixture(scope="module")
@@ -47,29 +39,23 @@ def third(gazetteer: Gazetteer) -> ExtractionResult:
 
 
 @pytest.fixture(scope="module")
-def validator() -> Validator:
-    settings = Settings()
-    return Validator(settings.shapes_path, settings.ontology_path)
-
-
-@pytest.fixture(scope="module")
-def store(seed: ExtractionResult, second: ExtractionResult, third: ExtractionResult) -> OxigraphStore:
-    store = OxigraphStore(None)
+def extracted(seed: ExtractionResult, second: ExtractionResult, third: ExtractionResult) -> OxigraphStore:
+    extracted = OxigraphStore(None)
     for result in (seed, second, third):
-        store.replace_graph(str(result.graph_iri), result.graph)
-    return store
+        extracted.replace_graph(str(result.graph_iri), result.graph)
+    return extracted
 
 
-def select(store: OxigraphStore, query: str, graph: str = SEED_GRAPH) -> list[dict[str, str]]:
+def select(extracted: OxigraphStore, query: str, graph: str = SEED_GRAPH) -> list[dict[str, str]]:
     """Rows of a SELECT over one document graph, as plain strings."""
-    result = store.query(query, default_graphs=[graph])
+    result = extracted.query(query, default_graphs=[graph])
     names = [v.value for v in result.variables]
     return [{name: row[name].value for name in names if row[name] is not None} for row in result]
 
 
-def values(store: OxigraphStore, query: str, graph: str = SEED_GRAPH) -> set[str]:
+def values(extracted: OxigraphStore, query: str, graph: str = SEED_GRAPH) -> set[str]:
     """The single variable of each row, as a set."""
-    return {next(iter(row.values())) for row in select(store, query, graph)}
+    return {next(iter(row.values())) for row in select(extracted, query, graph)}
 
 
 def short(iri: str) -> str:
@@ -86,9 +72,9 @@ def test_graph_iri_is_per_document(seed: ExtractionResult, second: ExtractionRes
     assert str(second.graph_iri) == SECOND_GRAPH
 
 
-def test_seven_major_players_with_types_and_descriptions(store: OxigraphStore) -> None:
+def test_seven_major_players_with_types_and_descriptions(extracted: OxigraphStore) -> None:
     rows = select(
-        store,
+        extracted,
         "SELECT ?a ?type ?d WHERE { ?a a ?type ; dcterms:description ?d "
         "FILTER(?type IN (qc:Country, qc:SupranationalUnion)) }",
     )
@@ -102,26 +88,26 @@ def test_seven_major_players_with_types_and_descriptions(store: OxigraphStore) -
     assert found["united-kingdom"][1].startswith("The UK, with its National Quantum")
 
 
-def test_gazetteer_aliases_and_codes(store: OxigraphStore) -> None:
-    aliases = values(store, "SELECT ?l WHERE { qcr:united-states skos:altLabel ?l }")
+def test_gazetteer_aliases_and_codes(extracted: OxigraphStore) -> None:
+    aliases = values(extracted, "SELECT ?l WHERE { qcr:united-states skos:altLabel ?l }")
     assert {"U.S.", "US", "USA"} <= aliases
-    code = values(store, "SELECT ?c WHERE { qcr:japan qc:iso3166Alpha2 ?c }")
+    code = values(extracted, "SELECT ?c WHERE { qcr:japan qc:iso3166Alpha2 ?c }")
     assert code == {"JP"}
 
 
-def test_programs_their_leaders_and_funding(store: OxigraphStore) -> None:
+def test_programs_their_leaders_and_funding(extracted: OxigraphStore) -> None:
     leads = {
         (short(r["a"]), short(r["p"]))
-        for r in select(store, "SELECT ?a ?p WHERE { ?a qc:leads ?p . ?p a qc:Program }")
+        for r in select(extracted, "SELECT ?a ?p WHERE { ?a qc:leads ?p . ?p a qc:Program }")
     }
     assert ("united-states", "national-quantum-initiative-act") in leads
     assert ("european-union", "quantum-flagship") in leads
     assert ("united-kingdom", "national-quantum-technologies-programme") in leads
-    assert values(store, "SELECT ?t WHERE { qcr:national-quantum-initiative-act a ?t }") >= {
+    assert values(extracted, "SELECT ?t WHERE { qcr:national-quantum-initiative-act a ?t }") >= {
         "https://w3id.org/qcollab/ontology#Legislation"
     }
     rows = select(
-        store,
+        extracted,
         "SELECT ?amount ?cur (DATATYPE(?amount) AS ?dt) WHERE { "
         "qcr:quantum-flagship qc:fundingAmount ?amount ; qc:fundingCurrency ?cur }",
     )
@@ -129,7 +115,7 @@ def test_programs_their_leaders_and_funding(store: OxigraphStore) -> None:
     assert Decimal(rows[0]["amount"]) == Decimal(1_000_000_000)
     assert rows[0]["cur"] == "EUR"
     assert rows[0]["dt"] == "http://www.w3.org/2001/XMLSchema#decimal"
-    assert values(store, "SELECT ?a WHERE { ?a qc:funds qcr:quantum-flagship }") == {
+    assert values(extracted, "SELECT ?a WHERE { ?a qc:funds qcr:quantum-flagship }") == {
         QCR + "european-union"
     }
 
@@ -148,40 +134,40 @@ def test_programs_their_leaders_and_funding(store: OxigraphStore) -> None:
         ("japan", "europe"),
     ],
 )
-def test_partnerships(store: OxigraphStore, a: str, b: str) -> None:
-    assert store.query(f"ASK {{ qcr:{a} qc:collaboratesWith qcr:{b} }}", default_graphs=[SEED_GRAPH])
+def test_partnerships(extracted: OxigraphStore, a: str, b: str) -> None:
+    assert extracted.query(f"ASK {{ qcr:{a} qc:collaboratesWith qcr:{b} }}", default_graphs=[SEED_GRAPH])
     collaboration = "--".join(sorted((a, b)))
     collaboration_iri = res(f"collaboration/{collaboration}")
-    members = values(store, f"SELECT ?m WHERE {{ {collaboration_iri} qc:participant ?m }}")
+    members = values(extracted, f"SELECT ?m WHERE {{ {collaboration_iri} qc:participant ?m }}")
     assert members == {QCR + a, QCR + b}
 
 
-def test_collaboration_focus_and_expertise(store: OxigraphStore) -> None:
+def test_collaboration_focus_and_expertise(extracted: OxigraphStore) -> None:
     japan_us = res("collaboration/japan--united-states")
-    focus = values(store, f"SELECT ?f WHERE {{ {japan_us} qc:focusArea ?f }}")
+    focus = values(extracted, f"SELECT ?f WHERE {{ {japan_us} qc:focusArea ?f }}")
     assert {QCR + "quantum-materials", QCR + "superconducting-qubits"} <= focus
-    expertise = values(store, "SELECT ?t WHERE { qcr:australia qc:hasExpertiseIn ?t }")
+    expertise = values(extracted, "SELECT ?t WHERE { qcr:australia qc:hasExpertiseIn ?t }")
     assert QCR + "silicon-based-quantum-computing" in expertise
 
 
-def test_models_engagement_and_example(store: OxigraphStore) -> None:
-    models = values(store, "SELECT ?l WHERE { ?m a qc:CollaborationModel ; rdfs:label ?l }")
+def test_models_engagement_and_example(extracted: OxigraphStore) -> None:
+    models = values(extracted, "SELECT ?l WHERE { ?m a qc:CollaborationModel ; rdfs:label ?l }")
     assert models == {
         "Bilateral Agreements and MOUs", "Multilateral Consortia and Programs",
         "Academic and Research Network Collaborations", "Industry-Academic Partnerships",
         "Standardization Bodies and Forums",
     }
-    engaged = values(store, "SELECT ?m WHERE { qcr:united-states qc:engagesIn ?m }")
+    engaged = values(extracted, "SELECT ?m WHERE { qcr:united-states qc:engagesIn ?m }")
     assert {QCR + "model/bilateral-agreements-and-mous",
             QCR + "model/multilateral-consortia-and-programs"} <= engaged
-    assert store.query(
+    assert extracted.query(
         f"ASK {{ qcr:quantum-flagship qc:exemplifies {res('model/multilateral-consortia-and-programs')} }}",
         default_graphs=[SEED_GRAPH],
     )
 
 
-def test_eight_drivers(store: OxigraphStore) -> None:
-    drivers = values(store, "SELECT ?l WHERE { ?d a qc:Driver ; rdfs:label ?l }")
+def test_eight_drivers(extracted: OxigraphStore) -> None:
+    drivers = values(extracted, "SELECT ?l WHERE { ?d a qc:Driver ; rdfs:label ?l }")
     assert drivers == {
         "Unprecedented Complexity", "Astronomical Costs", "Talent Scarcity", "Diverse Perspectives",
         "Shared Vision and Scientific Advancement", "Resource Pooling and Risk Mitigation",
@@ -190,9 +176,9 @@ def test_eight_drivers(store: OxigraphStore) -> None:
     }
 
 
-def test_five_challenges_each_with_its_own_solution(store: OxigraphStore) -> None:
+def test_five_challenges_each_with_its_own_solution(extracted: OxigraphStore) -> None:
     rows = select(
-        store,
+        extracted,
         "SELECT ?c ?label ?pos ?s ?sd WHERE { ?c a qc:Challenge ; rdfs:label ?label ; "
         "schema:position ?pos . ?s qc:addresses ?c ; dcterms:description ?sd }",
     )
@@ -205,9 +191,9 @@ def test_five_challenges_each_with_its_own_solution(store: OxigraphStore) -> Non
     assert "IP agreements" not in by_label["Data Security and Access"]
 
 
-def test_eight_tips_in_order(store: OxigraphStore) -> None:
+def test_eight_tips_in_order(extracted: OxigraphStore) -> None:
     rows = select(
-        store,
+        extracted,
         "SELECT ?label ?pos WHERE { ?r a qc:Recommendation ; rdfs:label ?label ; "
         "schema:position ?pos } ORDER BY ?pos",
     )
@@ -216,30 +202,30 @@ def test_eight_tips_in_order(store: OxigraphStore) -> None:
     assert rows[-1]["label"] == "Network Actively"
 
 
-def test_technology_areas_and_application_domains(store: OxigraphStore) -> None:
-    areas = values(store, "SELECT ?l WHERE { ?t a qc:TechnologyArea ; skos:prefLabel ?l }")
+def test_technology_areas_and_application_domains(extracted: OxigraphStore) -> None:
+    areas = values(extracted, "SELECT ?l WHERE { ?t a qc:TechnologyArea ; skos:prefLabel ?l }")
     assert {"superconducting qubits", "trapped ions", "silicon-based quantum computing",
             "quantum materials", "quantum networking"} <= areas
-    domains = values(store, "SELECT ?l WHERE { ?t a qc:ApplicationDomain ; skos:prefLabel ?l }")
+    domains = values(extracted, "SELECT ?l WHERE { ?t a qc:ApplicationDomain ; skos:prefLabel ?l }")
     assert {"drug discovery", "materials science", "financial modeling",
             "climate change mitigation"} <= domains
     assert "quantum computing" not in areas
 
 
-def test_talent_mobility_and_ecosystem_strategies(store: OxigraphStore) -> None:
-    mechanisms = values(store, "SELECT ?l WHERE { ?m a qc:TalentMobilityMechanism ; rdfs:label ?l }")
+def test_talent_mobility_and_ecosystem_strategies(extracted: OxigraphStore) -> None:
+    mechanisms = values(extracted, "SELECT ?l WHERE { ?m a qc:TalentMobilityMechanism ; rdfs:label ?l }")
     assert mechanisms == {"Joint PhD Programs", "Postdoctoral Fellowships",
                           "Visiting Scholar Programs", "Virtual Collaboration Platforms"}
-    strategies = values(store, "SELECT ?l WHERE { ?s a qc:EcosystemStrategy ; rdfs:label ?l }")
+    strategies = values(extracted, "SELECT ?l WHERE { ?s a qc:EcosystemStrategy ; rdfs:label ?l }")
     assert "Promoting Talent Mobility and Exchange" in strategies
     assert len(strategies) == 4
 
 
-def test_every_sentence_matches_the_document_text(store: OxigraphStore) -> None:
+def test_every_sentence_matches_the_document_text(extracted: OxigraphStore) -> None:
     for path, graph in ((SEED, SEED_GRAPH), (SECOND, SECOND_GRAPH), (THIRD, THIRD_GRAPH)):
         text = path.read_bytes().decode("utf-8")
         rows = select(
-            store,
+            extracted,
             "SELECT ?s ?v ?start ?end ?doc WHERE { ?s a qc:SourceSentence ; prov:value ?v ; "
             "qc:startOffset ?start ; qc:endOffset ?end ; qc:inDocument ?doc }",
             graph,
@@ -250,9 +236,9 @@ def test_every_sentence_matches_the_document_text(store: OxigraphStore) -> None:
             assert row["doc"] == graph.replace("/graph/", "/resource/")
 
 
-def test_document_provenance(store: OxigraphStore) -> None:
+def test_document_provenance(extracted: OxigraphStore) -> None:
     rows = select(
-        store,
+        extracted,
         "SELECT ?title ?sha ?fmt ?src WHERE { ?d a qc:SourceDocument, prov:Entity ; "
         "dcterms:title ?title ; qc:sha256 ?sha ; dcterms:format ?fmt ; dcterms:source ?src }",
     )
@@ -262,7 +248,7 @@ def test_document_provenance(store: OxigraphStore) -> None:
     assert rows[0]["fmt"] == "text/plain"
     assert rows[0]["src"] == "seeds/international-quantum-computing-collaborations.txt"
     orphans = select(
-        store,
+        extracted,
         "SELECT ?e WHERE { ?e a ?c FILTER(?c IN (qc:Actor, qc:Country, qc:Program, qc:Driver, "
         "qc:Challenge, qc:Solution, qc:Recommendation, qc:TechnologyArea)) "
         "FILTER NOT EXISTS { ?e qc:extractedFrom ?s ; prov:hadPrimarySource ?doc } }",
@@ -270,9 +256,9 @@ def test_document_provenance(store: OxigraphStore) -> None:
     assert orphans == []
 
 
-def test_where_does_this_fact_come_from(store: OxigraphStore, seed: ExtractionResult) -> None:
+def test_where_does_this_fact_come_from(extracted: OxigraphStore, seed: ExtractionResult) -> None:
     rows = select(
-        store,
+        extracted,
         "SELECT ?text ?start ?end WHERE { ?st rdf:subject qcr:united-kingdom ; "
         "rdf:predicate qc:collaboratesWith ; rdf:object qcr:canada ; qc:extractedFrom ?s . "
         "?s prov:value ?text ; qc:startOffset ?start ; qc:endOffset ?end }",
@@ -304,9 +290,9 @@ def test_counts(seed: ExtractionResult) -> None:
     assert seed.counts["triple"] == len(seed.graph)
 
 
-def test_second_document_yields_its_own_facts(store: OxigraphStore) -> None:
+def test_second_document_yields_its_own_facts(extracted: OxigraphStore) -> None:
     def ask(query: str) -> bool:
-        return bool(store.query(query, default_graphs=[SECOND_GRAPH]))
+        return bool(extracted.query(query, default_graphs=[SECOND_GRAPH]))
 
     assert ask("ASK { qcr:germany qc:collaboratesWith qcr:france }")
     assert ask("ASK { qcr:singapore qc:collaboratesWith qcr:netherlands }")
@@ -316,7 +302,7 @@ def test_second_document_yields_its_own_facts(store: OxigraphStore) -> None:
                f"qc:exemplifies {res('model/research-consortia')} ; qc:focusArea qcr:trapped-ions }}")
     assert ask("ASK { qcr:singapore qc:participatesIn qcr:trapped-ion-alliance }")
     funding = select(
-        store,
+        extracted,
         "SELECT ?a ?c WHERE { qcr:quantum-delta-nl qc:fundingAmount ?a ; qc:fundingCurrency ?c }",
         SECOND_GRAPH,
     )
@@ -324,13 +310,13 @@ def test_second_document_yields_its_own_facts(store: OxigraphStore) -> None:
     solutions = {
         short(r["c"]): r["d"]
         for r in select(
-            store, "SELECT ?c ?d WHERE { ?s qc:addresses ?c ; dcterms:description ?d }", SECOND_GRAPH
+            extracted, "SELECT ?c ?d WHERE { ?s qc:addresses ?c ; dcterms:description ?d }", SECOND_GRAPH
         )
     }
     assert set(solutions) == {"challenge/export-licensing-delays", "challenge/diverging-data-rules"}
     assert "pre-cleared components" in solutions["challenge/export-licensing-delays"]
     tips = select(
-        store,
+        extracted,
         "SELECT ?l ?p WHERE { ?r a qc:Recommendation ; rdfs:label ?l ; schema:position ?p } "
         "ORDER BY ?p",
         SECOND_GRAPH,
@@ -339,9 +325,9 @@ def test_second_document_yields_its_own_facts(store: OxigraphStore) -> None:
                                       "Publish openly"]
 
 
-def test_second_document_provenance(store: OxigraphStore) -> None:
+def test_second_document_provenance(extracted: OxigraphStore) -> None:
     rows = select(
-        store,
+        extracted,
         "SELECT ?text ?doc ?fmt WHERE { ?st rdf:subject qcr:germany ; rdf:predicate "
         "qc:collaboratesWith ; rdf:object qcr:france ; qc:extractedFrom ?s . "
         "?s prov:value ?text ; qc:inDocument ?doc . ?doc dcterms:format ?fmt }",
@@ -351,15 +337,15 @@ def test_second_document_provenance(store: OxigraphStore) -> None:
     assert rows[0]["doc"] == QCR + "document/quantum-bridges-europe-asia"
     assert rows[0]["fmt"] == "text/markdown"
     assert "works closely with France" in rows[0]["text"]
-    seed_only = store.query(
+    seed_only = extracted.query(
         "ASK { qcr:germany qc:collaboratesWith qcr:france }", default_graphs=[SEED_GRAPH]
     )
     assert not seed_only
 
 
-def test_shared_entities_keep_one_iri(store: OxigraphStore) -> None:
+def test_shared_entities_keep_one_iri(extracted: OxigraphStore) -> None:
     graphs = values(
-        store,
+        extracted,
         "SELECT ?g WHERE { GRAPH ?g { qcr:europe a qc:Region } }",
         SEED_GRAPH,
     )
@@ -463,8 +449,8 @@ THIRD_ORGANIZATIONS = {
 }
 
 
-def partner_pairs(store: OxigraphStore, graph: str) -> set[frozenset[str]]:
-    rows = select(store, "SELECT ?a ?b WHERE { ?a qc:collaboratesWith ?b }", graph)
+def partner_pairs(extracted: OxigraphStore, graph: str) -> set[frozenset[str]]:
+    rows = select(extracted, "SELECT ?a ?b WHERE { ?a qc:collaboratesWith ?b }", graph)
     return {frozenset((short(r["a"]), short(r["b"]))) for r in rows}
 
 
@@ -477,27 +463,27 @@ def sentence_of(key: str) -> tuple[str, int, int]:
     return sentence, start, start + len(sentence)
 
 
-def test_seed_partnerships_are_exactly_those_stated(store: OxigraphStore) -> None:
-    assert partner_pairs(store, SEED_GRAPH) == SEED_PAIRS
+def test_seed_partnerships_are_exactly_those_stated(extracted: OxigraphStore) -> None:
+    assert partner_pairs(extracted, SEED_GRAPH) == SEED_PAIRS
     hypothetical = values(
-        store, "SELECT ?x WHERE { { qcr:united-states qc:collaboratesWith ?x } "
+        extracted, "SELECT ?x WHERE { { qcr:united-states qc:collaboratesWith ?x } "
         "UNION { ?x qc:collaboratesWith qcr:united-states } }",
     )
     assert QCR + "germany" not in hypothetical  # "Examples might include a U.S. national lab ..."
 
 
-def test_third_document_partnerships_from_prose(store: OxigraphStore) -> None:
+def test_third_document_partnerships_from_prose(extracted: OxigraphStore) -> None:
     expected = {frozenset(pair) for pair in THIRD_PAIRS}
-    assert partner_pairs(store, THIRD_GRAPH) == expected
+    assert partner_pairs(extracted, THIRD_GRAPH) == expected
 
 
 @pytest.mark.parametrize(("pair", "key"), list(THIRD_PAIRS.items()))
 def test_third_document_partnership_provenance(
-    store: OxigraphStore, pair: tuple[str, str], key: str
+    extracted: OxigraphStore, pair: tuple[str, str], key: str
 ) -> None:
     a, b = pair
     rows = select(
-        store,
+        extracted,
         f"SELECT ?text ?start ?end ?doc WHERE {{ ?st a rdf:Statement ; rdf:subject qcr:{a} ; "
         f"rdf:predicate qc:collaboratesWith ; rdf:object qcr:{b} ; qc:extractedFrom ?s . "
         "?s prov:value ?text ; qc:startOffset ?start ; qc:endOffset ?end ; qc:inDocument ?doc }",
@@ -507,19 +493,19 @@ def test_third_document_partnership_provenance(
     assert [(r["text"], int(r["start"]), int(r["end"])) for r in rows] == [(sentence, start, end)]
     assert rows[0]["doc"] == QCR + "document/quantum-pacts-newswire"
     collaboration = res("collaboration/" + "--".join(sorted(pair)))
-    members = values(store, f"SELECT ?m WHERE {{ {collaboration} a qc:Collaboration ; qc:participant ?m }}",
-                     THIRD_GRAPH)
+    sparql = f"SELECT ?m WHERE {{ {collaboration} a qc:Collaboration ; qc:participant ?m }}"
+    members = values(extracted, sparql, THIRD_GRAPH)
     assert members == {QCR + a, QCR + b}
     evidence = values(
-        store, f"SELECT ?v WHERE {{ {collaboration} qc:extractedFrom/prov:value ?v }}", THIRD_GRAPH
+        extracted, f"SELECT ?v WHERE {{ {collaboration} qc:extractedFrom/prov:value ?v }}", THIRD_GRAPH
     )
     assert evidence == {sentence}
 
 
-def test_third_document_collaboration_focus(store: OxigraphStore) -> None:
+def test_third_document_collaboration_focus(extracted: OxigraphStore) -> None:
     def focus(pair: str) -> set[str]:
         return {short(f) for f in values(
-            store, f"SELECT ?f WHERE {{ {res('collaboration/' + pair)} qc:focusArea ?f }}", THIRD_GRAPH
+            extracted, f"SELECT ?f WHERE {{ {res('collaboration/' + pair)} qc:focusArea ?f }}", THIRD_GRAPH
         )}
 
     assert focus("ibm--university-of-tokyo") == {"superconducting-qubits"}
@@ -536,11 +522,11 @@ def test_third_document_collaboration_focus(store: OxigraphStore) -> None:
 
 @pytest.mark.parametrize(("slug", "expected"), list(THIRD_ORGANIZATIONS.items()))
 def test_third_document_organizations(
-    store: OxigraphStore, slug: str, expected: tuple[str, str, str]
+    extracted: OxigraphStore, slug: str, expected: tuple[str, str, str]
 ) -> None:
     cls, label, key = expected
     rows = select(
-        store,
+        extracted,
         f"SELECT ?type ?label ?pref ?text ?start ?end ?doc WHERE {{ qcr:{slug} a ?type ; rdfs:label ?label ; "
         f"skos:prefLabel ?pref ; qc:extractedFrom ?s ; prov:hadPrimarySource ?doc . "
         "?s prov:value ?text ; qc:startOffset ?start ; qc:endOffset ?end }",
@@ -552,29 +538,29 @@ def test_third_document_organizations(
     assert {r["doc"] for r in rows} == {QCR + "document/quantum-pacts-newswire"}
 
 
-def test_third_document_sentences_without_partnerships(store: OxigraphStore) -> None:
+def test_third_document_sentences_without_partnerships(extracted: OxigraphStore) -> None:
     for key in ("budgets", "not-signed", "workshop", "compete", "standards", "bsi"):
         sentence, start, end = sentence_of(key)
         stated = select(
-            store,
+            extracted,
             "SELECT ?st WHERE { ?st rdf:predicate qc:collaboratesWith ; qc:extractedFrom ?s . "
             f"?s qc:startOffset {start} }}",
             THIRD_GRAPH,
         )
         assert stated == [], sentence
-    pairs = partner_pairs(store, THIRD_GRAPH)
+    pairs = partner_pairs(extracted, THIRD_GRAPH)
     actors = {"china", "united-states", "european-union", "france", "italy", "spain", "austria",
               "denmark", "finland", "google", "microsoft", "etsi", "iec"}
     assert not any(pair & actors for pair in pairs)
-    mentioned = values(store, "SELECT ?c WHERE { ?c a qc:Country }", THIRD_GRAPH)
+    mentioned = values(extracted, "SELECT ?c WHERE { ?c a qc:Country }", THIRD_GRAPH)
     assert {QCR + "china", QCR + "united-states", QCR + "canada", QCR + "united-kingdom"} <= mentioned
 
 
-def test_owners_and_names_are_context_not_partners(store: OxigraphStore) -> None:
-    pairs = partner_pairs(store, THIRD_GRAPH)
+def test_owners_and_names_are_context_not_partners(extracted: OxigraphStore) -> None:
+    pairs = partner_pairs(extracted, THIRD_GRAPH)
     assert not any(pair & {"canada", "united-kingdom", "south-korea"} for pair in pairs)
-    assert not store.query("ASK { qcr:south-korea ?p ?o }", default_graphs=[THIRD_GRAPH])
-    assert not store.query("ASK { qcr:national-research-council ?p ?o }", default_graphs=[THIRD_GRAPH])
+    assert not extracted.query("ASK { qcr:south-korea ?p ?o }", default_graphs=[THIRD_GRAPH])
+    assert not extracted.query("ASK { qcr:national-research-council ?p ?o }", default_graphs=[THIRD_GRAPH])
 
 
 @pytest.mark.parametrize("name", ["seed", "second", "third"])
@@ -698,10 +684,12 @@ def test_partnership_cues(gazetteer: Gazetteer, sentence: str, expected: set[tup
     assert found == {frozenset(pair) for pair in expected}
 
 
-def test_third_document_organizations_are_based_in_the_countries_the_text_gives(store: OxigraphStore) -> None:
+def test_third_document_organizations_are_based_in_the_countries_the_text_gives(
+    extracted: OxigraphStore,
+) -> None:
     """"Canada's National Research Council" and "the UK's National Physical Laboratory" -> qc:basedIn."""
     rows = select(
-        store,
+        extracted,
         "SELECT ?org ?country ?text WHERE { ?org qc:basedIn ?country . ?st rdf:subject ?org ; "
         "rdf:predicate qc:basedIn ; rdf:object ?country ; qc:extractedFrom/prov:value ?text }",
         THIRD_GRAPH,

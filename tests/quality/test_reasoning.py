@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import pytest
+from paths import ONTOLOGY, RECORDS
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 
@@ -29,10 +30,6 @@ from kg.namespaces import (
 from kg.quality.reasoning import materialize
 from kg.store.oxigraph import OxigraphStore
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY = ROOT / "ontology" / "qcollab.ttl"
-SHAPES = ROOT / "shapes" / "qcollab-shapes.ttl"
-RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
 DOC_GRAPH = str(QCG["document/test"])
 INFERRED = str(INFERRED_GRAPH)
 
@@ -59,25 +56,25 @@ def iri(term: URIRef) -> ox.NamedNode:
     return ox.NamedNode(str(term))
 
 
-def triples(store: OxigraphStore, graph: str) -> set[Triple]:
+def triples(reasoning_store: OxigraphStore, graph: str) -> set[Triple]:
     return {
         (q.subject, q.predicate, q.object)
-        for q in store.quads_in_graph(graph)
+        for q in reasoning_store.quads_in_graph(graph)
     }
 
 
 @pytest.fixture()
-def store() -> OxigraphStore:
-    store = OxigraphStore(None)
-    store.load(ONTOLOGY.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
-    store.load(DOCUMENT.encode(), ox.RdfFormat.TURTLE, graph=DOC_GRAPH)
-    return store
+def reasoning_store() -> OxigraphStore:
+    reasoning_store = OxigraphStore(None)
+    reasoning_store.load(ONTOLOGY.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
+    reasoning_store.load(DOCUMENT.encode(), ox.RdfFormat.TURTLE, graph=DOC_GRAPH)
+    return reasoning_store
 
 
-def test_materialize_infers_types_inverses_and_symmetry(store: OxigraphStore) -> None:
-    count = materialize(store)
-    inferred = triples(store, INFERRED)
-    assert count == len(inferred) == store.triple_count(INFERRED) > 0
+def test_materialize_infers_types_inverses_and_symmetry(reasoning_store: OxigraphStore) -> None:
+    count = materialize(reasoning_store)
+    inferred = triples(reasoning_store, INFERRED)
+    assert count == len(inferred) == reasoning_store.triple_count(INFERRED) > 0
     japan, us = iri(QCR["japan"]), iri(QCR["united-states"])
     eu, flagship = iri(QCR["european-union"]), iri(QCR["quantum-flagship"])
     rdf_type = iri(RDF.type)
@@ -105,18 +102,18 @@ def test_materialize_infers_types_inverses_and_symmetry(store: OxigraphStore) ->
     assert not any(s == iri(QCR["untyped"]) and p == rdf_type for s, p, _ in inferred)
     assert not any(s == iri(QCR["untyped-too"]) and p == rdf_type for s, p, _ in inferred)
     asserted = set()
-    for graph in store.named_graphs():
+    for graph in reasoning_store.named_graphs():
         if graph != INFERRED:
-            asserted |= triples(store, graph)
+            asserted |= triples(reasoning_store, graph)
     assert inferred & asserted == set()
 
 
-def test_materialize_is_deterministic_and_idempotent(store: OxigraphStore) -> None:
-    first_count = materialize(store)
-    first = triples(store, INFERRED)
-    second_count = materialize(store)
+def test_materialize_is_deterministic_and_idempotent(reasoning_store: OxigraphStore) -> None:
+    first_count = materialize(reasoning_store)
+    first = triples(reasoning_store, INFERRED)
+    second_count = materialize(reasoning_store)
     assert first_count == second_count
-    assert triples(store, INFERRED) == first
+    assert triples(reasoning_store, INFERRED) == first
     fresh = OxigraphStore(None)
     fresh.load(DOCUMENT.encode(), ox.RdfFormat.TURTLE, graph=DOC_GRAPH)
     fresh.load(ONTOLOGY.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
@@ -124,36 +121,36 @@ def test_materialize_is_deterministic_and_idempotent(store: OxigraphStore) -> No
     assert triples(fresh, INFERRED) == first
 
 
-def test_materialize_drops_what_no_longer_follows(store: OxigraphStore) -> None:
+def test_materialize_drops_what_no_longer_follows(reasoning_store: OxigraphStore) -> None:
     junk = f"<{QCR['junk']}> a <{QC.Driver}>"
-    store.update(f"INSERT DATA {{ GRAPH <{INFERRED}> {{ {junk} }} }}")
-    materialize(store)
-    inferred = triples(store, INFERRED)
+    reasoning_store.update(f"INSERT DATA {{ GRAPH <{INFERRED}> {{ {junk} }} }}")
+    materialize(reasoning_store)
+    inferred = triples(reasoning_store, INFERRED)
     assert (iri(QCR["junk"]), iri(RDF.type), iri(QC.Driver)) not in inferred
     symmetric = (iri(QCR["united-states"]), iri(QC.collaboratesWith), iri(QCR["japan"]))
     assert symmetric in inferred
-    store.update(
+    reasoning_store.update(
         f"DELETE DATA {{ GRAPH <{DOC_GRAPH}> {{ <{QCR['japan']}> <{QC.collaboratesWith}> "
         f"<{QCR['united-states']}> }} }}"
     )
-    materialize(store)
-    assert symmetric not in triples(store, INFERRED)
-    store.drop_graph(INFERRED)
-    assert store.triple_count(INFERRED) == 0
+    materialize(reasoning_store)
+    assert symmetric not in triples(reasoning_store, INFERRED)
+    reasoning_store.drop_graph(INFERRED)
+    assert reasoning_store.triple_count(INFERRED) == 0
 
 
 def test_materialize_follows_equivalent_classes_from_the_ontology_graph_only(
-    store: OxigraphStore,
+    reasoning_store: OxigraphStore,
 ) -> None:
     nation = "https://example.org/Nation"
-    store.update(
+    reasoning_store.update(
         f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{nation}> <{OWL.equivalentClass}> "
         f"<{QC.Country}> }} GRAPH <{DOC_GRAPH}> {{ <{QCR['atlantis']}> a <{nation}> . "
         f"<{QC.Driver}> <{OWL.equivalentClass}> <{QC.Challenge}> . "
         f"<{QCR['d']}> a <{QC.Driver}> }} }}"
     )
-    materialize(store)
-    inferred = triples(store, INFERRED)
+    materialize(reasoning_store)
+    inferred = triples(reasoning_store, INFERRED)
     atlantis, rdf_type = iri(QCR["atlantis"]), iri(RDF.type)
     assert {(atlantis, rdf_type, iri(QC.Country)), (atlantis, rdf_type, iri(QC.Actor))} <= inferred
     assert (iri(QCR["japan"]), rdf_type, ox.NamedNode(nation)) in inferred  # the other way
@@ -164,16 +161,6 @@ def record_files() -> list[Path]:
     return sorted(RECORDS.glob("*/*.ttl"))
 
 
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(SHAPES, format="turtle")
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY, format="turtle")
-
-
 def test_there_are_valid_and_invalid_records() -> None:
     kinds = {path.parent.name for path in record_files()}
     assert kinds == {"valid", "invalid"}
@@ -181,15 +168,15 @@ def test_there_are_valid_and_invalid_records() -> None:
 
 
 def test_valid_records_still_conform_after_a_trip_through_oxigraph(
-    shapes: Graph, ontology: Graph
+    shapes_graph: Graph, ontology_graph: Graph
 ) -> None:
-    """Oxigraph stores xsd:nonNegativeInteger as xsd:integer; the shapes must accept that."""
+    """Oxigraph stores xsd:nonNegativeInteger as xsd:integer; the shapes_graph must accept that."""
     for record in sorted((RECORDS / "valid").glob("*.ttl")):
-        store = OxigraphStore(None)
-        store.load(record.read_bytes(), ox.RdfFormat.TURTLE, graph=DOC_GRAPH)
-        data = store.graph(DOC_GRAPH)
+        reasoning_store = OxigraphStore(None)
+        reasoning_store.load(record.read_bytes(), ox.RdfFormat.TURTLE, graph=DOC_GRAPH)
+        data = reasoning_store.graph(DOC_GRAPH)
         conforms, _, report = pyshacl.validate(
-            data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", advanced=True
+            data, shacl_graph=shapes_graph, ont_graph=ontology_graph, inference="rdfs", advanced=True
         )
         assert conforms, f"{record.name}: {report}"
 
@@ -202,19 +189,19 @@ def disjoint_pairs(graph: Graph) -> set[frozenset[URIRef]]:
     return pairs
 
 
-def test_shapes_restate_exactly_the_disjoint_classes(shapes: Graph, ontology: Graph) -> None:
+def test_shapes_restate_exactly_the_disjoint_classes(shapes_graph: Graph, ontology_graph: Graph) -> None:
     stated: set[frozenset[URIRef]] = set()
-    for shape, target in shapes.subject_objects(SH.targetClass):
-        for negated in shapes.objects(shape, SH["not"]):
-            for alternative in Collection(shapes, shapes.value(negated, SH["or"])):
-                stated.add(frozenset((target, shapes.value(alternative, SH["class"]))))
-    assert stated == disjoint_pairs(ontology)
+    for shape, target in shapes_graph.subject_objects(SH.targetClass):
+        for negated in shapes_graph.objects(shape, SH["not"]):
+            for alternative in Collection(shapes_graph, shapes_graph.value(negated, SH["or"])):
+                stated.add(frozenset((target, shapes_graph.value(alternative, SH["class"]))))
+    assert stated == disjoint_pairs(ontology_graph)
 
 
 @pytest.mark.parametrize("inference", ["rdfs", "none"])
 @pytest.mark.parametrize("record", record_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_record_against_shapes(
-    record: Path, inference: str, shapes: Graph, ontology: Graph
+    record: Path, inference: str, shapes_graph: Graph, ontology_graph: Graph
 ) -> None:
     """Valid records conform and invalid ones do not; with RDFS, with the expected message."""
     text = record.read_text(encoding="utf-8")
@@ -222,8 +209,8 @@ def test_record_against_shapes(
     assert match, f"{record.name} lacks a '# expect:' first line"
     conforms, _, report = pyshacl.validate(
         Graph().parse(data=text, format="turtle"),
-        shacl_graph=shapes,
-        ont_graph=ontology,
+        shacl_graph=shapes_graph,
+        ont_graph=ontology_graph,
         inference=inference,
         advanced=True,
     )

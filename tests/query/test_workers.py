@@ -34,22 +34,22 @@ JSON, CSV, NT = ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.CSV, ox.RdfFor
 
 
 @pytest.fixture
-def store() -> OxigraphStore:
+def sample() -> OxigraphStore:
     """A default graph, two named graphs (one of 1,000 triples), and an empty named graph."""
-    store = OxigraphStore(None)
-    store.update(f"""INSERT DATA {{ <{EX}d> <{EX}p> "in the default graph" }} ;
+    sample = OxigraphStore(None)
+    sample.update(f"""INSERT DATA {{ <{EX}d> <{EX}p> "in the default graph" }} ;
         INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}japan> rdfs:label "Japan"@en }}
         GRAPH <{EX}g2> {{ {" ".join(f'<{EX}s{i}> <{EX}p> {i} .' for i in range(1000))} }} }} ;
         CREATE GRAPH <{EX}empty>""")
-    return store
+    return sample
 
 
-def run(body: Callable[[QueryEngine], Awaitable[None]], store: OxigraphStore, folder: Path,
+def run(body: Callable[[QueryEngine], Awaitable[None]], sample: OxigraphStore, folder: Path,
         timeout: float = 10, workers: int = 1, loop: str = "uvloop") -> None:
     """Run `body` with an engine over a fresh pool, closed afterwards, in uvicorn's loop by default."""
 
     async def main() -> None:
-        async with engine_over(store, folder, timeout, workers) as engine:
+        async with engine_over(sample, folder, timeout, workers) as engine:
             await body(engine)
 
     with asyncio.Runner(loop_factory=uvloop.new_event_loop if loop == "uvloop" else None) as runner:
@@ -57,9 +57,9 @@ def run(body: Callable[[QueryEngine], Awaitable[None]], store: OxigraphStore, fo
 
 
 @asynccontextmanager
-async def engine_over(store: OxigraphStore, folder: Path, timeout: float, workers: int
+async def engine_over(sample: OxigraphStore, folder: Path, timeout: float, workers: int
                       ) -> AsyncIterator[QueryEngine]:
-    pool = WorkerPool(Snapshots(store, folder), workers)
+    pool = WorkerPool(Snapshots(sample, folder), workers)
     await pool.start()
     try:
         yield QueryEngine(pool, timeout)
@@ -73,9 +73,9 @@ async def answer(engine: QueryEngine, sparql: str, fmt: ResultFormat, dataset: Q
     return b"".join([chunk async for chunk in running.chunks(fmt)])
 
 
-def in_process(store: OxigraphStore, sparql: str, fmt: ResultFormat, dataset: QueryDataset) -> bytes:
+def in_process(sample: OxigraphStore, sparql: str, fmt: ResultFormat, dataset: QueryDataset) -> bytes:
     output = io.BytesIO()
-    write_result(execute(store, sparql, dataset), fmt, output)
+    write_result(execute(sample, sparql, dataset), fmt, output)
     return output.getvalue()
 
 
@@ -91,7 +91,7 @@ async def replaced(engine: QueryEngine, pid: int) -> list[int]:
 CASES = [
     (BIG, QueryDataset(), CSV),  # many chunks of 64 KiB
     (MANY, QueryDataset(), CSV),  # the union default graph
-    (MANY, QueryDataset(union=False), CSV),  # the store's own default graph
+    (MANY, QueryDataset(union=False), CSV),  # the sample's own default graph
     (MANY, QueryDataset(default_graphs=(f"{EX}g1",)), CSV),
     ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
      QueryDataset(named_graphs=(f"{EX}g1",)), JSON),
@@ -107,9 +107,9 @@ CASES = [
 @pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
 @pytest.mark.parametrize(("sparql", "dataset", "fmt"), CASES)
 def test_answers_are_those_of_in_process_evaluation(
-    store: OxigraphStore, tmp_path: Path, sparql: str, dataset: QueryDataset, fmt: ResultFormat, loop: str
+    sample: OxigraphStore, tmp_path: Path, sparql: str, dataset: QueryDataset, fmt: ResultFormat, loop: str
 ) -> None:
-    expected = in_process(store, sparql, fmt, dataset)
+    expected = in_process(sample, sparql, fmt, dataset)
 
     async def body(engine: QueryEngine) -> None:
         got = await answer(engine, sparql, fmt, dataset)
@@ -118,14 +118,14 @@ def test_answers_are_those_of_in_process_evaluation(
         else:
             assert got == expected
 
-    run(body, store, tmp_path, loop=loop)
+    run(body, sample, tmp_path, loop=loop)
 
 
-def test_errors_come_back_with_their_type_message_and_position(store: OxigraphStore, tmp_path: Path) -> None:
+def test_errors_come_back_with_their_type_message_and_position(sample: OxigraphStore, tmp_path: Path) -> None:
     with pytest.raises(RdfSyntaxError) as local_syntax:
-        execute(store, "SELECT ?s WHERE {\n  ?s ?p \n}")
+        execute(sample, "SELECT ?s WHERE {\n  ?s ?p \n}")
     with pytest.raises(OSError) as local_fault:
-        list(execute(store, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"))  # type: ignore[arg-type]
+        list(execute(sample, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"))  # type: ignore[arg-type]
 
     async def body(engine: QueryEngine) -> None:
         pid = engine.worker_pids()
@@ -141,10 +141,10 @@ def test_errors_come_back_with_their_type_message_and_position(store: OxigraphSt
         assert engine.worker_pids() == pid, "an error is an answer: the worker is kept"
         assert await answer(engine, "ASK { ?s ?p ?o }", JSON) == b'{"head":{},"boolean":true}'
 
-    run(body, store, tmp_path)
+    run(body, sample, tmp_path)
 
 
-def test_a_runaway_query_is_killed_at_its_deadline(store: OxigraphStore, tmp_path: Path) -> None:
+def test_a_runaway_query_is_killed_at_its_deadline(sample: OxigraphStore, tmp_path: Path) -> None:
     async def body(engine: QueryEngine) -> None:
         [pid] = engine.worker_pids()
         started = time.monotonic()
@@ -156,10 +156,10 @@ def test_a_runaway_query_is_killed_at_its_deadline(store: OxigraphStore, tmp_pat
         assert new_pid != pid
         assert await answer(engine, "ASK { ?s ?p ?o }", JSON) == b'{"head":{},"boolean":true}'
 
-    run(body, store, tmp_path, timeout=0.5)
+    run(body, sample, tmp_path, timeout=0.5)
 
 
-def test_a_stream_abandoned_midway_kills_its_worker(store: OxigraphStore, tmp_path: Path) -> None:
+def test_a_stream_abandoned_midway_kills_its_worker(sample: OxigraphStore, tmp_path: Path) -> None:
     async def body(engine: QueryEngine) -> None:
         [pid] = engine.worker_pids()
         running = await engine.start(BIG)
@@ -169,11 +169,11 @@ def test_a_stream_abandoned_midway_kills_its_worker(store: OxigraphStore, tmp_pa
         assert engine.running == 0
         await replaced(engine, pid)
 
-    run(body, store, tmp_path)
+    run(body, sample, tmp_path)
 
 
 def test_no_free_worker_is_engine_busy_and_a_query_cancelled_before_its_format_keeps_its_worker(
-    store: OxigraphStore, tmp_path: Path
+    sample: OxigraphStore, tmp_path: Path
 ) -> None:
     async def body(engine: QueryEngine) -> None:
         pid = engine.worker_pids()
@@ -184,26 +184,26 @@ def test_no_free_worker_is_engine_busy_and_a_query_cancelled_before_its_format_k
         assert await answer(engine, "ASK {}", JSON) == b'{"head":{},"boolean":true}'
         assert engine.worker_pids() == pid
 
-    run(body, store, tmp_path, timeout=0.5)
+    run(body, sample, tmp_path, timeout=0.5)
 
 
-def test_refresh_makes_a_new_snapshot_and_drops_the_old_one(store: OxigraphStore, tmp_path: Path) -> None:
+def test_refresh_makes_a_new_snapshot_and_drops_the_old_one(sample: OxigraphStore, tmp_path: Path) -> None:
     async def body(engine: QueryEngine) -> None:
         ask = f"ASK {{ <{EX}new> ?p ?o }}"
         assert b"false" in await answer(engine, ask, JSON)
-        store.update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}new> <{EX}p> 1 }} }}")
+        sample.update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}new> <{EX}p> 1 }} }}")
         engine.refresh()
         assert b"true" in await answer(engine, ask, JSON)
         assert [path.name for path in tmp_path.iterdir()] == [f"{SNAPSHOT_PREFIX}2.nq"]
 
-    run(body, store, tmp_path, workers=2)
+    run(body, sample, tmp_path, workers=2)
 
 
 def test_closing_the_pool_ends_its_workers_and_removes_the_snapshots(
-    store: OxigraphStore, tmp_path: Path
+    sample: OxigraphStore, tmp_path: Path
 ) -> None:
     async def main() -> list[int]:
-        async with engine_over(store, tmp_path, 10, 2) as engine:
+        async with engine_over(sample, tmp_path, 10, 2) as engine:
             pids = engine.worker_pids()
             assert len(pids) == 2 and all(Path(f"/proc/{pid}").exists() for pid in pids)
             return pids

@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 from live_server import LiveServer
+from paths import BROWSER
 
-BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+BROWSER_DIR = BROWSER
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from paths import ROOT
 
 from kg.errors import NonConformingError
 from kg.namespaces import DOCUMENT_GRAPH_PREFIX, INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -14,9 +15,7 @@ from kg.pipeline.build import build, is_up_to_date
 from kg.settings import Settings
 from kg.store.oxigraph import open_store
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-SECOND_DOCUMENTS = PROJECT_ROOT / "tests" / "fixtures" / "documents"
+SECOND_DOCUMENTS = ROOT / "tests" / "fixtures" / "documents"
 
 
 def canonical_nquads(data_dir: Path) -> list[str]:
@@ -45,7 +44,7 @@ def test_rebuild_is_idempotent_and_skips_when_up_to_date(tmp_path: Path) -> None
 
 def test_graphs_per_document_and_stale_graphs_dropped(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
-    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
+    shutil.copytree(ROOT / "seeds", seeds)
     extra = sorted(SECOND_DOCUMENTS.glob("*.md"))[0]
     shutil.copy(extra, seeds / extra.name)
     settings = Settings(data_dir=tmp_path / "data", seeds_dir=seeds)
@@ -76,7 +75,7 @@ def test_nonconforming_extraction_fails_before_writing(tmp_path: Path) -> None:
 
 def test_prose_document_builds_validated_and_deterministic(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
-    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
+    shutil.copytree(ROOT / "seeds", seeds)
     shutil.copy(SECOND_DOCUMENTS / "quantum-pacts-newswire.txt", seeds)
     first = Settings(data_dir=tmp_path / "a", seeds_dir=seeds)
     second = Settings(data_dir=tmp_path / "b", seeds_dir=seeds)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from live_server import LiveServer
+from paths import ROOT
 
 from kg.errors import ReconcileQueryError
 from kg.linking.run import link_store
 from kg.reconcile.matching import ReconcileIndex
 from kg.settings import Settings
 from kg.store.oxigraph import OxigraphStore
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 QC = "https://w3id.org/qcollab/ontology#"
 MESSY = {
@@ -35,7 +33,7 @@ MESSY = {
 def index() -> ReconcileIndex:
     """The gazetteer's entities with the ontology, linked offline, indexed."""
     store = OxigraphStore()
-    store.load((PROJECT_ROOT / "kg/data/gazetteer.ttl").read_bytes(), ox.RdfFormat.TURTLE,
+    store.load((ROOT / "kg/data/gazetteer.ttl").read_bytes(), ox.RdfFormat.TURTLE,
                graph="https://w3id.org/qcollab/graph/document/gazetteer")
     store.load(Settings().ontology_path.read_bytes(), ox.RdfFormat.TURTLE,
                graph="https://w3id.org/qcollab/graph/ontology")

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import ROOT
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 
 from kg.store.oxigraph import open_store
 
-ROOT = Path(__file__).resolve().parent.parent
 JAPAN_PARTNERS = "SELECT ?p WHERE { qcr:japan qc:collaboratesWith ?p } ORDER BY ?p"
 
 
