@@ -27,6 +27,7 @@ from kg.cli.output import (
 )
 from kg.errors import QcollabError, RdfSyntaxError, ValidationEngineError
 from kg.formats.parsing import parse_rdf_file
+from kg.formats.table import by_name
 from kg.namespaces import INFERRED_GRAPH
 from kg.pipeline.build import build as build_graph
 from kg.pipeline.build import statistics
@@ -130,7 +131,7 @@ def query(
     if isinstance(result, ox.QueryBoolean):
         print_boolean(bool(result), fmt)
     elif isinstance(result, ox.QueryTriples):
-        rdf = ox.RdfFormat.N_TRIPLES if fmt is ResultFormat.nt else ox.RdfFormat.TURTLE
+        rdf = by_name(fmt.value if fmt is ResultFormat.nt else ResultFormat.ttl.value).rdf
         sys.stdout.write(result.serialize(format=rdf).decode())
     elif fmt is ResultFormat.table:
         print_table(console, result)

@@ -152,3 +152,16 @@ def test_validator_failure_is_not_a_verdict(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert "could not validate" in result.stderr and "sh:minCount" in result.stderr
+
+
+def test_link_saves_its_report_in_the_configured_data_folder(built_data: Path, tmp_path: Path) -> None:
+    """Regression: `make run` wrote data/link-report.json whatever QCOLLAB_DATA_DIR said."""
+    data_dir = tmp_path / "elsewhere"
+    shutil.copytree(built_data, data_dir)
+    in_checkout = ROOT / "data" / "link-report.json"
+    before = in_checkout.stat().st_mtime if in_checkout.exists() else None
+    done = qcollab("link", "--dry-run", "--save-report", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((data_dir / "link-report.json").read_text())
+    assert set(report["targets"]) == {"wikidata", "dbpedia"} and report["entities"] > 0
+    assert (in_checkout.stat().st_mtime if in_checkout.exists() else None) == before
