@@ -1,14 +1,11 @@
-"""The one normaliser (kg.names.normalize) and the entity index behind lookup and reconciliation."""
+"""The one normaliser (kg.names.normalize): folding, keys, variants and similarity, from their docstrings."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pyoxigraph as ox
 import pytest
 
-from kg.names.index import EntityIndex, EntityName, NameIndexes
-from kg.names.lookup import LookupIndex
 from kg.names.normalize import (
     alias_key,
     edit_distance,
@@ -22,7 +19,6 @@ from kg.names.normalize import (
     strip_accents,
     tokens,
 )
-from kg.store.oxigraph import OxigraphStore
 
 QCR = "https://w3id.org/qcollab/resource/"
 QC = "https://w3id.org/qcollab/ontology#"
@@ -124,52 +120,3 @@ def test_similarity() -> None:
 ])
 def test_alias_key(alias: str, case_sensitive: bool, expected: str) -> None:
     assert alias_key(alias, case_sensitive=case_sensitive) == expected
-
-
-# ---------------------------------------------------------------- the entity index
-
-DATA = b"""
-@prefix qc: <https://w3id.org/qcollab/ontology#> .
-@prefix qcr: <https://w3id.org/qcollab/resource/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-qc:Country rdfs:subClassOf qc:Actor .
-qcr:peru a qc:Country ; skos:prefLabel "Peru"@en, "P\xc3\xa9rou"@fr ; skos:altLabel "Republic of Peru"@en ;
-    dcterms:description "Un pays."@fr, "A country."@en ; qc:iso3166Alpha2 "PE" .
-"""
-LINKS = b"""<https://w3id.org/qcollab/resource/peru> <http://www.w3.org/2002/07/owl#sameAs>
-    <http://www.wikidata.org/entity/Q419> ."""
-
-
-def store_with_data() -> OxigraphStore:
-    store = OxigraphStore()
-    store.load(DATA, ox.RdfFormat.TURTLE, graph="https://w3id.org/qcollab/graph/test")
-    store.load(LINKS, ox.RdfFormat.TURTLE, graph="https://w3id.org/qcollab/graph/linkset/wikidata")
-    return store
-
-
-def test_entry_holds_names_classes_description_properties_and_links() -> None:
-    entry = EntityIndex.from_store(store_with_data()).entries[QCR + "peru"]
-    assert (entry.id, entry.name, entry.description) == ("peru", "Peru", "A country.")
-    assert entry.types == {QC + "Country"}
-    assert entry.all_types == {QC + "Country", QC + "Actor"}
-    assert entry.properties[QC + "iso3166Alpha2"] == {"PE"}
-    assert entry.links == {"http://www.wikidata.org/entity/Q419"}
-    local = [n for n in entry.names if n.local]
-    assert EntityName("Pérou", "fr", "label") in local
-    assert EntityName("Republic of Peru", "en", "alias") in local
-    assert all(n.preferred == (n.origin == "label") for n in local)
-
-
-def test_name_indexes_rebuild_after_invalidate() -> None:
-    store = store_with_data()
-    names = NameIndexes(store)
-    first = names.view(LookupIndex)
-    assert names.view(LookupIndex) is first  # made once per index
-    assert [h.iri for h in first.search("peru")] == [QCR + "peru"]
-    lima = b'<https://w3id.org/qcollab/resource/lima> <http://www.w3.org/2000/01/rdf-schema#label> "Lima" .'
-    store.load(lima, ox.RdfFormat.N_TRIPLES, graph="https://w3id.org/qcollab/graph/test")
-    assert names.view(LookupIndex).search("lima") == []  # still the old index
-    names.invalidate()
-    assert [h.iri for h in names.view(LookupIndex).search("lima")] == [QCR + "lima"]
