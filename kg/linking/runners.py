@@ -10,6 +10,8 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import LinkingSourceError
+from kg.store.interface import KnowledgeStore
+from kg.store.oxigraph import OxigraphStore
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class LocalRunner:
 
     scannable = True  # small enough to scan labels for words (fuzzy candidates)
 
-    def __init__(self, store: ox.Store, description: str) -> None:
+    def __init__(self, store: KnowledgeStore, description: str) -> None:
         self.store = store
         self.description = description
 
@@ -62,12 +64,10 @@ class LocalRunner:
     def from_snapshot(cls, path: Path) -> LocalRunner:
         if not path.is_file():
             raise LinkingSourceError(f"the reference snapshot {path} is missing")
-        store = ox.Store()
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-        return cls(store, f"reference snapshot {path.name}")
+        return cls(OxigraphStore.from_file(path), f"reference snapshot {path.name}")
 
     def select(self, sparql: str) -> list[Row]:
-        result = self.store.query(sparql)
+        result = self.store.query(sparql, union_default_graph=False)
         if not isinstance(result, ox.QuerySolutions):
             raise LinkingSourceError("expected a SELECT result")
         return _solutions(result)

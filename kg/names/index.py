@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from kg import data
 from kg.namespaces import LINKSET_GRAPH_PREFIX, PREFIXES, QC, QCR
 from kg.store.interface import KnowledgeStore
+from kg.store.oxigraph import OxigraphStore
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -175,12 +176,8 @@ def _entries(rows: list[Statement], base_iri: str, superclasses: dict[str, set[s
 
 
 @lru_cache(maxsize=4)
-def _snapshot(path: Path) -> ox.Store | None:
-    if not path.is_file():
-        return None
-    store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return store
+def _snapshot(path: Path) -> OxigraphStore | None:
+    return OxigraphStore.from_file(path) if path.is_file() else None
 
 
 def reference_names(iris: Iterable[str], reference_dir: Path | None = None) -> dict[str, list[EntityName]]:
@@ -199,7 +196,7 @@ def reference_names(iris: Iterable[str], reference_dir: Path | None = None) -> d
             f"{{ VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_ALT}> }} ?item ?p ?name }} UNION "
             f"{{ ?page <{DBO_REDIRECT}> ?item ; <{RDFS_LABEL}> ?name BIND(<{DBO_REDIRECT}> AS ?p) }} }}"
         )
-        for row in snapshot.query(sparql):
+        for row in snapshot.query(sparql, union_default_graph=False):
             origin = "linked-label" if row["p"].value == RDFS_LABEL else "linked-alias"
             literal = row["name"]
             names.setdefault(row["item"].value, []).append(

@@ -108,6 +108,13 @@ class OxigraphStore:
         """Add triples to one named graph in a single transaction."""
         self.inner.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {triples.serialize(format='nt')} }} }}")
 
+    @classmethod
+    def from_file(cls, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> OxigraphStore:
+        """A small file (a reference snapshot) loaded into the default graph of an in-memory store."""
+        store = cls(None)
+        store.inner.load(path=str(path), format=fmt)
+        return store
+
     def load(self, data: bytes | str, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Parse and load a serialization; a triple format goes into `graph`."""
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
