@@ -64,8 +64,9 @@ from kg.linking.sources import (
     TargetProfile,
     open_source,
 )
+from kg.names.index import RDF_TYPE, RDFS_LABEL, EntityIndex
 from kg.names.normalize import normalize, spelling_variants
-from kg.namespaces import QC
+from kg.namespaces import QC, QCR
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
 
@@ -75,40 +76,34 @@ Progress = Callable[[str, int, int], None]
 # ---------------------------------------------------------------- our entities
 
 
-def local_entities(store: KnowledgeStore) -> list[LocalEntity]:
+def local_entities(store: KnowledgeStore, base_iri: str = str(QCR)) -> list[LocalEntity]:
     """Actors, programs, technology areas and application domains, with names and ISO codes."""
-    classes = " ".join(f"<{cls}>" for cls, _ in KIND_OF_CLASS)
-    rows = store.query(
-        f"SELECT ?e ?class WHERE {{ VALUES ?class {{ {classes} }} ?e a ?class FILTER(isIRI(?e)) }}"
-    )
-    entities: dict[str, LocalEntity] = {}
-    for row in rows:
-        iri = row["e"].value
-        entities.setdefault(iri, LocalEntity(iri, "")).classes.add(row["class"].value)
-    for entity in entities.values():
-        entity.kind = next(kind for cls, kind in KIND_OF_CLASS if str(cls) in entity.classes)
-    if not entities:
-        return []
-    values = " ".join(f"<{iri}>" for iri in entities)
-    rows = store.query(
-        f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }} "
-        "VALUES ?p { skos:prefLabel rdfs:label skos:altLabel qc:iso3166Alpha2 } ?e ?p ?o "
-        "FILTER(isLiteral(?o)) } ORDER BY ?e ?p ?o"
-    )
-    for row in rows:
-        entity = entities[row["e"].value]
-        predicate, text = row["p"].value, row["o"].value
-        if predicate == str(QC.iso3166Alpha2):
-            entity.codes.add(text.strip().upper())
-        elif predicate == SKOS_ALT:
-            if text not in entity.aliases:
-                entity.aliases.append(text)
-        elif text not in entity.labels:
-            if predicate == PREF:
+    return entities_to_link(EntityIndex.from_store(store, base_iri))
+
+
+def entities_to_link(index: EntityIndex) -> list[LocalEntity]:
+    """The entries of the entity index whose asserted classes make them linkable, in IRI order.
+
+    Preferred labels come first (skos:prefLabel, then rdfs:label), then the aliases; the first
+    label is the one the report shows and the linkset cites.
+    """
+    kinds = {str(cls): kind for cls, kind in KIND_OF_CLASS}
+    entities = []
+    for entry in index.entries.values():
+        classes = entry.properties.get(RDF_TYPE, set()) & set(kinds)
+        if not classes:
+            continue
+        entity = LocalEntity(entry.iri, next(kind for cls, kind in KIND_OF_CLASS if str(cls) in classes))
+        entity.classes = classes
+        values = entry.properties
+        entity.codes = {code.strip().upper() for code in values.get(str(QC.iso3166Alpha2), set())}
+        entity.labels = sorted(values.get(RDFS_LABEL, set()))
+        for text in sorted(values.get(PREF, set())):
+            if text not in entity.labels:
                 entity.labels.insert(0, text)
-            else:
-                entity.labels.append(text)
-    return sorted(entities.values(), key=lambda e: e.iri)
+        entity.aliases = sorted(values.get(SKOS_ALT, set()))
+        entities.append(entity)
+    return sorted(entities, key=lambda e: e.iri)
 
 
 def existing_links(store: KnowledgeStore, profile: TargetProfile) -> dict[str, set[str]]:
@@ -225,7 +220,7 @@ def link_store(
     progress: Progress | None = None,
 ) -> LinkReport:
     """Match every entity against each target and (re)write the linkset graphs."""
-    entities = local_entities(store)
+    entities = local_entities(store, settings.base_iri)
     report = LinkReport(settings.link_threshold, len(entities))
     wanted = list(targets)
     unknown = [t for t in wanted if t not in PROFILES]
@@ -264,6 +259,7 @@ __all__ = [
     "LocalEntity",
     "Scored",
     "local_entities",
+    "entities_to_link",
     "link_store",
     "match_target",
     "score_candidate",

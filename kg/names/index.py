@@ -1,6 +1,7 @@
 """The entity index: our resources with their names, classes and links, read from the store at once.
 
-Lookup (kg.names.lookup) and reconciliation (kg.reconcile.matching) score over the same entries.
+Lookup (kg.names.lookup), reconciliation (kg.reconcile.matching) and linking (kg.linking.run) read the
+same entries.
 An entry holds what the data graphs say about a resource under the base IRI (every graph but
 the linksets, the default graph included): rdfs:label and skos:prefLabel as labels,
 skos:altLabel as aliases, its description and property values; its classes (from every graph)

@@ -10,8 +10,11 @@ import pytest
 from linking_support import oxigraph_server, recording_proxy, run_qcollab
 from live_server import LiveServer
 
-from kg.linking.run import link_store, local_entities
+from kg.linking.run import entities_to_link, link_store, local_entities
+from kg.names.index import EntityIndex
+from kg.names.lookup import LookupIndex
 from kg.names.normalize import name_keys, normalize, similarity, spelling_variants
+from kg.reconcile.matching import ReconcileIndex
 from kg.settings import Settings
 from kg.store.oxigraph import OxigraphStore
 
@@ -188,6 +191,18 @@ def test_local_entities_read_labels_aliases_and_codes() -> None:
     assert "USA" in entities["united-states"].aliases
     assert entities["quantum-networking"].kind == "concept"
     assert entities["quantum-flagship"].kind == "program"
+
+
+def test_linking_lookup_and_reconciliation_read_one_entity_index() -> None:
+    store = mini_store()
+    store.update('INSERT DATA { GRAPH <urn:x-test:more> { qcr:japan rdfs:label "Nippon"@ja, "Japan"@en } }')
+    index = EntityIndex.from_store(store)
+    linkable = {e.iri.removeprefix(QCR): e for e in entities_to_link(index)}
+    assert linkable["japan"].labels == ["Japan", "Nippon"]  # skos:prefLabel first, one "Japan"
+    assert linkable["united-kingdom"].aliases == ["Great Britain", "UK"]
+    assert [hit.iri for hit in LookupIndex(index).search("Nippon")] == [QCR + "japan"]
+    answers = ReconcileIndex(index).reconcile({"query": "Great Britain", "type": "Country"})
+    assert answers[0]["id"] == "united-kingdom"
 
 
 # ---------------------------------------------------------------- online matching (a real SPARQL server)
