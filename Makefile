@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install system-deps build run test lint bench clean
+.PHONY: install system-deps build run test lint bench eval clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: lint system-deps
 bench: install
 	$(BIN)/python tests/benchmarks/bench_store.py
 	$(BIN)/python tests/benchmarks/bench_http.py
+
+# Extraction quality on the corpus (dev, and the held-out test split): writes docs/extraction.md.
+eval: install
+	$(BIN)/qcollab evaluate tests/corpus/dev tests/corpus/test --format markdown --output docs/extraction.md
+	$(BIN)/qcollab evaluate tests/corpus/test --no-misses
 
 clean:
 	rm -rf "$${QCOLLAB_DATA_DIR:-data}" .pytest_cache

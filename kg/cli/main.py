@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg import __version__
+from kg.cli.evaluate import evaluate_command
 from kg.cli.output import (
     RESULT_FORMATS,
     ExportFormat,
@@ -271,6 +272,9 @@ def link(
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
         print_report(report, console)
+
+
+app.command("evaluate")(evaluate_command)
 
 
 def main() -> None:
