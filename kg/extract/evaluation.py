@@ -113,13 +113,21 @@ def _amount(value: object, currency: object) -> tuple[Decimal, str] | None:
 
 
 def _set_score(extracted: dict[str, str | None], gold: set[str]) -> Score:
-    """Score named items: `extracted` maps each extracted item's label to the gold item it matches."""
-    matched = {g for g in extracted.values() if g is not None}
-    return Score(
-        extracted=len(extracted), correct=sum(1 for g in extracted.values() if g is not None),
-        gold=len(gold), found=len(gold & matched), missed=sorted(gold - matched),
-        spurious=sorted(label for label, g in extracted.items() if g is None),
-    )
+    """Score named items: `extracted` maps each extracted item's label to the gold item it matches.
+
+    A second entity for the same gold item is wrong too (one thing, two IRIs): only the first counts.
+    """
+    matched: set[str] = set()
+    spurious = []
+    for label, match in sorted(extracted.items()):
+        if match is None:
+            spurious.append(label)
+        elif match in matched:
+            spurious.append(f"{label} (a second entity for {match})")
+        else:
+            matched.add(match)
+    return Score(extracted=len(extracted), correct=len(matched), gold=len(gold), found=len(gold & matched),
+                 missed=sorted(gold - matched), spurious=spurious)
 
 
 def _pair_score(extracted: dict[Pair, str], gold: set[Pair]) -> Score:

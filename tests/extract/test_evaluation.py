@@ -96,3 +96,12 @@ def test_a_folder_without_gold_files_is_one_readable_error(tmp_path: Path) -> No
     done = qcollab("evaluate", str(tmp_path))
     assert done.returncode == 1
     assert "holds no gold file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_two_entities_for_one_gold_actor_count_once() -> None:
+    graph = extracted()
+    graph.add((QCR.britain, RDF.type, QC.Country))
+    graph.add((QCR.britain, SKOS.prefLabel, Literal("United Kingdom", lang="en")))
+    actors = score_graph(graph, GOLD)["actors"]
+    assert (actors.extracted, actors.correct, actors.found) == (4, 2, 2)
+    assert "UK (a second entity for United Kingdom)" in actors.spurious
