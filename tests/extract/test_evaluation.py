@@ -104,4 +104,4 @@ def test_two_entities_for_one_gold_actor_count_once() -> None:
     graph.add((QCR.britain, SKOS.prefLabel, Literal("United Kingdom", lang="en")))
     actors = score_graph(graph, GOLD)["actors"]
     assert (actors.extracted, actors.correct, actors.found) == (4, 2, 2)
-    assert "UK (a second entity for United Kingdom)" in actors.spurious
+    assert "United Kingdom (a second entity for United Kingdom)" in actors.spurious
