@@ -35,24 +35,29 @@ LEADING_FUNCTION_WORDS = frozenset(
 
 CURRENCY_SYMBOLS: dict[str, str] = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "¥": "JPY", "A$": "AUD", "C$": "CAD",
-    "S$": "SGD",
+    "S$": "SGD", "AU$": "AUD", "CA$": "CAD", "NZ$": "NZD", "HK$": "HKD", "₹": "INR", "Rs": "INR",
+    "Rs.": "INR", "₩": "KRW",
 }
 CURRENCY_WORDS: dict[str, str] = {
     "euro": "EUR", "euros": "EUR", "dollars": "USD", "us dollars": "USD", "pounds": "GBP",
-    "pounds sterling": "GBP", "yen": "JPY",
+    "pounds sterling": "GBP", "yen": "JPY", "canadian dollars": "CAD", "australian dollars": "AUD",
+    "singapore dollars": "SGD", "new zealand dollars": "NZD", "hong kong dollars": "HKD", "rupees": "INR",
 }
 SCALES: dict[str, int] = {
     "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6,
-    "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12,
+    "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "lakh": 10**5, "crore": 10**7,
 }
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE = r"(?:\s*(?P<scale>(?i:trillion|billion|million|thousand|bn|mn))|(?P<short>[kmbKMB]))\b"
+_SCALE = r"(?:\s*(?P<scale>(?i:trillion|billion|million|thousand|bn|mn|crore|lakh))|(?P<short>[kmbKMB]))\b"
 _AMOUNT_BEFORE = re.compile(
-    r"(?P<cur>US\$|A\$|C\$|S\$|[€$£¥]|\b(?:EUR|USD|GBP|JPY|AUD|CAD|SGD|CHF|CNY|INR|KRW)\b)\s?"
+    r"(?P<cur>US\$|AU\$|CA\$|NZ\$|HK\$|A\$|C\$|S\$|[€$£¥₹₩]|\bRs\.?|"
+    r"\b(?:EUR|USD|GBP|JPY|AUD|CAD|SGD|CHF|CNY|INR|KRW|NZD|HKD)\b)\s?"
     rf"{_NUMBER}(?:{_SCALE})?"
 )
 _AMOUNT_AFTER = re.compile(
-    rf"{_NUMBER}(?:{_SCALE})?\s+(?P<cur>(?i:euros?|(?:us\s+)?dollars|pounds(?:\s+sterling)?|yen))\b"
+    rf"{_NUMBER}(?:{_SCALE})?\s+(?P<cur>(?i:euros?|"
+    r"(?:(?:us|canadian|australian|singapore|new\s+zealand|hong\s+kong)\s+)?dollars|"
+    r"pounds(?:\s+sterling)?|yen|rupees))\b"
 )
 
 PARTNER_CUE = re.compile(
