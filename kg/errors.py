@@ -47,6 +47,22 @@ class UpdateFailedError(InputError):
     """A well-formed update that cannot be carried out (e.g. DROP of a graph that does not exist)."""
 
 
+class DocumentError(InputError):
+    """A source document that cannot be read as text: names the file and says what is wrong."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.name = name
+        self.problem = problem
+        super().__init__(f"{name}: {problem}")
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str]]:
+        return type(self), (self.name, self.problem)
+
+
+class DocumentExistsError(DocumentError):
+    """A different document of the same name is already in the seeds folder."""
+
+
 class ReconcileQueryError(InputError, ValueError):
     """A reconciliation query that does not follow the protocol."""
 

@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg import data
 
+DEFAULT_MAX_DOCUMENT_BYTES = 20_000_000  # 20 MB: a larger source document is refused unread
+
 
 class Settings(BaseSettings):
     """Configuration for the pipeline, the store and the service.
@@ -35,6 +37,7 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     query_workers: int = Field(default=2, ge=1, le=256)  # processes: queries evaluated at once
     max_body_bytes: int = Field(default=5_000_000, gt=0)
+    max_document_bytes: int = Field(default=DEFAULT_MAX_DOCUMENT_BYTES, gt=0)
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
     service_allowlist: list[str] = Field(default_factory=list)
@@ -43,7 +46,10 @@ class Settings(BaseSettings):
     user_agent: str = "qcollab/0.1 (https://w3id.org/qcollab; knowledge-graph linking)"
     link_threshold: float = Field(default=0.85, ge=0, le=1)
 
-    @field_validator("seeds_dir", "data_dir", "store_path", "ontology_path", "shapes_path")
+    nlp_model_path: Path | None = None  # a spaCy pipeline folder; default: the pinned en_core_web_sm
+    min_confidence: float = Field(default=0.6, ge=0, le=1)  # facts below go to the review report
+
+    @field_validator("seeds_dir", "data_dir", "store_path", "ontology_path", "shapes_path", "nlp_model_path")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         """Relative paths are taken from the working directory at start-up."""

@@ -12,6 +12,7 @@ from live_server import LiveServer, running_server
 from paths import ONTOLOGY, SHAPES
 from rdflib import Graph
 
+from kg.extract.extractor import Extractor
 from kg.extract.gazetteer import Gazetteer
 from kg.pipeline.build import build
 from kg.quality.shacl import Validator
@@ -78,3 +79,9 @@ def validator() -> Validator:
 def gazetteer() -> Gazetteer:
     """The extractor's known entities and aliases."""
     return Gazetteer.load()
+
+
+@pytest.fixture(scope="session")
+def extractor(gazetteer: Gazetteer) -> Extractor:
+    """The gazetteer ahead of the pinned statistical model, loaded once."""
+    return Extractor.load(gazetteer)

@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.extract.evaluation import KINDS, DocumentScore, Score, evaluate
-from kg.extract.gazetteer import Gazetteer
+from kg.extract.extractor import Extractor
+from kg.settings import get_settings
 
 
 class EvaluationFormat(StrEnum):
@@ -88,12 +89,13 @@ def evaluate_command(
 ) -> None:
     """Score the extractor against gold annotations: precision, recall and F1 per kind and document."""
     console = Console(record=output is not None)
-    gazetteer = Gazetteer.load()
+    settings = get_settings()
+    extractor = Extractor.load(model_path=settings.nlp_model_path, min_confidence=settings.min_confidence)
     parts: list[str] = []
     answers: dict[str, object] = {}
     for folder in folders:
         started = time.perf_counter()
-        documents, totals = evaluate(folder, gazetteer)
+        documents, totals = evaluate(folder, extractor)
         seconds = time.perf_counter() - started
         if fmt is EvaluationFormat.markdown:
             parts.append(_markdown(folder, documents, totals, seconds))

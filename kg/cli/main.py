@@ -1,4 +1,4 @@
-"""The `qcollab` command: build, inspect, query, validate and export the knowledge graph."""
+"""The `qcollab` command: build, add documents, inspect, query, validate and export the knowledge graph."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg import __version__
+from kg.cli.documents import add_command, build_command
 from kg.cli.evaluate import evaluate_command
 from kg.cli.output import (
     RESULT_FORMATS,
@@ -30,7 +31,6 @@ from kg.errors import QcollabError, RdfSyntaxError, ValidationEngineError
 from kg.formats.parsing import parse_rdf_file
 from kg.formats.table import by_name
 from kg.namespaces import INFERRED_GRAPH
-from kg.pipeline.build import build as build_graph
 from kg.pipeline.build import statistics
 from kg.quality.reasoning import check_consistency, materialize
 from kg.quality.shacl import Validator
@@ -78,29 +78,8 @@ def main_options(
     """Build the graph from seeds/, then query, validate and export it."""
 
 
-@app.command()
-def build(
-    force: Annotated[bool, typer.Option(help="Rebuild even if the graph is up to date.")] = False,
-) -> None:
-    """Extract the seed documents into the store, validate with SHACL, materialize inferences."""
-    settings = _settings()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task("building", total=None)
-
-        def report_progress(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total)
-
-        report = build_graph(settings, force=force, progress=report_progress)
-    if report.skipped:
-        console.print(f"The graph at {settings.resolved_store_path} is up to date.")
-        return
-    for name, count in report.documents.items():
-        console.print(f"{name}: {count} triples extracted")
-    console.print(
-        f"Built {report.triples} quads ({report.inferred} inferred) in {report.seconds:.1f} s "
-        f"into {settings.resolved_store_path}"
-    )
+app.command("build")(build_command)
+app.command("add")(add_command)
 
 
 @app.command()
@@ -279,7 +258,8 @@ app.command("evaluate")(evaluate_command)
 
 def main() -> None:
     """Entry point: user errors in one readable line; exit 1 (does not conform, or another user
-    error), 2 (syntax error, with line and column), 3 (the validator itself failed)."""
+    error), 2 (syntax error, with line and column; for build and add: some documents failed),
+    3 (the validator itself failed)."""
     try:
         app()
     except RdfSyntaxError as error:

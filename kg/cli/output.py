@@ -44,6 +44,13 @@ class ExportFormat(StrEnum):
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {f.name: f.results for f in results_formats()}
 
 
+class AddFormat(StrEnum):
+    """--format of `qcollab add`."""
+
+    text = "text"
+    json = "json"
+
+
 class LinkFormat(StrEnum):
     table = "table"
     json = "json"

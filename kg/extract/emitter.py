@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.extract.gazetteer import Gazetteer, KnownEntity
+from kg.extract.methods import GAZETTEER, SURFACE, Method
+from kg.extract.review import ReviewItem
+from kg.extract.run import RunInfo, add_run, run_iri
 from kg.namespaces import DCTERMS, PROV, QC, QCR, RDF, RDFS, SDO, SKOS, XSD
 from kg.text.document import Document, Sentence
 
@@ -35,9 +39,16 @@ class Emitter:
 
     def __init__(
         self, document: Document, doc_slug: str, *, source: str, sha256: str, media_type: str,
-        gazetteer: Gazetteer,
+        gazetteer: Gazetteer, run: RunInfo | None = None, min_confidence: float = 0.0,
+        title: str | None = None,
     ) -> None:
         self.graph = Graph()
+        self.title = title  # the document's own title (HTML <title>, PDF /Title): wins over the parsed one
+        self.run = run
+        self.run_iri = run_iri(doc_slug, sha256)
+        self.min_confidence = min_confidence
+        self.review: list[ReviewItem] = []
+        self._judged: dict[URIRef, tuple[float, Method]] = {}
         self.document = document
         self.doc_slug = doc_slug
         self.doc_iri = QCR[f"document/{doc_slug}"]
@@ -49,7 +60,7 @@ class Emitter:
         self._emit_document(source, sha256, media_type)
 
     def _emit_document(self, source: str, sha256: str, media_type: str) -> None:
-        title = Literal(self.document.title or self.doc_slug, lang="en")
+        title = Literal(self.title or self.document.title or self.doc_slug, lang="en")
         for triple in (
             (RDF.type, QC.SourceDocument),
             (RDF.type, PROV.Entity),
@@ -74,6 +85,23 @@ class Emitter:
         add((iri, QC.inDocument, self.doc_iri))
         return iri
 
+    def confident(
+        self, subject: Node, predicate: Node, obj: Node, evidence: Sentence, method: Method, confidence: float
+    ) -> bool:
+        """True when a fact is sure enough for the graph; otherwise it goes to the review report."""
+        if confidence >= self.min_confidence:
+            return True
+        self.review.append(ReviewItem(
+            self.doc_slug, self._name(subject), self._name(predicate), self._name(obj), evidence.text,
+            evidence.start, evidence.end, round(confidence, 3), str(method).rsplit("#", 1)[-1]))
+        return False
+
+    def _name(self, node: Node) -> str:
+        label = self.graph.value(node, SKOS.prefLabel) if isinstance(node, URIRef) else None
+        if label is not None:
+            return str(label)
+        return str(node) if isinstance(node, Literal) else node.n3()
+
     def has(self, iri: URIRef) -> bool:
         """True when the entity was already emitted for this document."""
         return iri in self.kinds
@@ -81,9 +109,15 @@ class Emitter:
     def entity(
         self, iri: URIRef, kind: str, classes: Iterable[URIRef], label: str,
         evidence: Sentence | Iterable[Sentence], description: str | None = None,
+        method: Method = SURFACE, confidence: float = 0.9,
     ) -> URIRef:
         """Emit an entity: types, one label, a description (first wins) and its evidence."""
+        classes = list(classes)
+        sentences = [evidence] if isinstance(evidence, Sentence) else list(evidence)
         self.kinds.setdefault(iri, kind)
+        for cls in classes[:1]:
+            for sentence in sentences:
+                self._judge(self._reify(iri, RDF.type, cls, sentence), method, confidence)
         for cls in classes:
             self.graph.add((iri, RDF.type, cls))
         if iri not in self._labelled:
@@ -93,7 +127,6 @@ class Emitter:
         if description and iri not in self._described:
             self._described.add(iri)
             self.graph.add((iri, DCTERMS.description, Literal(description, lang="en")))
-        sentences = [evidence] if isinstance(evidence, Sentence) else list(evidence)
         for sentence in sentences:
             self.graph.add((iri, QC.extractedFrom, self.sentence(sentence)))
         self.graph.add((iri, PROV.hadPrimarySource, self.doc_iri))
@@ -108,15 +141,29 @@ class Emitter:
                 self.graph.add(triple)
             self.graph.add((entry.iri, RDFS.label, Literal(entry.pref_label, lang="en")))
             self._labelled.add(entry.iri)
-        return self.entity(entry.iri, entry.kind, (), entry.pref_label, evidence, description)
+        return self.entity(entry.iri, entry.kind, sorted(entry.types, key=str), entry.pref_label, evidence,
+                           description,
+                           method=GAZETTEER, confidence=0.95)
 
     def ensure(self, entry: KnownEntity, evidence: Sentence) -> URIRef:
         """Emit a gazetteer entity first seen in this sentence; keep it as it is if known."""
         return entry.iri if self.has(entry.iri) else self.known(entry, evidence)
 
-    def relate(self, subject: URIRef, predicate: URIRef, obj: Node, evidence: Sentence) -> None:
+    def relate(
+        self, subject: URIRef, predicate: URIRef, obj: Node, evidence: Sentence,
+        method: Method = SURFACE, confidence: float = 0.9,
+    ) -> None:
         """Assert a fact and its reified statement, extracted from the evidence sentence."""
         self.graph.add((subject, predicate, obj))
+        self._judge(self._reify(subject, predicate, obj, evidence), method, confidence)
+
+    def _judge(self, statement: URIRef, method: Method, confidence: float) -> None:
+        """Keep the highest confidence a statement was read with, and the method that gave it."""
+        best = self._judged.get(statement)
+        if best is None or best[0] < confidence:
+            self._judged[statement] = (confidence, method)
+
+    def _reify(self, subject: Node, predicate: Node, obj: Node, evidence: Sentence) -> URIRef:
         statement = statement_iri(subject, predicate, obj)
         if (statement, RDF.type, RDF.Statement) not in self.graph:
             self._statements += 1
@@ -128,6 +175,18 @@ class Emitter:
             ):
                 self.graph.add((statement, *triple))
         self.graph.add((statement, QC.extractedFrom, self.sentence(evidence)))
+        return statement
+
+    def finish(self) -> Graph:
+        """Write each statement's confidence and method and the extraction run; the graph is complete."""
+        for statement, (confidence, method) in self._judged.items():
+            self.graph.add((statement, QC.confidence, Literal(Decimal(str(round(confidence, 3))))))
+            self.graph.add((statement, QC.extractionMethod, method))
+            if self.run is not None:
+                self.graph.add((statement, PROV.wasGeneratedBy, self.run_iri))
+        if self.run is not None:
+            add_run(self.graph, self.run_iri, self.run, self.doc_iri)
+        return self.graph
 
     def position(self, iri: URIRef, rank: int) -> None:
         """The rank of an entity in a numbered list."""

@@ -19,13 +19,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import InputError
-from kg.extract.gazetteer import ACTOR_CLASSES, PROGRAM_CLASSES, Gazetteer
+from kg.extract.extractor import Extractor
+from kg.extract.gazetteer import ACTOR_CLASSES, PROGRAM_CLASSES
 from kg.extract.pipeline import extract_document
 from kg.names.normalize import name_keys
-from kg.namespaces import QC
+from kg.namespaces import QC, SDO
+from kg.text.readers import read_document
 
 KINDS = ("actors", "programs", "collaborations", "amounts", "program roles")
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 Pair = frozenset[str]
 
 
@@ -164,10 +166,13 @@ def score_graph(graph: Graph, gold: dict[str, object]) -> dict[str, Score]:
 
     amounts: dict[Pair, str] = {}
     for program in program_names:
-        for value in graph.objects(program, QC.fundingAmount):
-            for currency in graph.objects(program, QC.fundingCurrency):
-                if (amount := _amount(value, currency)) is not None:
-                    amounts.setdefault(frozenset({f"{amount[0]:f} {amount[1]}"}), f"{value} {currency}")
+        stated = [(graph.value(program, QC.fundingAmount), graph.value(program, QC.fundingCurrency))]
+        stated += [(graph.value(f, SDO.value), graph.value(f, SDO.currency))
+                   for f in graph.objects(program, QC.hasFunding)]
+        for value, currency in stated:
+            amount = _amount(value, currency) if value is not None and currency is not None else None
+            if amount is not None:
+                amounts.setdefault(frozenset({f"{amount[0]:f} {amount[1]}"}), f"{value} {currency}")
     gold_amounts = {
         frozenset({f"{a[0]:f} {a[1]}"})
         for p in programs for item in p.get("amounts", []) or []  # type: ignore[union-attr]
@@ -216,10 +221,10 @@ def gold_documents(folder: Path) -> list[tuple[Path, Path]]:
 
 
 def evaluate(
-    folder: Path, gazetteer: Gazetteer | None = None
+    folder: Path, extractor: Extractor | None = None
 ) -> tuple[list[DocumentScore], dict[str, Score]]:
     """Extract every document of a gold folder and score it; also the totals per kind (micro-averaged)."""
-    known = gazetteer or Gazetteer.load()
+    known = extractor or Extractor.load()
     documents = []
     totals = {kind: Score() for kind in KINDS}
     for path, gold_path in gold_documents(folder):
@@ -231,6 +236,6 @@ def evaluate(
         kinds = score_graph(extract_document(path, known).graph, gold)
         for kind, score in kinds.items():
             totals[kind].add(score, path.name)
-        words = len(path.read_text(encoding="utf-8").split())
+        words = len(read_document(path).text.split())
         documents.append(DocumentScore(path.name, words, kinds))
     return documents, totals

@@ -22,6 +22,7 @@ ORG_HEADS: dict[str, URIRef] = {
     "lab": QC.ResearchInstitute, "labs": QC.ResearchInstitute, "centre": QC.ResearchInstitute,
     "center": QC.ResearchInstitute, "academy": QC.ResearchInstitute,
     "observatory": QC.ResearchInstitute,
+    "organisation": QC.Organization, "organization": QC.Organization,
     "council": QC.GovernmentAgency, "agency": QC.GovernmentAgency, "ministry": QC.GovernmentAgency,
 }
 # Phrases that override the head word ("Standards Institute", "Institute of Technology").

@@ -25,6 +25,7 @@ from kg.extract.cues import (
     WITH_CUE,
 )
 from kg.extract.gazetteer import KnownEntity
+from kg.extract.methods import SURFACE, Method
 from kg.extract.organizations import OrgMatch, emit_organization, find_organizations, is_organization
 from kg.extract.patterns import find_program_names
 from kg.namespaces import QC, QCR
@@ -217,18 +218,20 @@ def sentence_partnerships(ctx: Context, sentence: Sentence) -> list[URIRef]:
 
 def partnership(
     ctx: Context, actor: URIRef, other: URIRef, sentence: Sentence, areas: Sequence[URIRef],
-    model: URIRef | None = None,
+    model: URIRef | None = None, method: Method = SURFACE, confidence: float = 0.9,
 ) -> URIRef:
     """actor qc:collaboratesWith other, and the qc:Collaboration between the two."""
     emit = ctx.emitter
-    emit.relate(actor, QC.collaboratesWith, other, sentence)
+    emit.relate(actor, QC.collaboratesWith, other, sentence, method, confidence)
     first, second = sorted((actor, other), key=str)
     slugs = [str(iri).removeprefix(str(QCR)) for iri in (first, second)]
     iri = QCR[f"collaboration/{slugs[0]}--{slugs[1]}"]
     label = f"{ctx.label(first)}–{ctx.label(second)} collaboration"
-    emit.entity(iri, "collaboration", [QC.Collaboration], label, sentence)
+    emit.entity(
+        iri, "collaboration", [QC.Collaboration], label, sentence, method=method, confidence=confidence
+    )
     for member in (first, second):
-        emit.relate(iri, QC.participant, member, sentence)
+        emit.relate(iri, QC.participant, member, sentence, method, confidence)
     for area in areas:
         emit.relate(iri, QC.focusArea, area, sentence)
     if model is not None:

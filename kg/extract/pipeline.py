@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -12,9 +11,12 @@ from rdflib import Graph, URIRef
 from kg.extract.actors import actor_item, actor_section
 from kg.extract.context import Context
 from kg.extract.emitter import Emitter
+from kg.extract.extractor import Extractor
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.partnerships import actor_refs, emit_actor, sentence_partnerships
 from kg.extract.programs import program_facts
+from kg.extract.prose import ProseReader
+from kg.extract.review import ReviewItem
 from kg.extract.sections import (
     CONCEPTS,
     MINOR_KINDS,
@@ -26,8 +28,7 @@ from kg.extract.sections import (
 )
 from kg.namespaces import QCG
 from kg.text.document import Block, Document, Section, Sentence, iter_block_sentences, parse_document, slugify
-
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+from kg.text.readers import read_document
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ExtractionResult:
     document_iri: URIRef
     graph: Graph
     counts: dict[str, int]
+    review: list[ReviewItem] = field(default_factory=list)
 
 
 def document_slug(path: Path) -> str:
@@ -51,32 +53,40 @@ def source_name(path: Path) -> str:
     return f"{resolved.parent.name}/{resolved.name}" if resolved.parent.name else resolved.name
 
 
-def extract_document(path: Path, gazetteer: Gazetteer | None = None) -> ExtractionResult:
-    """Read one plain-text or Markdown document and extract its facts into its own graph."""
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig")
-    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+def extract_document(path: Path, extractor: Extractor | Gazetteer | None = None) -> ExtractionResult:
+    """Read one document (.txt, .md, .html, .pdf) and extract its facts into its own graph."""
+    document = read_document(path)
     return extract_text(
-        text,
+        document.text,
         doc_slug=document_slug(path),
         source=source_name(path),
-        sha256=hashlib.sha256(data).hexdigest(),
-        markdown=markdown,
-        gazetteer=gazetteer or Gazetteer.load(),
+        sha256=document.sha256,
+        markdown=document.markdown,
+        extractor=_extractor(extractor),
+        media_type=document.media_type,
+        title=document.title,
     )
+
+
+def _extractor(given: Extractor | Gazetteer | None) -> Extractor:
+    return given if isinstance(given, Extractor) else Extractor.load(given)
 
 
 def extract_text(
-    text: str, *, doc_slug: str, source: str, sha256: str, markdown: bool, gazetteer: Gazetteer
+    text: str, *, doc_slug: str, source: str, sha256: str, markdown: bool, extractor: Extractor,
+    media_type: str | None = None, title: str | None = None,
 ) -> ExtractionResult:
     """Extract the facts of an already decoded document text (offsets index this text)."""
     document = parse_document(text, markdown=markdown, major_heading=is_major_heading)
-    media_type = "text/markdown" if markdown else "text/plain"
+    sentences = [sentence for sentence, _ in _sentences_by_section(document)]
+    docs = list(extractor.parse([s.text for s in sentences]))
     emitter = Emitter(
-        document, doc_slug, source=source, sha256=sha256, media_type=media_type,
-        gazetteer=gazetteer,
+        document, doc_slug, source=source, sha256=sha256,
+        media_type=media_type or ("text/markdown" if markdown else "text/plain"),
+        gazetteer=extractor.gazetteer, run=extractor.run, min_confidence=extractor.min_confidence,
+        title=title,
     )
-    ctx = Context(emitter, gazetteer)
+    ctx = Context(emitter, extractor.gazetteer)
     actors: list[Block | Section] = []
     for section in document.sections:
         _visit(ctx, section, None, 1, actors)
@@ -93,17 +103,19 @@ def extract_text(
     for sentence, _ in _sentences_by_section(document):
         if (sentence.start, sentence.end) not in described:
             sentence_partnerships(ctx, sentence)
+    ProseReader(ctx).read(zip(sentences, docs, strict=True))
     return ExtractionResult(
         graph_iri=QCG[f"document/{doc_slug}"],
         document_iri=emitter.doc_iri,
-        graph=emitter.graph,
+        graph=emitter.finish(),
         counts=emitter.counts(),
+        review=emitter.review,
     )
 
 
-def extract_documents(paths: Iterable[Path], gazetteer: Gazetteer) -> list[ExtractionResult]:
+def extract_documents(paths: Iterable[Path], extractor: Extractor) -> list[ExtractionResult]:
     """Extract several documents, each into its own graph."""
-    return [extract_document(path, gazetteer) for path in paths]
+    return [extract_document(path, extractor) for path in paths]
 
 
 def _visit(

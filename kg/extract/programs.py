@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from kg.extract.context import Context
-from kg.extract.gazetteer import KnownEntity
+from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.patterns import (
     EXAMPLE_CUE,
     LEADING_FUNCTION_WORDS,
@@ -25,6 +25,10 @@ PROGRAM_CLASSES: dict[str, tuple[URIRef, ...]] = {
 }
 
 
+# A program name starting with one of these says whose it is only with its owner's name before it.
+OWNER_NEEDED = frozenset({"national", "federal"})
+
+
 @dataclass(frozen=True)
 class ProgramRef:
     """A program named in a sentence: its IRI, the span of the name, the actor prefixing it."""
@@ -35,12 +39,12 @@ class ProgramRef:
     leading: KnownEntity | None = None
 
 
-def _split_leading_actor(ctx: Context, name: str) -> tuple[KnownEntity | None, str]:
+def _split_leading_actor(gazetteer: Gazetteer, name: str) -> tuple[KnownEntity | None, str]:
     """'EU Quantum Flagship' -> (EU, 'Quantum Flagship'); "Japan's X Program" -> (Japan, ...)."""
     words = name.split()
     for cut in range(len(words) - 1, 0, -1):
         prefix = re.sub(r"['’]s$", "", " ".join(words[:cut]))
-        entry = ctx.gazetteer.lookup(prefix)
+        entry = gazetteer.lookup(prefix)
         if entry is not None and entry.kind == "actor":
             rest = words[cut:]
             while rest and rest[0].lower() in LEADING_FUNCTION_WORDS:
@@ -50,13 +54,18 @@ def _split_leading_actor(ctx: Context, name: str) -> tuple[KnownEntity | None, s
     return None, name
 
 
-def _canonical(ctx: Context, name: str) -> tuple[KnownEntity | None, KnownEntity | None, str]:
-    """The gazetteer entry (if any), the leading actor (if any) and the program name."""
-    entry = ctx.gazetteer.lookup(name)
+def canonical_program(gazetteer: Gazetteer, name: str) -> tuple[KnownEntity | None, KnownEntity | None, str]:
+    """The gazetteer entry (if any), the leading actor (if any) and the program name.
+
+    A name that says whose program it is only with its owner keeps the owner ("UK National Quantum Strategy").
+    """
+    entry = gazetteer.lookup(name)
     if entry is not None and entry.kind == "program":
         return entry, None, name
-    leading, rest = _split_leading_actor(ctx, name)
-    entry = ctx.gazetteer.lookup(rest)
+    leading, rest = _split_leading_actor(gazetteer, name)
+    if leading is not None and rest.split()[0].lower() in OWNER_NEEDED:
+        rest = name
+    entry = gazetteer.lookup(rest)
     return (entry if entry is not None and entry.kind == "program" else None), leading, rest
 
 
@@ -64,7 +73,7 @@ def programs_in(ctx: Context, sentence: Sentence) -> list[ProgramRef]:
     """Programs named in a sentence, each emitted (first sentence = evidence) if new."""
     refs: list[ProgramRef] = []
     for match in find_program_names(ctx.text, sentence.start, sentence.end):
-        entry, leading, name = _canonical(ctx, match.name)
+        entry, leading, name = canonical_program(ctx.gazetteer, match.name)
         if entry is not None:
             iri = ctx.emitter.ensure(entry, sentence)
         else:

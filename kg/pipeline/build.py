@@ -13,27 +13,31 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import __version__
-from kg.errors import NonConformingError, QcollabError
-from kg.extract.gazetteer import GAZETTEER_PATH, Gazetteer
-from kg.extract.pipeline import extract_document
-from kg.namespaces import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH
+from kg.errors import DocumentError, NonConformingError, QcollabError
+from kg.extract.extractor import Extractor
+from kg.extract.pipeline import document_slug, extract_text, source_name
+from kg.namespaces import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH, QCG
+from kg.pipeline.cache import ExtractionCache, extractor_digest
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
 from kg.store.oxigraph import open_store
+from kg.text.readers import DOCUMENT_SUFFIXES, decode_document, document_bytes
 
-SEED_SUFFIXES = (".txt", ".md", ".markdown")
-KG_CODE_DIR = Path(__file__).resolve().parent.parent
+SEED_SUFFIXES = DOCUMENT_SUFFIXES  # .txt, .md, .markdown, .html, .htm, .pdf
 
 Progress = Callable[[str, int, int], None]
 
 
 @dataclass
 class BuildReport:
-    """What a build did, for the CLI and the logs."""
+    """What a build did, for the CLI and the logs: documents extracted, reused from the cache, failed."""
 
-    documents: dict[str, int] = field(default_factory=dict)
+    documents: dict[str, int] = field(default_factory=dict)  # file name -> triples in its graph
+    extracted: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # file name -> the one-line error
     removed_graphs: list[str] = field(default_factory=list)
     triples: int = 0
     inferred: int = 0
@@ -42,24 +46,32 @@ class BuildReport:
 
 
 def seed_documents(seeds_dir: Path) -> list[Path]:
-    """The documents to extract from, in a stable order."""
+    """The documents to extract from, in a stable order (hidden files left out)."""
     if not seeds_dir.is_dir():
         raise QcollabError(f"the seeds folder {seeds_dir} does not exist")
-    return sorted(p for p in seeds_dir.iterdir() if p.suffix.lower() in SEED_SUFFIXES)
+    return sorted(p for p in seeds_dir.iterdir()
+                  if p.suffix.lower() in SEED_SUFFIXES and not p.name.startswith("."))
 
 
-def _inputs(settings: Settings) -> list[Path]:
-    code = sorted(KG_CODE_DIR.rglob("*.py"))
-    fixed = [settings.ontology_path, settings.shapes_path, GAZETTEER_PATH]
-    return fixed + code + seed_documents(settings.seeds_dir)
+def _seed_digest(path: Path, max_bytes: int) -> bytes:
+    """The checksum of a seed's bytes; of its size and time only when it is too large to be read."""
+    stat = path.stat()
+    if stat.st_size > max_bytes or not path.is_file():
+        return f"{stat.st_size}:{stat.st_mtime_ns}".encode()
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def inputs_digest(settings: Settings) -> str:
-    """A checksum over everything the graph is built from: seeds, ontology, shapes, code."""
+    """A checksum over everything the graph is built from: seeds, ontology, shapes, extractor, limits."""
     digest = hashlib.sha256(__version__.encode())
-    for path in _inputs(settings):
+    digest.update(extractor_digest().encode())
+    digest.update(str(settings.max_document_bytes).encode())
+    for path in (settings.ontology_path, settings.shapes_path):
         digest.update(path.name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in seed_documents(settings.seeds_dir):
+        digest.update(path.name.encode())
+        digest.update(_seed_digest(path, settings.max_document_bytes))
     return digest.hexdigest()
 
 
@@ -67,39 +79,106 @@ def _stamp_path(settings: Settings) -> Path:
     return settings.resolved_store_path.parent / "build-stamp.json"
 
 
+def _cache_dir(settings: Settings) -> Path:
+    return settings.resolved_store_path.parent / "extracted"
+
+
+def _stamp(settings: Settings) -> dict[str, object]:
+    try:
+        saved = json.loads(_stamp_path(settings).read_text())
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
 def is_up_to_date(settings: Settings) -> bool:
     """True when the store exists and was built from exactly the current inputs."""
-    stamp = _stamp_path(settings)
-    if not stamp.is_file() or not settings.resolved_store_path.is_dir():
+    if not _stamp_path(settings).is_file() or not settings.resolved_store_path.is_dir():
         return False
-    return json.loads(stamp.read_text()).get("inputs") == inputs_digest(settings)
+    return _stamp(settings).get("inputs") == inputs_digest(settings)
 
 
 def build(settings: Settings, *, force: bool = False, progress: Progress | None = None) -> BuildReport:
-    """Build (or refresh) the store from the seeds; fails before writing if SHACL objects."""
+    """Build (or refresh) the store from the seeds, re-extracting only new or changed documents.
+
+    A document that cannot be read is reported in `failed` and the build goes on; the graph it had in
+    the store, if any, is kept. `force` rebuilds even when up to date and re-extracts every document.
+    Fails before writing if SHACL objects to the extracted graphs.
+    """
     started = time.perf_counter()
     if not force and is_up_to_date(settings):
-        return BuildReport(skipped=True)
+        failed = _stamp(settings).get("failed")
+        return BuildReport(skipped=True, failed=dict(failed) if isinstance(failed, dict) else {})
     report = BuildReport()
-    gazetteer = Gazetteer.load()
     documents = seed_documents(settings.seeds_dir)
-    extracted: dict[str, Graph] = {}
-    for index, path in enumerate(documents, start=1):
-        if progress:
-            progress(f"extracting {path.name}", index, len(documents))
-        result = extract_document(path, gazetteer)
-        extracted[str(result.graph_iri)] = result.graph
-        report.documents[path.name] = len(result.graph)
+    cache = ExtractionCache(_cache_dir(settings), extractor_digest())
+    extracted, kept = _extract(settings, documents, cache, report, force, progress)
     check_conformance(settings, extracted.values())
     with open_store(settings.resolved_store_path) as store:
-        load_extracted(store, settings, extracted, report)
+        load_extracted(store, settings, extracted, report, keep=kept)
         if progress:
             progress("materializing inferences", len(documents), len(documents))
         report.inferred = materialize(store)
         report.triples = store.triple_count()
-    _stamp_path(settings).write_text(json.dumps({"inputs": inputs_digest(settings)}))
+    cache.save({path.name for path in documents})
+    stamp = {"inputs": inputs_digest(settings), "failed": report.failed}
+    _stamp_path(settings).write_text(json.dumps(stamp, indent=1))  # last: the build is complete
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _extract(
+    settings: Settings, documents: list[Path], cache: ExtractionCache, report: BuildReport, force: bool,
+    progress: Progress | None,
+) -> tuple[dict[str, Graph], set[str]]:
+    """The graph of each readable document (from the cache when unchanged), and the graph IRIs of
+    documents that failed (their graphs in the store are kept)."""
+    extractor: Extractor | None = None
+    extracted: dict[str, Graph] = {}
+    kept: set[str] = set()
+    claimed: dict[str, str] = {}  # graph IRI -> the file name it was given to
+    for index, path in enumerate(documents, start=1):
+        name = path.name
+        try:
+            graph_iri = DOCUMENT_GRAPH_PREFIX + document_slug(path)
+        except ValueError:
+            report.failed[name] = f"{name}: the file name has no letters or digits to name its graph"
+            continue
+        if graph_iri in claimed:
+            report.failed[name] = (f"{name}: names the same graph ({graph_iri.removeprefix(QCG)}) as "
+                                   f"{claimed[graph_iri]}; rename one of them")
+            continue
+        claimed[graph_iri] = name
+        try:
+            data = document_bytes(path, settings.max_document_bytes)
+            sha256, source = hashlib.sha256(data).hexdigest(), source_name(path)
+            cached = None if force else cache.graph(name, sha256, source)
+            if cached is not None:
+                if progress:
+                    progress(f"reusing {name}", index, len(documents))
+                graph_iri, graph = cached
+                report.reused.append(name)
+            else:
+                if progress:
+                    progress(f"extracting {name}", index, len(documents))
+                text = decode_document(path, data)
+                extractor = extractor or Extractor.load(
+                    model_path=settings.nlp_model_path, min_confidence=settings.min_confidence
+                )
+                result = extract_text(
+                    text.text, doc_slug=document_slug(path), source=source, sha256=text.sha256,
+                    markdown=text.markdown, extractor=extractor, media_type=text.media_type, title=text.title,
+                )
+                graph_iri, graph = str(result.graph_iri), result.graph
+                cache.put(name, sha256, source, graph_iri, graph)
+                report.extracted.append(name)
+        except DocumentError as error:
+            report.failed[name] = str(error)
+            kept.add(graph_iri)
+            continue
+        extracted[graph_iri] = graph
+        report.documents[name] = len(graph)
+    return extracted, kept
 
 
 def check_conformance(settings: Settings, graphs: Iterable[Graph]) -> None:
@@ -113,15 +192,17 @@ def check_conformance(settings: Settings, graphs: Iterable[Graph]) -> None:
 
 
 def load_extracted(
-    store: KnowledgeStore, settings: Settings, extracted: dict[str, Graph], report: BuildReport
+    store: KnowledgeStore, settings: Settings, extracted: dict[str, Graph], report: BuildReport,
+    keep: Iterable[str] = (),
 ) -> None:
-    """Write the ontology and each document graph; drop graphs of documents now gone."""
+    """Write the ontology and each document graph; drop graphs of documents now gone (not those in `keep`)."""
     store.drop_graph(str(ONTOLOGY_GRAPH))
     store.load(settings.ontology_path.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
     for graph_iri, graph in extracted.items():
         store.replace_graph(graph_iri, graph)
+    kept = set(keep)
     for stale in store.named_graphs():
-        if stale.startswith(DOCUMENT_GRAPH_PREFIX) and stale not in extracted:
+        if stale.startswith(DOCUMENT_GRAPH_PREFIX) and stale not in extracted and stale not in kept:
             store.drop_graph(stale)
             report.removed_graphs.append(stale)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import ValidationEngineError
@@ -58,16 +60,54 @@ def _short(iri: str | None) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri
 
 
+_PATH_OPERATORS = ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?"))
+
+
+def _path_text(report: Graph, path: Node | None) -> str | None:
+    """A result path: the IRI of a predicate, or a SHACL path as a SPARQL property path."""
+    if path is None or isinstance(path, URIRef | Literal):
+        return _text(path)
+
+    def render(node: Node) -> str:
+        if isinstance(node, URIRef):
+            return f"<{node}>"
+        if (alternatives := report.value(node, SH.alternativePath)) is not None:
+            return "(" + "|".join(render(n) for n in Collection(report, alternatives)) + ")"
+        if (inverse := report.value(node, SH.inversePath)) is not None:
+            return "^" + render(inverse)
+        for operator, suffix in _PATH_OPERATORS:
+            if (inner := report.value(node, operator)) is not None:
+                return render(inner) + suffix
+        if report.value(node, RDF.first) is not None:
+            return "(" + "/".join(render(n) for n in Collection(report, node)) + ")"
+        return node.n3()
+
+    return render(path)
+
+
+def _short_path(path: str) -> str:
+    """A path with each IRI shortened to its local name after '#' (as in `_short`)."""
+    if not path.startswith(("<", "(", "^")):
+        return _short(path)
+    return re.sub(r"<([^>]*)>", lambda match: _short(match.group(1)), path)
+
+
 def violations_of(report: Graph) -> list[Violation]:
-    """The results of a sh:ValidationReport, in a stable order."""
+    """The results of a sh:ValidationReport, in a stable order.
+
+    Only the report's own results (sh:result) count: the results nested in them as sh:detail
+    (why a value failed an sh:node shape) explain a result and are not violations of their own.
+    """
     found = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    reports = report.subjects(RDF.type, SH.ValidationReport)
+    results = {result for node in reports for result in report.objects(node, SH.result)}
+    for result in results:
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         found.append(
             Violation(
                 severity=_short(_text(report.value(result, SH.resultSeverity))),
                 focus_node=_text(report.value(result, SH.focusNode)) or "",
-                path=_text(report.value(result, SH.resultPath)),
+                path=_path_text(report, report.value(result, SH.resultPath)),
                 value=_text(report.value(result, SH.value)),
                 message="; ".join(messages) or "constraint violated",
                 source_shape=_text(report.value(result, SH.sourceShape)),
@@ -82,7 +122,7 @@ def readable_report(violations: list[Violation]) -> str:
         return "Conforms: the data satisfies every shape."
     lines = [f"Does not conform: {len(violations)} result(s)."]
     for v in violations:
-        path = f" {_short(v.path)}" if v.path else ""
+        path = f" {_short_path(v.path)}" if v.path else ""
         value = f" (value: {v.value})" if v.value is not None else ""
         lines.append(f"- [{v.severity}] <{v.focus_node}>{path}: {v.message}{value}")
     return "\n".join(lines)

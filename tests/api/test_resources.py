@@ -117,6 +117,8 @@ def test_ontology_html_has_an_anchor_per_term(server: LiveServer) -> None:
     response = fetch(server, "/ontology", "text/html")
     assert response.status_code == 200
     page = response.text
-    for term in ("Country", "Program", "SourceSentence", "collaboratesWith", "addresses", "extractedFrom"):
+    for term in ("Country", "Program", "SourceSentence", "collaboratesWith", "addresses", "extractedFrom",
+                 "ExtractionRun", "confidence", "extractionMethod", "ExtractionMethods", "ManualAssertion"):
         assert f'id="{term}"' in page
+    assert "A rule over the dependency parse of a sentence" in page  # a concept's skos:definition
     assert "Country" in page and Literal("Country").value in page

@@ -190,3 +190,51 @@ def test_every_refused_write_is_the_same_problem_json(server: LiveServer) -> Non
         body = response.json()
         assert body["status"] == 422 and body["conforms"] is False and body["stored"] is False, name
         assert body["violations"] and "nothing was written" in body["detail"], name
+
+
+HAND_MADE = f"""{PREFIXES}qcr:strelsau-institute-of-quantum-optics a qc:ResearchInstitute ;
+  rdfs:label "Strelsau Institute of Quantum Optics"@en ;
+  skos:prefLabel "Strelsau Institute of Quantum Optics"@en ;
+  qc:collaboratesWith qcr:japan ;
+  dcterms:source <https://example.org/strelsau/annual-report-2025> ;
+  dcterms:date "2025-06-30"^^xsd:date ;
+  prov:wasAttributedTo <https://orcid.org/0000-0002-1825-0097> .
+"""
+
+
+def test_hand_made_record_is_stored_with_its_provenance(server: LiveServer) -> None:
+    """A record a person entered needs no source sentence: a source, a date and an attribution do."""
+    response = post(server, "/records", HAND_MADE, {**TURTLE, **server.admin_headers})
+    assert response.status_code == 201, response.text[:2000]
+    graph = response.json()["graph"]
+    rows = sparql(server, """
+        SELECT ?g ?source ?date ?who ?partner WHERE { GRAPH ?g {
+          qcr:strelsau-institute-of-quantum-optics dcterms:source ?source ; dcterms:date ?date ;
+            prov:wasAttributedTo ?who ; qc:collaboratesWith ?partner } }""")["results"]["bindings"]
+    assert [{name: cell["value"] for name, cell in row.items()} for row in rows] == [{
+        "g": graph,
+        "source": "https://example.org/strelsau/annual-report-2025",
+        "date": "2025-06-30",
+        "who": "https://orcid.org/0000-0002-1825-0097",
+        "partner": QCR + "japan",
+    }]
+    assert rows[0]["date"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
+
+
+def test_record_without_any_provenance_is_refused_with_the_either_or(server: LiveServer) -> None:
+    before = quad_count(server)
+    bare = f"""{PREFIXES}qcr:graustark-institute-of-quantum-optics a qc:ResearchInstitute ;
+  rdfs:label "Graustark Institute of Quantum Optics"@en ; qc:collaboratesWith qcr:japan .
+"""
+    response = post(server, "/records", bare, {**TURTLE, **server.admin_headers})
+    assert response.status_code == 422, response.text[:2000]
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 422 and body["conforms"] is False and body["stored"] is False
+    either_or = ("needs a source sentence (qc:extractedFrom) or hand-made provenance: dcterms:source or "
+                 "dcterms:bibliographicCitation, a date, and prov:wasAttributedTo")
+    [violation] = body["violations"]
+    assert violation["focus_node"] == QCR + "graustark-institute-of-quantum-optics"
+    assert either_or in violation["message"]
+    assert either_or in body["report"]
+    assert quad_count(server) == before

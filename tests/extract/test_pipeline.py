@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from paths import DOCUMENTS, ROOT
 
+from kg.extract.extractor import Extractor
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.organizations import find_organizations
 from kg.extract.pipeline import ExtractionResult, extract_document, extract_text
@@ -24,18 +25,18 @@ QCR = "https://w3id.org/qcollab/resource/"
 
 
 @pytest.fixture(scope="module")
-def seed(gazetteer: Gazetteer) -> ExtractionResult:
-    return extract_document(SEED, gazetteer)
+def seed(extractor: Extractor) -> ExtractionResult:
+    return extract_document(SEED, extractor)
 
 
 @pytest.fixture(scope="module")
-def second(gazetteer: Gazetteer) -> ExtractionResult:
-    return extract_document(SECOND, gazetteer)
+def second(extractor: Extractor) -> ExtractionResult:
+    return extract_document(SECOND, extractor)
 
 
 @pytest.fixture(scope="module")
-def third(gazetteer: Gazetteer) -> ExtractionResult:
-    return extract_document(THIRD, gazetteer)
+def third(extractor: Extractor) -> ExtractionResult:
+    return extract_document(THIRD, extractor)
 
 
 @pytest.fixture(scope="module")
@@ -271,8 +272,8 @@ def test_where_does_this_fact_come_from(extracted: OxigraphStore, seed: Extracti
     assert document[int(rows[0]["start"]) : int(rows[0]["end"])] == text
 
 
-def test_extraction_is_deterministic(gazetteer: Gazetteer, seed: ExtractionResult) -> None:
-    again = extract_document(SEED, gazetteer)
+def test_extraction_is_deterministic(extractor: Extractor, seed: ExtractionResult) -> None:
+    again = extract_document(SEED, extractor)
     first = sorted(seed.graph.serialize(format="nt").splitlines())
     second = sorted(again.graph.serialize(format="nt").splitlines())
     assert first == second
@@ -572,8 +573,8 @@ def test_document_graphs_conform_to_the_shapes(
     assert outcome.conforms, outcome.report_text
 
 
-def test_third_document_extraction_is_deterministic(gazetteer: Gazetteer, third: ExtractionResult) -> None:
-    again = extract_document(THIRD, gazetteer)
+def test_third_document_extraction_is_deterministic(extractor: Extractor, third: ExtractionResult) -> None:
+    again = extract_document(THIRD, extractor)
     first = sorted(third.graph.serialize(format="nt").splitlines())
     assert sorted(again.graph.serialize(format="nt").splitlines()) == first
     assert "_:" not in "".join(first)
@@ -598,10 +599,10 @@ A U.S. lab might partner with a German university.
 """
 
 
-def test_prose_partnerships_name_the_documents_models(gazetteer: Gazetteer, validator: Validator) -> None:
+def test_prose_partnerships_name_the_documents_models(extractor: Extractor, validator: Validator) -> None:
     result = extract_text(
         MODELS_TEXT, doc_slug="models", source="models.md", sha256="0" * 64, markdown=True,
-        gazetteer=gazetteer,
+        extractor=extractor,
     )
     rows = result.graph.query(
         "SELECT ?c ?m WHERE { ?c qc:collaborationModel ?m }",
@@ -672,10 +673,10 @@ def test_organization_patterns(gazetteer: Gazetteer, text: str, expected: list[t
         ("Singapore acts as a bridge to Asia, teaming up with France.", {("singapore", "france")}),
     ],
 )
-def test_partnership_cues(gazetteer: Gazetteer, sentence: str, expected: set[tuple[str, str]]) -> None:
+def test_partnership_cues(extractor: Extractor, sentence: str, expected: set[tuple[str, str]]) -> None:
     text = f"# Note\n\n{sentence}\n"
     result = extract_text(text, doc_slug="note", source="note.md", sha256="0" * 64, markdown=True,
-                          gazetteer=gazetteer)
+                          extractor=extractor)
     rows = result.graph.query(
         "SELECT ?a ?b WHERE { ?a qc:collaboratesWith ?b }",
         initNs={"qc": "https://w3id.org/qcollab/ontology#"},

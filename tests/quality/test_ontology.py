@@ -62,12 +62,17 @@ def test_metadata(ontology_graph: Graph) -> None:
 
 
 def test_every_qc_term_is_declared_labelled_and_commented(ontology_graph: Graph) -> None:
+    """Classes and properties have a label and a comment; individuals (SKOS concepts) a label,
+    a preferred label and a definition."""
     declared = qc_terms(ontology_graph, (OWL.Class, *PROPERTY_TYPES))
+    individuals = qc_terms(ontology_graph, (OWL.NamedIndividual,))
     used = {t for t in ontology_graph.all_nodes() if isinstance(t, URIRef) and t.startswith(str(QC))}
-    assert used - declared == set(), "qc: terms used but not declared"
+    assert used - declared - individuals == set(), "qc: terms used but not declared"
     offenders = []
-    for term in sorted(declared):
-        for prop in (RDFS.label, RDFS.comment):
+    documentation = [(term, (RDFS.label, RDFS.comment)) for term in sorted(declared)]
+    documentation += [(term, (RDFS.label, SKOS.prefLabel, SKOS.definition)) for term in sorted(individuals)]
+    for term, props in documentation:
+        for prop in props:
             if not any(getattr(v, "language", None) == "en" for v in ontology_graph.objects(term, prop)):
                 offenders.append(f"{term} lacks {prop}@en")
     assert offenders == []
@@ -75,8 +80,10 @@ def test_every_qc_term_is_declared_labelled_and_commented(ontology_graph: Graph)
 
 def test_every_contract_term_exists(ontology_graph: Graph) -> None:
     classes, properties = contract_terms()
-    assert len(classes) == 24 and "SourceSentence" in classes
+    assert len(classes) == 28
+    assert {"SourceSentence", "ExtractionRun", "NlpModel", "ExtractionMethod"} <= classes
     assert {"collaboratesWith", "addressedBy", "sha256", "endOffset"} <= properties
+    assert {"confidence", "extractionMethod"} <= properties
     missing = sorted(c for c in classes if (QC[c], RDF.type, OWL.Class) not in ontology_graph)
     missing += sorted(
         p for p in properties if not any((QC[p], RDF.type, t) in ontology_graph for t in PROPERTY_TYPES)
@@ -108,12 +115,34 @@ def test_contract_axioms(ontology_graph: Graph) -> None:
                 "EcosystemStrategy")
     for kind in concepts:
         assert (QC[kind], RDFS.subClassOf, SKOS.Concept) in ontology_graph, kind
+    assert (QC.ExtractionRun, RDFS.subClassOf, PROV.Activity) in ontology_graph
+    assert (QC.NlpModel, RDFS.subClassOf, PROV.Entity) in ontology_graph
+    assert (QC.ExtractionMethod, RDFS.subClassOf, SKOS.Concept) in ontology_graph
+    assert (QC.extractionMethod, RDF.type, OWL.ObjectProperty) in ontology_graph
+    assert ontology_graph.value(QC.extractionMethod, RDFS.range) == QC.ExtractionMethod
     ranges = {"fundingAmount": XSD.decimal, "fundingCurrency": XSD.string,
               "iso3166Alpha2": XSD.string, "startOffset": XSD.nonNegativeInteger,
-              "endOffset": XSD.nonNegativeInteger, "sha256": XSD.string}
+              "endOffset": XSD.nonNegativeInteger, "sha256": XSD.string, "confidence": XSD.decimal}
     for prop, datatype in ranges.items():
         assert (QC[prop], RDF.type, OWL.DatatypeProperty) in ontology_graph
         assert ontology_graph.value(QC[prop], RDFS.range) == datatype, prop
+
+
+EXTRACTION_METHODS = {"GazetteerMatch", "StatisticalNer", "DependencyPattern", "SurfacePattern",
+                      "DocumentStructure", "ManualAssertion"}
+
+
+def test_extraction_methods_are_the_concepts_of_one_scheme(ontology_graph: Graph) -> None:
+    assert (QC.ExtractionMethods, RDF.type, SKOS.ConceptScheme) in ontology_graph
+    methods = set(ontology_graph.subjects(RDF.type, QC.ExtractionMethod))
+    assert {str(m).removeprefix(str(QC)) for m in methods} == EXTRACTION_METHODS
+    for method in methods:
+        assert (method, SKOS.inScheme, QC.ExtractionMethods) in ontology_graph, method
+        assert (method, RDF.type, OWL.NamedIndividual) in ontology_graph, method
+        [label] = ontology_graph.objects(method, SKOS.prefLabel)
+        assert ontology_graph.value(method, RDFS.label) == label, method
+    in_scheme = set(ontology_graph.subjects(SKOS.inScheme, QC.ExtractionMethods))
+    assert in_scheme == methods
 
 
 def test_every_term_is_aligned(ontology_graph: Graph) -> None:
@@ -204,6 +233,7 @@ def test_hermit_reports_an_individual_in_disjoint_classes() -> None:
         ("valid/country.ttl", True),
         ("valid/program.ttl", True),
         ("valid/collaboration.ttl", True),
+        ("valid/hand-made.ttl", True),
         ("invalid/solution-addresses-country.ttl", False),
         ("invalid/leads-a-country.ttl", False),
     ],

@@ -1,0 +1,154 @@
+"""What a document has named so far: acronyms it defined, and the recent actors short forms point to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+from spacy.tokens import Doc
+
+from kg.extract.methods import SURFACE
+from kg.names.normalize import alias_key
+from kg.namespaces import QC
+
+if TYPE_CHECKING:
+    from kg.extract.mentions import EntityMention
+
+# "the two countries", "both nations": the last two countries named.
+_PAIR_OF_COUNTRIES = re.compile(
+    r"\b(?:the\s+two|both)\s+(?:countries|nations|governments|leaders|administrations|states)\b",
+    re.IGNORECASE,
+)
+# "the two partners", "both sides", "the two organisations": the last two actors named.
+_PAIR_OF_ACTORS = re.compile(
+    r"\b(?:the\s+two|both)\s+(?:partners|sides|organi[sz]ations|institutions|agencies|parties|companies"
+    r"|universities|institutes)\b",
+    re.IGNORECASE,
+)
+# "the Commission", "the Agency": the last actor whose name has that word.
+_DEFINITE_HEAD = re.compile(
+    r"\bthe\s+(Commission|Agency|Council|Ministry|Department|Foundation|University|Institute|Centre|Center"
+    r"|Laboratory|Consortium|Office|Alliance|Government)\b"
+)
+_RECENT_SENTENCES = 3
+_MAX_RECENT = 12
+
+
+@dataclass
+class Recent:
+    """An actor named recently: the mention and the sentence number it was named in."""
+
+    mention: EntityMention
+    sentence: int
+
+
+class DocumentMemory:
+    """The names and recent actors of one document, as it is read in order."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, EntityMention] = {}
+        self.recent: list[Recent] = []
+        self.programs: list[EntityMention] = []
+        self.sentence = 0
+
+    def next_sentence(self) -> None:
+        """Move on to the next sentence of the document."""
+        self.sentence += 1
+
+    def define(self, alias: str, mention: EntityMention) -> None:
+        """An acronym or short form the text defines for an entity."""
+        self.aliases.setdefault(alias_key(alias, case_sensitive=True), mention)
+
+    def alias(self, name: str) -> EntityMention | None:
+        """The entity a name defined earlier in the document stands for."""
+        return self.aliases.get(alias_key(name, case_sensitive=True))
+
+    def defined_aliases(self, iri: URIRef) -> list[str]:
+        """The short forms the document defined for an entity."""
+        return sorted(key for key, mention in self.aliases.items() if mention.iri == iri)
+
+    def saw(self, mention: EntityMention) -> None:
+        """Remember a mention for the short forms that follow."""
+        if mention.kind == "program":
+            self.programs.append(mention)
+            return
+        if mention.kind != "actor":
+            return
+        self.recent = [r for r in self.recent if r.mention.iri != mention.iri][-_MAX_RECENT:]
+        self.recent.append(Recent(mention, self.sentence))
+
+    def last_program(self) -> EntityMention | None:
+        """The program named last, for "the programme" and the like."""
+        return self.programs[-1] if self.programs else None
+
+    def _last(self, count: int, countries_only: bool) -> list[EntityMention]:
+        window = [r.mention for r in self.recent if self.sentence - r.sentence <= _RECENT_SENTENCES]
+        if countries_only:
+            window = [m for m in window if QC.Country in m.classes or QC.SupranationalUnion in m.classes]
+        picked = window[-count:]
+        return picked if len(picked) == count else []
+
+    def short_forms(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
+        """Mentions for "the two countries", "both sides" and "the Commission" in this sentence."""
+        taken = [(m.char_start, m.char_end) for m in found]
+        mentions: list[EntityMention] = []
+        for pattern, countries in ((_PAIR_OF_COUNTRIES, True), (_PAIR_OF_ACTORS, False)):
+            for match in pattern.finditer(doc.text):
+                pair = self._last(2, countries)
+                mentions += self._spans(doc, offset, match.start(), match.end(), pair, taken)
+        for match in _DEFINITE_HEAD.finditer(doc.text):
+            head = match.group(1).lower()
+            candidates = [r.mention for r in reversed(self.recent) if head in r.mention.name.lower().split()]
+            mentions += self._spans(doc, offset, match.start(), match.end(), candidates[:1], taken)
+        return mentions
+
+    def _spans(
+        self,
+        doc: Doc,
+        offset: int,
+        start: int,
+        end: int,
+        targets: list[EntityMention],
+        taken: list[tuple[int, int]],
+    ) -> list[EntityMention]:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not targets or any(s < offset + end and offset + start < e for s, e in taken):
+            return []
+        if len(targets) == 1:
+            target = targets[0]
+            return [
+                replace(
+                    target,
+                    start=span.start,
+                    end=span.end,
+                    char_start=offset + span.start_char,
+                    char_end=offset + span.end_char,
+                    name=span.text,
+                    method=SURFACE,
+                    confidence=min(target.confidence, 0.75),
+                )
+            ]
+        # Two actors for one phrase: the phrase's head token stands for the first, the rest for the second.
+        head = span.root.i
+        first, second = targets
+        spans = (
+            [(head, head + 1, first), (span.start, head, second)]
+            if head > span.start
+            else [(span.start, span.start + 1, first), (span.start + 1, span.end, second)]
+        )
+        return [
+            replace(
+                target,
+                start=s,
+                end=e,
+                char_start=offset + doc[s].idx,
+                char_end=offset + doc[e - 1].idx + len(doc[e - 1]),
+                name=span.text,
+                method=SURFACE,
+                confidence=min(target.confidence, 0.75),
+            )
+            for s, e, target in spans
+            if e > s
+        ]

@@ -1,0 +1,47 @@
+"""The extractor's parts, loaded once: the gazetteer, the statistical pipeline and the run it records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.language import extraction_language
+from kg.extract.run import RunInfo
+from kg.text.nlp import ModelInfo
+
+_BATCH = 128
+_PARALLEL_FROM_SENTENCES = 4000
+
+
+@dataclass
+class Extractor:
+    """Everything extraction needs that is costly to load; one per build, evaluation or service."""
+
+    gazetteer: Gazetteer
+    nlp: Language
+    model: ModelInfo
+    run: RunInfo
+    min_confidence: float = 0.0
+
+    @classmethod
+    def load(
+        cls,
+        gazetteer: Gazetteer | None = None,
+        *,
+        model_path: Path | None = None,
+        min_confidence: float = 0.0,
+    ) -> Extractor:
+        """The packaged gazetteer (unless given) ahead of the statistical model (default: the pinned one)."""
+        known = gazetteer or Gazetteer.load()
+        nlp, model = extraction_language(known, model_path)
+        return cls(known, nlp, model, RunInfo(model), min_confidence)
+
+    def parse(self, texts: Sequence[str], processes: int = 1) -> Iterator[Doc]:
+        """The texts through the pipeline, in batches (and in parallel processes for large corpora)."""
+        parallel = processes if len(texts) >= _PARALLEL_FROM_SENTENCES else 1
+        return self.nlp.pipe(texts, batch_size=_BATCH, n_process=parallel)

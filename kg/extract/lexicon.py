@@ -1,0 +1,77 @@
+"""The words the prose reader keys on: triggers of relations, shapes of names, and generic words."""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of words written as one space-separated string."""
+    return frozenset(text.split())
+
+
+# Verbs that state a collaboration with the actors after "with" ("partnered with", "signed ... with").
+WITH_VERBS = words(
+    "agree ally build carry co-develop co-fund co-operate cofund collaborate collaborating combine "
+    "conclude conduct connect cooperate coordinate create deepen deploy design develop enter establish "
+    "exchange expand extend forge form fund hold ink join launch link open operate pair partner pursue "
+    "renew run seal set share sign strengthen team test undertake unite work"
+)
+# Verbs whose subjects ("X and Y agreed") collaborate with each other when two or more are named.
+JOINT_VERBS = words(
+    "agree co-develop co-fund co-operate cofund collaborate commit conclude cooperate forge ink partner "
+    "pledge renew seal sign team unite"
+)
+# Verbs that state a collaboration among their subjects only with "jointly", "together" or a joint object.
+LOOSE_JOINT_VERBS = words(
+    "announce begin build coordinate create deliver deploy design develop establish finance form fund "
+    "host issue launch lead open operate organise organize plan publish release run set start support "
+    "test work"
+)
+TOGETHER_WORDS = words("bilaterally collectively jointly mutually together")
+JOINT_ADJECTIVES = words(
+    "bilateral collaborative combined common cooperative joint multilateral shared trilateral"
+)
+COLLAB_NOUNS = words(
+    "accord agreement agreements alliance arrangement co-operation collaboration collaborations "
+    "consortium cooperation dialogue link links memorandum mou pact partner partners partnership "
+    "partnerships relationship tie ties treaty venture"
+)
+JOINT_NOUNS = words(
+    "call center centre competition declaration effort facility fund funding initiative investment lab "
+    "laboratory mission network program programme project projects research roadmap statement study "
+    "testbed work"
+)
+DISTRIBUTIVE = words(
+    "compete competing each independently own respectively rival rivals separately versus vs"
+)
+HEDGES = words("could may might should would")
+LEAD_VERBS = words(
+    "administer announce chair coordinate create deliver design direct establish found head host "
+    "implement initiate introduce launch lead manage operate organise organize oversee publish run set "
+    "spearhead start steer unveil"
+)
+FUND_VERBS = words(
+    "allocate award back bankroll co-fund cofund commit contribute earmark finance fund grant invest pay "
+    "pledge provide put spend sponsor underwrite"
+)
+HOST_VERBS = words("host house")
+JOIN_VERBS = words("accede become enter join sign")
+CONSORTIUM_NOUNS = words("coalition consortia consortium grouping team")
+COMPANY_NOUNS = words(
+    "companies company firm firms giant group maker manufacturer operator provider spin-out spinout "
+    "start-up start-ups startup startups supplier vendor"
+)
+# Names that are only generic words are short forms ("the Commission"), left to coreference.
+GENERIC_WORDS = words(
+    "administration agency alliance and annex appendix board box center centre chapter commission "
+    "consortium council department european federal figure focus for foundation government governments "
+    "group industry institute international kingdom laboratory ministry national network networked of "
+    "office parliament phase pillar quantum republic research science secretariat section state states "
+    "table technologies technology the union university working"
+)
+# A name followed by one of these nouns names a program ("the OPENQKD project", "the Eagle-1 satellite").
+PROGRAM_NOUNS = words(
+    "accelerator arrangement call constellation declaration dialogue framework hub infrastructure "
+    "initiative mission partnership pilot platform program programme project projects roadmap satellite "
+    "scheme strategy testbed"
+)
+CURRENCY_CODES = words("AUD CAD CHF CNY EUR GBP INR JPY KRW NZD SGD USD")

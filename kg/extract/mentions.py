@@ -1,0 +1,370 @@
+"""Named actors and programs in a parsed sentence: known names, statistical NER and the name's shape."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from rdflib import URIRef
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.coreference import DocumentMemory
+from kg.extract.gazetteer import Gazetteer, KnownEntity
+from kg.extract.language import KNOWN_LABEL_PREFIX
+from kg.extract.lexicon import COMPANY_NOUNS, CURRENCY_CODES, GENERIC_WORDS
+from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
+from kg.extract.name_shapes import (
+    acts,
+    company_context,
+    generic,
+    owned,
+    program_classes,
+    program_noun_follows,
+    program_slot,
+    trimmed,
+)
+from kg.extract.organizations import classify_name, find_organizations
+from kg.extract.patterns import find_program_names
+from kg.extract.places import place_of
+from kg.extract.programs import canonical_program
+from kg.namespaces import QC, QCR
+from kg.text.sentences import slugify
+
+_ACTOR_LABELS = frozenset({"ORG", "GPE", "NORP_ORG"})
+_OTHER_NAME_LABELS = frozenset({"LAW", "PRODUCT", "EVENT", "WORK_OF_ART", "FAC", "PERSON", "LOC"})
+_NOT_NAMES = re.compile(
+    r"^(?:Section|Chapter|Table|Figure|Annex|Appendix|Box|Part)\b|^[\d€$£¥₹]|\b(?:million|billion)\b"
+    r"|^(?:EUR|USD|GBP|JPY|AUD|CAD|SGD|CHF|CNY|INR|KRW|NZD|HKD)\b"
+)
+_GOVERNMENT_OF = re.compile(
+    r"^(?:the\s+)?(?:Government|Governments|Republic|Kingdom|State|People's\s+Republic|Federal"
+    r"\s+Republic)\s+of(?:\s+the)?(?:\s+(?:Republic|Kingdom|Federal\s+Republic)\s+of)?\s+"
+    r"(?:the\s+)?(?P<place>.+)$|^(?P<owner>.+?)\s+[Gg]overnment$"
+)
+# Code names: "OPENQKD", "Q-NEXT", "Eagle-1", "HellasQCI", "IRIS²".
+_CODE_NAME = re.compile(
+    r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
+)
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-²]*[A-Z0-9²][A-Za-z0-9&\-²]*")
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """An actor or program named in a sentence: token span, absolute character span and identity."""
+
+    start: int
+    end: int
+    char_start: int
+    char_end: int
+    name: str
+    iri: URIRef
+    kind: str
+    classes: tuple[URIRef, ...]
+    entry: KnownEntity | None
+    method: Method
+    confidence: float
+
+    def covers(self, token: Token) -> bool:
+        """True when the token is part of this mention."""
+        return self.start <= token.i < self.end
+
+
+def _actor_slot(span: Span, found: list[EntityMention]) -> bool:
+    """An unknown capitalized code ("SES", "GRNET") in a slot actors fill: "led by SES", "X and SES"."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between"):
+        return True
+    if root.dep_ == "nsubj" and root.head.pos_ == "VERB":
+        return True
+    before = span.doc[span.start - 1] if span.start else None
+    if before is not None and before.lower_ in COMPANY_NOUNS:
+        return True
+    actor_tokens = {i for m in found if m.kind == "actor" for i in range(m.start, m.end)}
+    return (
+        root.dep_ == "conj"
+        and root.head.i in actor_tokens
+        or any(c.dep_ == "conj" and c.i in actor_tokens for c in root.children)
+    )
+
+
+class MentionFinder:
+    """Turns a sentence's entities into actor and program mentions, remembering the document's names."""
+
+    def __init__(self, gazetteer: Gazetteer, memory: DocumentMemory) -> None:
+        self.gazetteer = gazetteer
+        self.memory = memory
+
+    def find(self, doc: Doc, offset: int) -> list[EntityMention]:
+        """Every actor and program the sentence names, in text order, without overlaps."""
+        found: list[EntityMention] = []
+        for ent in doc.ents:
+            mention = self._mention(ent, offset)
+            if mention is not None:
+                found.append(mention)
+        found += self._pattern_programs(doc, offset)
+        found += self._shaped_organizations(doc, offset)
+        found += self._acronyms_used(doc, offset, found)
+        found += self._unnamed(doc, offset, found)
+        found += self.memory.short_forms(doc, offset, found)
+        chosen: list[EntityMention] = []
+        for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+            if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+                chosen.append(mention)
+        chosen = self._define_acronyms(doc, sorted(chosen, key=lambda m: m.start))
+        for mention in chosen:
+            self.memory.saw(mention)
+        return chosen
+
+    def _make(
+        self,
+        span: Span,
+        offset: int,
+        name: str,
+        iri: URIRef,
+        kind: str,
+        classes: tuple[URIRef, ...],
+        entry: KnownEntity | None,
+        method: Method,
+        confidence: float,
+    ) -> EntityMention:
+        return EntityMention(
+            span.start,
+            span.end,
+            offset + span.start_char,
+            offset + span.end_char,
+            name,
+            iri,
+            kind,
+            classes,
+            entry,
+            method,
+            confidence,
+        )
+
+    def _known(
+        self, span: Span, offset: int, entry: KnownEntity, method: Method, confidence: float
+    ) -> EntityMention | None:
+        kind = entry.kind if entry.kind in ("actor", "program") else entry.kind
+        return self._make(
+            span, offset, span.text, entry.iri, kind, tuple(sorted(entry.types)), entry, method, confidence
+        )
+
+    def definitions(self, doc: Doc, offset: int) -> None:
+        """Acronyms the sentence defines ("UK Research and Innovation (UKRI)"), read before the document."""
+        for ent in doc.ents:
+            if ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
+                acronym = doc[ent.end + 1].text
+                mention = self._mention(ent, offset)
+                if mention is not None and _ACRONYM.fullmatch(acronym) and acronym != mention.name:
+                    self.memory.define(acronym, mention)
+
+    def _mention(self, ent: Span, offset: int) -> EntityMention | None:
+        if ent.label_.startswith(KNOWN_LABEL_PREFIX):
+            entry = self.gazetteer.get(URIRef(ent.ent_id_))
+            return self._known(ent, offset, entry, GAZETTEER, 0.95) if entry is not None else None
+        span = trimmed(ent)
+        if span is None or not any(c.isupper() for c in span.text):
+            return None
+        name = " ".join(span.text.split())
+        if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):
+            return None
+        if (government := _GOVERNMENT_OF.match(name)) is not None:
+            place = place_of(self.gazetteer, government.group("place") or government.group("owner"))
+            if place is not None:
+                return self._place(span, offset, place[3], force=True)
+        remembered = self.memory.alias(name)
+        if remembered is not None:
+            return self._make(
+                span,
+                offset,
+                name,
+                remembered.iri,
+                remembered.kind,
+                remembered.classes,
+                remembered.entry,
+                SURFACE,
+                0.85,
+            )
+        entry = self.gazetteer.lookup(name)
+        if entry is not None:
+            return self._known(span, offset, entry, GAZETTEER, 0.9)
+        program = program_classes(name)
+        if (
+            not program
+            and ent.label_ != "GPE"
+            and (program_noun_follows(span) or ent.label_ in ("PRODUCT", "EVENT", "WORK_OF_ART"))
+        ):
+            program = (QC.Program,)
+        if program and generic(name):
+            name = owned(span, name)
+            if generic(name):
+                return None
+        if program and ent.label_ in _ACTOR_LABELS | _OTHER_NAME_LABELS:
+            return self._make(span, offset, name, QCR[slugify(name)], "program", program, None, NER, 0.75)
+        if ent.label_ == "LAW":
+            classes = (QC.Legislation, QC.Program)
+            return self._make(span, offset, name, QCR[slugify(name)], "program", classes, None, NER, 0.7)
+        if ent.label_ in ("GPE", "LOC"):
+            return self._place(span, offset, name)
+        if ent.label_ not in ("ORG", "PERSON", "PRODUCT", "FAC", "NORP"):
+            return None
+        shape = classify_name(name)
+        if shape:
+            return self._make(span, offset, name, QCR[slugify(name)], "actor", shape, None, SURFACE, 0.85)
+        if company_context(span):
+            return self._make(span, offset, name, QCR[slugify(name)], "actor", (QC.Company,), None, NER, 0.8)
+        if ent.label_ == "ORG":
+            return self._make(
+                span,
+                offset,
+                name,
+                QCR[slugify(name)],
+                "actor",
+                (QC.Organization,),
+                None,
+                NER,
+                0.7 if len(span) > 1 or name.isupper() else 0.65,
+            )
+        return None
+
+    def _place(self, span: Span, offset: int, name: str, force: bool = False) -> EntityMention | None:
+        place = place_of(self.gazetteer, name)
+        if place is None:
+            return None
+        entry, iri, classes, label = place
+        if QC.Region in classes and not force and not acts(span):
+            return None
+        if entry is not None:
+            return self._known(span, offset, entry, GAZETTEER, 0.9)
+        return self._make(span, offset, label, iri, "actor", classes, None, NER, 0.85)
+
+    def _pattern_programs(self, doc: Doc, offset: int) -> list[EntityMention]:
+        """Capitalized names ending with a program word ("... Strategy", "... Act"), as programs.py does."""
+        mentions = []
+        for match in find_program_names(doc.text):
+            span = doc.char_span(match.start, match.end, alignment_mode="expand")
+            if span is None:
+                continue
+            entry, _, name = canonical_program(self.gazetteer, match.name)
+            if entry is not None:
+                mentions.append(
+                    self._make(
+                        span,
+                        offset,
+                        name,
+                        entry.iri,
+                        "program",
+                        tuple(sorted(entry.types)),
+                        entry,
+                        GAZETTEER,
+                        0.9,
+                    )
+                )
+            elif not generic(name):
+                classes = (QC.Legislation, QC.Program) if match.kind == "legislation" else (QC.Program,)
+                mentions.append(
+                    self._make(span, offset, name, QCR[slugify(name)], "program", classes, None, SURFACE, 0.8)
+                )
+        return mentions
+
+    def _shaped_organizations(self, doc: Doc, offset: int) -> list[EntityMention]:
+        """Names shaped like organizations ("Korea Institute of Science and Technology", "X GmbH")."""
+        mentions = []
+        for match in find_organizations(self.gazetteer, doc.text):
+            span = doc.char_span(match.start, match.end, alignment_mode="expand")
+            if span is None:
+                continue
+            if match.entry is not None:
+                mentions.append(
+                    self._make(
+                        span,
+                        offset,
+                        match.name,
+                        match.entry.iri,
+                        "actor",
+                        tuple(sorted(match.entry.types)),
+                        match.entry,
+                        GAZETTEER,
+                        0.9,
+                    )
+                )
+            else:
+                mentions.append(
+                    self._make(
+                        span, offset, match.name, match.iri, "actor", match.classes, None, SURFACE, 0.85
+                    )
+                )
+        return mentions
+
+    def _unnamed(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
+        """Code names NER skipped: "OPENQKD was a project", "Eagle-1 is built by", "led by SES"."""
+        taken = {i for m in found for i in range(m.start, m.end)}
+        mentions = []
+        for match in _CODE_NAME.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end())
+            if span is None or any(i in taken for i in range(span.start, span.end)):
+                continue
+            name = match.group()
+            if name.upper() in CURRENCY_CODES or self.memory.alias(name) or name.lower() in GENERIC_WORDS:
+                continue
+            iri = QCR[slugify(name)]
+            if program_noun_follows(span) or program_slot(span):
+                mentions.append(
+                    self._make(span, offset, name, iri, "program", (QC.Program,), None, SURFACE, 0.7)
+                )
+            elif _actor_slot(span, found):
+                mentions.append(
+                    self._make(span, offset, name, iri, "actor", (QC.Organization,), None, SURFACE, 0.65)
+                )
+        return mentions
+
+    def _acronyms_used(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
+        """Tokens that are acronyms the document defined earlier, where NER saw no entity."""
+        taken = {i for m in found for i in range(m.start, m.end)}
+        mentions = []
+        for token in doc:
+            if token.i in taken or not _ACRONYM.fullmatch(token.text):
+                continue
+            remembered = self.memory.alias(token.text)
+            if remembered is not None:
+                mentions.append(
+                    self._make(
+                        doc[token.i : token.i + 1],
+                        offset,
+                        token.text,
+                        remembered.iri,
+                        remembered.kind,
+                        remembered.classes,
+                        remembered.entry,
+                        SURFACE,
+                        0.85,
+                    )
+                )
+        return mentions
+
+    def _define_acronyms(self, doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+        """ "UK Research and Innovation (UKRI)": UKRI names the entity from now on, here too."""
+        result = list(mentions)
+        for index, mention in enumerate(mentions):
+            if (
+                mention.end + 2 >= len(doc)
+                or doc[mention.end].text != "("
+                or doc[mention.end + 2].text != ")"
+            ):
+                continue
+            acronym = doc[mention.end + 1]
+            if not _ACRONYM.fullmatch(acronym.text) or acronym.text == mention.name:
+                continue
+            self.memory.define(acronym.text, mention)
+            for other_index, other in enumerate(mentions[index + 1 :], start=index + 1):
+                if other.start == acronym.i and other.iri != mention.iri:
+                    result[other_index] = replace(
+                        other,
+                        iri=mention.iri,
+                        kind=mention.kind,
+                        classes=mention.classes,
+                        entry=mention.entry,
+                        method=SURFACE,
+                        confidence=min(mention.confidence, 0.9),
+                    )
+        return result

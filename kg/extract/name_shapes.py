@@ -1,0 +1,145 @@
+"""The shape and the syntactic slot of a name: program or organization, generic or owned, actor or place."""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+from spacy.tokens import Span
+
+from kg.extract.lexicon import COMPANY_NOUNS, GENERIC_WORDS, PROGRAM_NOUNS
+from kg.namespaces import QC
+
+PROGRAM_WORDS: dict[str, tuple[URIRef, ...]] = {
+    word: (QC.Program,)
+    for word in (
+        "programme",
+        "program",
+        "initiative",
+        "flagship",
+        "strategy",
+        "mission",
+        "arrangement",
+        "declaration",
+        "dialogue",
+        "challenge",
+        "hub",
+        "pillar",
+        "plan",
+        "fund",
+        "call",
+        "competition",
+        "infrastructure",
+        "roadmap",
+        "facility",
+        "project",
+        "partnership",
+        "moonshot",
+        "year",
+        "goal",
+    )
+} | {"act": (QC.Legislation, QC.Program), "law": (QC.Legislation, QC.Program)}
+_TRAILING = frozenset({"'s", "’s", "of", "and", "for", "on", "the", "&"})
+_LEADING = frozenset({"the", "a", "an", "its", "their", "our", "this", "these", "both"})
+
+
+def trimmed(span: Span) -> Span | None:
+    """The span without leading articles and a trailing possessive or punctuation."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].lower_ in _LEADING:
+        start += 1
+    while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].lower_ in _TRAILING):
+        end -= 1
+    return span.doc[start:end] if end > start else None
+
+
+def program_classes(name: str) -> tuple[URIRef, ...]:
+    """A program's classes from its head word: "... Strategy", "Agreement on ...", "Act on ..."."""
+    words = name.lower().split()
+    if len(words) < 2:
+        return ()
+    cut = next((i for i, w in enumerate(words) if w in ("on", "for", "of", "to") and i > 0), len(words))
+    head = words[cut - 1]
+    if head in PROGRAM_WORDS or head in ("agreement", "statement"):
+        return PROGRAM_WORDS.get(head, (QC.Program,))
+    return PROGRAM_WORDS.get(words[-1], ())
+
+
+def generic(name: str) -> bool:
+    """ "National Quantum Strategy": a program name that says whose only with its owner."""
+    return all(w.lower() in GENERIC_WORDS or w.lower() in PROGRAM_WORDS for w in name.split())
+
+
+def owned(span: Span, name: str) -> str:
+    """ "Canada's National Quantum Strategy": the owner before a possessive becomes part of the name."""
+    doc = span.doc
+    if span.start >= 2 and doc[span.start - 1].lower_ in ("'s", "’s"):
+        owner = next((e for e in doc.ents if e.end == span.start - 1), None)
+        if owner is not None:
+            return f"{owner.text}'s {name}"
+    return name
+
+
+def program_noun_follows(span: Span) -> bool:
+    """Whether the name is a program's: "the OPENQKD project", "SAGA, the segment", "under Horizon 2020"."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in PROGRAM_NOUNS:
+        return True
+    root = span.root
+    if root.dep_ == "compound" and root.head.lower_ in PROGRAM_NOUNS and root.head.i >= span.end:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("under", "through", "via"):
+        return True
+    if any(c.dep_ == "appos" and c.lower_ in PROGRAM_NOUNS for c in root.children):
+        return True
+    if root.dep_ == "appos" and root.head.lower_ in PROGRAM_NOUNS:
+        return True
+    head = root.head
+    return (
+        root.dep_ == "nsubj"
+        and head.lemma_ == "be"
+        and any(c.dep_ == "attr" and c.lower_ in PROGRAM_NOUNS for c in head.children)
+    )
+
+
+def program_slot(span: Span) -> bool:
+    """The subject of "is being built", "was funded", "was launched": what programs are said to undergo."""
+    root = span.root
+    return root.dep_ == "nsubjpass" and root.head.lemma_ in (
+        "build",
+        "fund",
+        "launch",
+        "lead",
+        "coordinate",
+        "finance",
+        "co-fund",
+        "develop",
+        "run",
+        "deploy",
+    )
+
+
+def acts(span: Span) -> bool:
+    """A region that acts ("Queensland will invest", "the Queensland Government"), not a place."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ == "government":
+        return True
+    return span.root.dep_ in ("nsubj", "nsubjpass", "poss", "agent") or (
+        span.root.dep_ == "pobj" and span.root.head.lower_ == "by"
+    )
+
+
+def company_context(span: Span) -> bool:
+    """ "the UK company Craft Prospect", "companies such as Airbus", "X, a Finnish start-up"."""
+    doc = span.doc
+    before = [t.lower_ for t in doc[max(0, span.start - 3) : span.start]]
+    if any(word in COMPANY_NOUNS for word in before):
+        return True
+    head = span.root
+    for _ in range(5):
+        if head.lower_ in COMPANY_NOUNS and head.i not in range(span.start, span.end):
+            return True
+        if any(c.dep_ == "appos" and c.lower_ in COMPANY_NOUNS for c in head.children):
+            return True
+        if head.head is head:
+            break
+        head = head.head
+    return any(c.dep_ == "appos" and c.lower_ in COMPANY_NOUNS for c in span.root.children)

@@ -1,0 +1,47 @@
+"""Countries and regions by name: the gazetteer first, then ISO 3166 (pycountry)."""
+
+from __future__ import annotations
+
+import pycountry
+from rdflib import URIRef
+
+from kg.extract.gazetteer import Gazetteer, KnownEntity
+from kg.namespaces import QC, QCR
+from kg.text.sentences import slugify
+
+REGION_TYPES = frozenset(
+    {"state", "province", "territory", "land", "autonomous community", "country", "nation"}
+)
+AMBIGUOUS_REGIONS = frozenset({"Washington", "Luxembourg", "New York", "Georgia", "Victoria"})
+Place = tuple[KnownEntity | None, URIRef, tuple[URIRef, ...], str]
+
+
+def country_code(name: str) -> tuple[str, str] | None:
+    """The ISO 3166-1 alpha-2 code and common name of a country, or None."""
+    try:
+        country = pycountry.countries.lookup(name)
+    except LookupError:
+        return None
+    return country.alpha_2, getattr(country, "common_name", None) or country.name
+
+
+def place_of(gazetteer: Gazetteer, name: str) -> Place | None:
+    """A country or a first-level region named `name`: (known entry or None, IRI, classes, label)."""
+    entry = gazetteer.lookup(name)
+    if entry is not None and entry.kind == "actor":
+        return entry, entry.iri, tuple(sorted(entry.types)), entry.pref_label
+    country = country_code(name)
+    if country is not None:
+        code, label = country
+        for form in (label, name):
+            known = gazetteer.lookup(form)
+            if known is not None and known.kind == "actor":
+                return known, known.iri, tuple(sorted(known.types)), known.pref_label
+        return None, QCR[slugify(label)], (QC.Country,), label
+    try:
+        region = pycountry.subdivisions.lookup(name)
+    except LookupError:
+        return None
+    if str(region.type).lower() not in REGION_TYPES or region.name != name or name in AMBIGUOUS_REGIONS:
+        return None
+    return None, QCR[slugify(region.name)], (QC.Region,), region.name

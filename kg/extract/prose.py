@@ -1,0 +1,186 @@
+"""Running prose read through the statistical pipeline: mentions, relations and amounts per sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from rdflib import Literal, URIRef
+from spacy.tokens import Doc, Token
+
+from kg.extract.context import Context
+from kg.extract.coreference import DocumentMemory
+from kg.extract.mentions import EntityMention, MentionFinder
+from kg.extract.methods import SURFACE
+from kg.extract.partnerships import area_iris, partnership
+from kg.extract.patterns import Amount, find_amounts
+from kg.extract.places import country_code
+from kg.extract.relations import Relation, SentenceGraph
+from kg.namespaces import QC, QCR, RDF, SDO, SKOS, XSD
+from kg.text.document import Sentence
+from kg.text.sentences import slugify
+
+CENTRE_WORDS = frozenset({"centre", "center", "centers", "centres", "hub", "hubs", "accelerator", "lab"})
+ROLE_PREDICATES = {"leads": QC.leads, "funds": QC.funds, "participation": QC.participatesIn}
+_MAX_AMOUNT_DISTANCE = 8
+
+
+class ProseReader:
+    """Reads one document's sentences in order, with the memory short forms and acronyms need."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.memory = DocumentMemory()
+        self.finder = MentionFinder(ctx.gazetteer, self.memory)
+
+    def read(self, sentences: Iterable[tuple[Sentence, Doc]]) -> None:
+        """Every sentence in document order; then the acronyms the document defined become aliases."""
+        pairs = list(sentences)
+        for sentence, doc in pairs:
+            self.finder.definitions(doc, sentence.start)
+        for sentence, doc in pairs:
+            self.memory.next_sentence()
+            self.sentence(sentence, doc)
+        emitter = self.ctx.emitter
+        for alias, mention in sorted(self.memory.aliases.items()):
+            if emitter.has(mention.iri):
+                emitter.graph.add((mention.iri, SKOS.altLabel, Literal(alias, lang="en")))
+
+    def sentence(self, sentence: Sentence, doc: Doc) -> None:
+        """The mentions, collaborations, roles and amounts of one sentence."""
+        found = self.finder.find(doc, sentence.start)
+        led = SentenceGraph(doc, found).led_names()
+        found = [_as_program(m) if _centre_led(m, led) else m for m in found]
+        mentions = [m for m in found if self._emit(m, sentence)]
+        graph = SentenceGraph(doc, mentions)
+        collaborations = graph.collaborations()
+        if collaborations:
+            areas = area_iris(self.ctx, sentence)
+            for relation in collaborations:
+                partnership(
+                    self.ctx,
+                    relation.first.iri,
+                    relation.second.iri,
+                    sentence,
+                    areas,
+                    method=relation.method,
+                    confidence=_confidence(relation),
+                )
+        for relation in graph.roles(self.memory.last_program()):
+            self._role(relation, sentence)
+        programs = [m for m in mentions if m.kind == "program"]
+        for amount in find_amounts(self.ctx.text, sentence.start, sentence.end):
+            self._amount(amount, doc, sentence, programs)
+
+    def _emit(self, mention: EntityMention, sentence: Sentence) -> bool:
+        """The mention's entity in this document's graph; False when it is held back for review."""
+        emitter = self.ctx.emitter
+        if mention.kind not in ("actor", "program"):
+            if mention.entry is not None:
+                emitter.ensure(mention.entry, sentence)
+            return False
+        main = mention.classes[0] if mention.classes else QC.Organization
+        if not emitter.confident(mention.iri, RDF.type, main, sentence, mention.method, mention.confidence):
+            return False
+        if mention.entry is not None:
+            if not emitter.has(mention.iri):
+                emitter.known(mention.entry, sentence)
+            return True
+        if not emitter.has(mention.iri):
+            emitter.entity(
+                mention.iri,
+                mention.kind,
+                mention.classes,
+                mention.name,
+                sentence,
+                method=mention.method,
+                confidence=mention.confidence,
+            )
+            if QC.Country in mention.classes and (code := country_code(mention.name)) is not None:
+                emitter.graph.add((mention.iri, QC.iso3166Alpha2, Literal(code[0])))
+        return True
+
+    def _role(self, relation: Relation, sentence: Sentence) -> None:
+        actor, program = relation.first, relation.second
+        if actor.kind != "actor" or program.kind != "program":
+            return
+        predicate = ROLE_PREDICATES[relation.kind]
+        confidence = _confidence(relation)
+        emitter = self.ctx.emitter
+        if emitter.confident(actor.iri, predicate, program.iri, sentence, relation.method, confidence):
+            emitter.relate(actor.iri, predicate, program.iri, sentence, relation.method, confidence)
+
+    def _amount(self, amount: Amount, doc: Doc, sentence: Sentence, programs: list[EntityMention]) -> None:
+        """An amount belongs to the program nearest to it in the parse, else the program named last."""
+        span = doc.char_span(
+            amount.start - sentence.start, amount.end - sentence.start, alignment_mode="expand"
+        )
+        target, confidence = None, 0.0
+        if span is not None and programs:
+            distance, target = min(
+                ((_distance(span.root, doc[m.start : m.end].root), m) for m in programs), key=lambda d: d[0]
+            )
+            confidence = 0.85 if distance <= _MAX_AMOUNT_DISTANCE else 0.7
+        elif (last := self.memory.last_program()) is not None and self.ctx.emitter.has(last.iri):
+            target, confidence = last, 0.65
+        if target is None:
+            return
+        self._funding(target.iri, amount, sentence, confidence)
+
+    def _funding(self, program: URIRef, amount: Amount, sentence: Sentence, confidence: float) -> None:
+        emitter = self.ctx.emitter
+        value = Literal(amount.value, datatype=XSD.decimal)
+        slug = str(program).removeprefix(str(QCR))
+        node = QCR[f"funding/{slug}/{slugify(f'{amount.value} {amount.currency}')}"]
+        if not emitter.confident(program, QC.hasFunding, node, sentence, SURFACE, confidence):
+            return
+        if emitter.graph.value(program, QC.fundingAmount) is None:
+            emitter.relate(program, QC.fundingAmount, value, sentence, SURFACE, confidence)
+            emitter.relate(
+                program, QC.fundingCurrency, Literal(amount.currency), sentence, SURFACE, confidence
+            )
+        emitter.relate(program, QC.hasFunding, node, sentence, SURFACE, confidence)
+        if not emitter.has(node):
+            label = f"{amount.currency} {amount.value:,}"
+            emitter.entity(
+                node,
+                "funding",
+                [QC.FundingCommitment],
+                label,
+                sentence,
+                method=SURFACE,
+                confidence=confidence,
+            )
+            emitter.graph.add((node, SDO.value, value))
+            emitter.graph.add((node, SDO.currency, Literal(amount.currency)))
+
+
+def _centre_led(mention: EntityMention, led: set[int]) -> bool:
+    """ "the National Quantum Computing Centre, led by UKRI": a centre someone leads or funds is a program."""
+    words = mention.name.lower().split()
+    return (
+        mention.kind == "actor"
+        and mention.entry is None
+        and bool(words)
+        and words[-1] in CENTRE_WORDS
+        and any(mention.start <= i < mention.end for i in led)
+    )
+
+
+def _as_program(mention: EntityMention) -> EntityMention:
+    return replace(mention, kind="program", classes=(QC.Program,))
+
+
+def _confidence(relation: Relation) -> float:
+    return min(relation.confidence, relation.first.confidence, relation.second.confidence)
+
+
+def _distance(a: Token, b: Token) -> int:
+    """The number of edges between two tokens in the parse tree."""
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    index_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, token in enumerate(up_a):
+        if token.i in index_b:
+            return n + index_b[token.i]
+    return len(up_a) + len(up_b)

@@ -1,0 +1,329 @@
+"""Relations read from the dependency parse: who collaborates with whom, who joins, leads or funds what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations, product
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.lexicon import (
+    COLLAB_NOUNS,
+    CONSORTIUM_NOUNS,
+    DISTRIBUTIVE,
+    FUND_VERBS,
+    HEDGES,
+    HOST_VERBS,
+    JOIN_VERBS,
+    JOINT_ADJECTIVES,
+    JOINT_NOUNS,
+    JOINT_VERBS,
+    LEAD_VERBS,
+    LOOSE_JOINT_VERBS,
+    TOGETHER_WORDS,
+    WITH_VERBS,
+)
+from kg.extract.mentions import EntityMention
+from kg.extract.methods import DEPENDENCY, Method
+
+_GROUP_DEPS = frozenset({"conj", "cc", "det", "amod", "nummod", "punct", "preconj", "quantmod"})
+_MAX_GROUP = 6
+_MAX_JOINT = 3  # "A, B, C and D signed" lists signatories, not partners (as the older reader counts)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation between two mentions: collaboration, participation, leads or funds."""
+
+    kind: str
+    first: EntityMention
+    second: EntityMention
+    method: Method
+    confidence: float
+
+
+def _of_objects(noun: Token) -> list[Token]:
+    """ "memorandum of understanding": the noun after "of"."""
+    return [
+        g
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+
+
+class SentenceGraph:
+    """One parsed sentence with its mentions: groups of actors and the relations the parse states."""
+
+    def __init__(self, doc: Doc, mentions: Iterable[EntityMention]) -> None:
+        self.doc = doc
+        self.mentions = list(mentions)
+        self.at: dict[int, EntityMention] = {i: m for m in self.mentions for i in range(m.start, m.end)}
+
+    def group(self, token: Token | None, kinds: tuple[str, ...] = ("actor",)) -> list[EntityMention]:
+        """The mentions a noun phrase names: "X, Y and Z", "the governments of X and Y", "both countries"."""
+        if token is None:
+            return []
+        seen: dict[str, EntityMention] = {}
+        for t in self._phrase(token):
+            mention = self.at.get(t.i)
+            if mention is not None and mention.kind in kinds:
+                seen.setdefault(f"{mention.iri}", mention)
+        return list(seen.values())[:_MAX_GROUP]
+
+    def _phrase(self, token: Token) -> Iterator[Token]:
+        yield token
+        own = self.at.get(token.i)
+        for child in token.children:
+            inside = own is not None and own.covers(child)
+            if inside or child.dep_ in _GROUP_DEPS or child.dep_ == "compound" and own is None:
+                yield from self._phrase(child)
+            elif child.dep_ == "prep" and child.lower_ == "of" and own is None:
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        yield from self._phrase(grandchild)
+            elif child.dep_ == "appos" and own is None:
+                yield from self._phrase(child)
+
+    def subject(self, verb: Token) -> Token | None:
+        """The subject of a verb, through "went on to", "will continue to work" and conjoined verbs."""
+        current = verb
+        for _ in range(4):
+            for child in current.children:
+                if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                    return child
+            if current.dep_ == "relcl":
+                return current.head
+            if current.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acomp") and current.head is not current:
+                current = current.head
+                continue
+            if current.dep_ == "pcomp" and current.head.head is not current.head:
+                current = current.head.head
+                continue
+            break
+        return None
+
+    def with_objects(self, token: Token) -> list[Token]:
+        """The objects of "with", "together with", "alongside" attached to a token."""
+        objects = []
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("with", "alongside"):
+                objects += [g for g in child.children if g.dep_ == "pobj"]
+            elif (
+                child.dep_ == "advmod"
+                and child.lower_ in ("together", "along")
+                or child.dep_ == "prep"
+                and child.lower_ == "along"
+            ):
+                objects += self.with_objects(child)
+        return objects
+
+    def _distributive(self, verb: Token) -> bool:
+        """ "X and Y each launched their own strategy", "X and Y compete": the subjects act apart."""
+        near = [verb, *verb.children]
+        near += [g for c in verb.children if c.dep_ in ("dobj", "nsubj", "attr") for g in c.subtree]
+        return any(t.lower_ in DISTRIBUTIVE for t in near)
+
+    def _negated(self, token: Token) -> bool:
+        return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HEDGES) for c in token.children)
+
+    def _together(self, verb: Token) -> bool:
+        if any(c.lower_ in TOGETHER_WORDS for c in verb.children):
+            return True
+        return any(
+            c.dep_ in ("dobj", "attr", "nsubjpass") and any(g.lower_ in JOINT_ADJECTIVES for g in c.children)
+            for c in verb.children
+        )
+
+    def collaborations(self) -> list[Relation]:
+        """Every pair of actors the sentence says collaborate, once."""
+        pairs: list[tuple[EntityMention, EntityMention, float]] = []
+        for token in self.doc:
+            if self._negated(token) or (token.head is not token and self._negated(token.head)):
+                continue
+            if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+                pairs += self._verb_pairs(token)
+            elif token.pos_ in ("NOUN", "PROPN") or token.lower_ in COLLAB_NOUNS:
+                pairs += self._noun_pairs(token)
+        unique: dict[frozenset[str], Relation] = {}
+        for a, b, confidence in pairs:
+            if a.iri != b.iri:
+                key = frozenset({str(a.iri), str(b.iri)})
+                if key not in unique or unique[key].confidence < confidence:
+                    unique[key] = Relation("collaboration", a, b, DEPENDENCY, confidence)
+        return list(unique.values())
+
+    def _verb_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
+        lemma = verb.lemma_.lower()
+        subjects = self.group(self.subject(verb))
+        pairs: list[tuple[EntityMention, EntityMention, float]] = []
+        objects = list(self.with_objects(verb))
+        for child in verb.children:
+            if child.dep_ in ("dobj", "attr") and (
+                child.lower_ in COLLAB_NOUNS or child.lemma_ in COLLAB_NOUNS
+            ):
+                objects += self.with_objects(child)
+                objects += [o for of in _of_objects(child) for o in self.with_objects(of)]
+        if lemma in WITH_VERBS or objects and lemma not in ("compete", "rival"):
+            for obj in objects:
+                partners = self.group(obj)
+                pairs += [(a, b, 0.85) for a, b in product(subjects, partners)]
+        joint = lemma in JOINT_VERBS or (lemma in LOOSE_JOINT_VERBS and self._together(verb))
+        if joint and not objects and 2 <= len(subjects) <= _MAX_JOINT and not self._distributive(verb):
+            pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
+        if lemma == "join" and any(c.lower_ == "forces" for c in verb.children):
+            pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
+        return pairs
+
+    def _noun_pairs(self, noun: Token) -> list[tuple[EntityMention, EntityMention, float]]:
+        word = noun.lower_
+        strong = word in COLLAB_NOUNS or noun.lemma_.lower() in COLLAB_NOUNS
+        joint = word in JOINT_NOUNS and any(c.lower_ in JOINT_ADJECTIVES for c in noun.children)
+        if not (strong or joint):
+            return []
+        pairs: list[tuple[EntityMention, EntityMention, float]] = []
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in ("between", "among", "amongst"):
+                for obj in (g for g in child.children if g.dep_ == "pobj"):
+                    members = self.group(obj)
+                    if 2 <= len(members) <= _MAX_JOINT + 1:
+                        pairs += [(a, b, 0.85) for a, b in combinations(members, 2)]
+        compounds = [
+            m for c in noun.children if c.dep_ in ("compound", "nmod", "amod", "poss") for m in self.group(c)
+        ]
+        subjects = self.group(self._owner(noun))
+        owners = compounds or subjects
+        partners = [m for obj in self.with_objects(noun) for m in self.group(obj)]
+        if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ == "be":
+            partners += [m for obj in self.with_objects(noun.head) for m in self.group(obj)]
+        if word in ("partner", "partners"):
+            partners += [
+                m
+                for c in noun.children
+                if c.dep_ == "prep" and c.lower_ in ("of", "to")
+                for g in c.children
+                if g.dep_ == "pobj"
+                for m in self.group(g)
+            ]
+            if compounds:
+                partners += subjects
+        if word in CONSORTIUM_NOUNS:
+            members = self._members(noun) + subjects
+            members = list({str(m.iri): m for m in members}.values())
+            if 2 <= len(members) <= _MAX_GROUP:
+                pairs += [(a, b, 0.8) for a, b in combinations(members, 2)]
+        elif partners:
+            pairs += [(a, b, 0.85) for a, b in product(owners, partners)]
+        elif 2 <= len(compounds) <= _MAX_JOINT:
+            pairs += [(a, b, 0.8) for a, b in combinations(compounds, 2)]
+        elif (
+            strong
+            and not compounds
+            and 2 <= len(subjects) <= _MAX_JOINT
+            and not self._distributive(noun.head)
+        ):
+            pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
+        return pairs
+
+    def _members(self, noun: Token) -> list[EntityMention]:
+        """A consortium's members: led by X, with Y, of Z, including W, and those "taking part" in it."""
+        members: list[EntityMention] = []
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in ("with", "of", "including", "comprising", "between"):
+                members += [m for g in child.children if g.dep_ == "pobj" for m in self.group(g)]
+            elif child.dep_ in ("acl", "relcl"):
+                for grandchild in child.subtree:
+                    mention = self.at.get(grandchild.i)
+                    if (
+                        mention is not None
+                        and mention.kind == "actor"
+                        and grandchild.dep_ in ("pobj", "nsubj", "conj", "dobj", "appos")
+                    ):
+                        members.append(mention)
+        return members
+
+    def _owner(self, noun: Token) -> Token | None:
+        """Who has the partnership: the subject of the verb it is the object of ("X signed an MoU with Y")."""
+        head = noun.head
+        if noun.dep_ == "pobj" and head.dep_ == "prep":
+            head = head.head
+        if head is noun or not (head.pos_ in ("VERB", "AUX") or head.tag_.startswith("VB")):
+            return None
+        return self.subject(head)
+
+    def passive_target(self, verb: Token) -> Token | None:
+        """What "led by X" or "is funded by X" is said of: the noun it qualifies, or the passive subject."""
+        if verb.dep_ == "acl":
+            return verb.head
+        if verb.dep_ == "conj" and verb.head.dep_ == "acl":
+            return verb.head.head
+        subject = self.subject(verb)
+        return subject if subject is not None and subject.dep_ == "nsubjpass" else subject
+
+    def role_verbs(self) -> Iterator[tuple[Token, str, list[Token]]]:
+        """Each "led by", "funded by", "coordinated by" in the sentence: the verb, the role and the agents."""
+        for token in self.doc:
+            lemma = token.lemma_.lower()
+            if lemma not in LEAD_VERBS and lemma not in FUND_VERBS and lemma not in HOST_VERBS:
+                continue
+            agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            if agents and not self._negated(token):
+                yield token, ("funds" if lemma in FUND_VERBS else "leads"), agents
+
+    def roles(self, fallback: EntityMention | None = None) -> list[Relation]:
+        """Who leads, funds or takes part in a program named in the sentence ("it": the fallback)."""
+        relations: list[Relation] = []
+        fallback = next((m for m in self.mentions if m.kind == "program"), None) or fallback
+        for token, kind, agents in self.role_verbs():
+            target = self.passive_target(token)
+            programs = self.group(target, ("program",)) if target is not None else []
+            if not programs and target is not None and target.lower_ in ("it", "which") and fallback:
+                programs = [fallback]
+            actors = [m for a in agents for m in self.group(a)]
+            relations += [Relation(kind, a, p, DEPENDENCY, 0.85) for a, p in product(actors, programs)]
+        for token in self.doc:
+            lemma = token.lemma_.lower()
+            if (
+                token.pos_ == "VERB"
+                and not self._negated(token)
+                and (lemma in LEAD_VERBS or lemma in FUND_VERBS or lemma in JOIN_VERBS)
+            ):
+                relations += self._active_roles(token, lemma)
+        for mention in self.mentions:
+            if mention.kind != "program":
+                continue
+            root = self.doc[mention.start : mention.end].root
+            for child in root.children:
+                if child.dep_ == "poss":
+                    relations += [Relation("leads", a, mention, DEPENDENCY, 0.75) for a in self.group(child)]
+        return relations
+
+    def led_names(self) -> set[int]:
+        """Token positions of names "led by", "funded by" or "hosted by" someone (programs, then)."""
+        positions: set[int] = set()
+        for token, _, _ in self.role_verbs():
+            target = self.passive_target(token)
+            if target is not None:
+                positions.add(target.i)
+        return positions
+
+    def _child(self, token: Token, deps: tuple[str, ...]) -> Token | None:
+        return next((c for c in token.children if c.dep_ in deps), None)
+
+    def _active_roles(self, verb: Token, lemma: str) -> list[Relation]:
+        actors = self.group(self.subject(verb))
+        if not actors or verb.dep_ in ("acl", "relcl") or any(c.dep_ == "auxpass" for c in verb.children):
+            return []
+        targets = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
+        targets += [
+            g
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in ("to", "in", "into", "for")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        programs = [p for t in targets for p in self.group(t, ("program",))]
+        kind = "participation" if lemma in JOIN_VERBS else "funds" if lemma in FUND_VERBS else "leads"
+        return [Relation(kind, a, p, DEPENDENCY, 0.8) for a, p in product(actors, programs)]

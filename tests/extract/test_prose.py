@@ -1,0 +1,113 @@
+"""Relations read from the dependency parse, one sentence at a time: each phrasing the reader must know."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.coreference import DocumentMemory
+from kg.extract.extractor import Extractor
+from kg.extract.mentions import MentionFinder
+from kg.extract.relations import SentenceGraph
+
+COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
+    (
+        "Innovate UK partnered with the National Research Council of Canada on quantum sensing.",
+        {frozenset({"Innovate UK", "National Research Council of Canada"})},
+    ),
+    ("Japan signed a memorandum of understanding with Finland in 2023.", {frozenset({"Japan", "Finland"})}),
+    (
+        "The call was a partnership between Innovate UK and the Natural Sciences and Engineering Research "
+        "Council of Canada.",
+        {frozenset({"Innovate UK", "Natural Sciences and Engineering Research Council of Canada"})},
+    ),
+    ("UKRI and NSERC went on to co-fund eight projects.", {frozenset({"UKRI", "NSERC"})}),
+    (
+        "The UK company Craft Prospect worked with the University of Waterloo on satellite links.",
+        {frozenset({"Craft Prospect", "University of Waterloo"})},
+    ),
+    (
+        "Microsoft and QuTech announced a joint effort to develop topological qubits.",
+        {frozenset({"Microsoft", "QuTech"})},
+    ),
+    ("Together with Intel, QuTech built a cryogenic control chip.", {frozenset({"Intel", "QuTech"})}),
+    (
+        "Eagle-1 is being built by a consortium led by SES with Tesat-Spacecom and SITAEL.",
+        {
+            frozenset({"SES", "Tesat-Spacecom"}),
+            frozenset({"SES", "SITAEL"}),
+            frozenset({"Tesat-Spacecom", "SITAEL"}),
+        },
+    ),
+    # Co-mentions, rivalry, hedges and negation are not collaborations.
+    ("The United States, China and the European Union compete for quantum talent.", set()),
+    ("Germany and France each launched their own national strategies.", set()),
+    ("Japan could sign an agreement with Canada next year.", set()),
+    ("Australia did not partner with Singapore.", set()),
+]
+
+ROLES: list[tuple[str, set[tuple[str, str, str]]]] = [
+    ("Q-NEXT is led by Argonne National Laboratory.", {("leads", "Argonne National Laboratory", "Q-NEXT")}),
+    ("The EU contributes €138 million to the Quantum Flagship.", {("funds", "EU", "Quantum Flagship")}),
+    (
+        "Canada's National Quantum Strategy was launched in January 2023 by Innovation, Science and Economic "
+        "Development Canada.",
+        {
+            (
+                "leads",
+                "Innovation, Science and Economic Development Canada",
+                "Canada's National Quantum Strategy",
+            )
+        },
+    ),
+    (
+        "Eagle-1 is co-funded by the European Commission and ESA.",
+        {("funds", "European Commission", "Eagle-1"), ("funds", "ESA", "Eagle-1")},
+    ),
+    ("Finland joined the Quantum Flagship in 2019.", {("participation", "Finland", "Quantum Flagship")}),
+]
+
+
+def _graph(extractor: Extractor, sentence: str) -> SentenceGraph:
+    doc = extractor.nlp(sentence)
+    return SentenceGraph(doc, MentionFinder(extractor.gazetteer, DocumentMemory()).find(doc, 0))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), COLLABORATIONS, ids=[s[:40] for s, _ in COLLABORATIONS])
+def test_collaboration_phrasings(extractor: Extractor, sentence: str, expected: set[frozenset[str]]) -> None:
+    found = {frozenset({r.first.name, r.second.name}) for r in _graph(extractor, sentence).collaborations()}
+    assert found == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), ROLES, ids=[s[:40] for s, _ in ROLES])
+def test_program_roles(extractor: Extractor, sentence: str, expected: set[tuple[str, str, str]]) -> None:
+    found = {(r.kind, r.first.name, r.second.name) for r in _graph(extractor, sentence).roles()}
+    assert found == expected
+
+
+def test_an_acronym_the_text_defines_names_the_same_entity(extractor: Extractor) -> None:
+    memory = DocumentMemory()
+    finder = MentionFinder(extractor.gazetteer, memory)
+    first = extractor.nlp(
+        "The Quantum Systems Accelerator (QSA) is led by Lawrence Berkeley National Laboratory."
+    )
+    finder.definitions(first, 0)
+    later = finder.find(extractor.nlp("QSA opened a new testbed."), 200)
+    assert [(m.name, str(m.iri).rsplit("/", 1)[-1]) for m in later] == [
+        ("QSA", "quantum-systems-accelerator")
+    ]
+
+
+def test_the_two_countries_are_the_two_just_named(extractor: Extractor) -> None:
+    memory = DocumentMemory()
+    finder = MentionFinder(extractor.gazetteer, memory)
+    for sentence in ("Leaders of Japan and Finland met in Tokyo.", "The two countries signed an agreement."):
+        memory.next_sentence()
+        doc = extractor.nlp(sentence)
+        mentions = finder.find(doc, 0)
+    pairs = {
+        frozenset({str(r.first.iri), str(r.second.iri)})
+        for r in SentenceGraph(doc, mentions).collaborations()
+    }
+    assert pairs == {
+        frozenset({"https://w3id.org/qcollab/resource/japan", "https://w3id.org/qcollab/resource/finland"})
+    }
