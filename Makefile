@@ -34,10 +34,11 @@ lint: install
 test: lint system-deps
 	$(BIN)/pytest -q
 
-# bench_store.py writes docs/benchmarks.md; bench_http.py then appends its HTTP section to it.
+# bench_store.py writes docs/benchmarks.md; bench_http.py and bench_extraction.py append their sections.
 bench: install
 	$(BIN)/python tests/benchmarks/bench_store.py
 	$(BIN)/python tests/benchmarks/bench_http.py
+	$(BIN)/python tests/benchmarks/bench_extraction.py
 
 # Extraction quality on the corpus (dev, and the held-out test split): writes docs/extraction.md.
 eval: install

@@ -14,11 +14,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from kg.cli.output import AddFormat
+from kg.cli.output import AddFormat, ReviewFormat
 from kg.errors import DocumentError, DocumentExistsError
 from kg.extract.pipeline import document_slug
-from kg.pipeline.build import BuildReport, build, seed_documents
+from kg.pipeline.build import BuildReport, build, review_path, seed_documents
+from kg.pipeline.review import read_report
 from kg.settings import Settings, get_settings
 from kg.text.readers import DOCUMENT_SUFFIXES, read_document
 
@@ -62,6 +64,9 @@ def print_build(report: BuildReport, settings: Settings) -> None:
             f"{settings.resolved_store_path}: {len(report.extracted)} extracted, "
             f"{len(report.reused)} reused, {len(report.failed)} failed", markup=False, soft_wrap=True,
         )
+    if report.held_back:
+        console.print(f"{report.held_back} low-confidence facts held back: see `qcollab review`",
+                      markup=False, soft_wrap=True)
 
 
 def build_command(
@@ -153,3 +158,26 @@ def add_command(
         raise typer.Exit(code=1)
     if report is not None and report.failed:
         raise typer.Exit(code=SOME_DOCUMENTS_FAILED)
+
+
+def review_command(
+    fmt: Annotated[ReviewFormat, typer.Option("--format")] = ReviewFormat.table,
+    below: Annotated[float | None, typer.Option(help="Only facts with a confidence below this.")] = None,
+) -> None:
+    """List the facts the last build held back for low confidence (below QCOLLAB_MIN_CONFIDENCE)."""
+    settings = get_settings()
+    items = [i for i in read_report(review_path(settings)) if below is None or i.confidence < below]
+    if fmt is ReviewFormat.json:
+        print(json.dumps({"items": [i.as_dict() for i in items]}, indent=1, ensure_ascii=False))
+        return
+    if fmt is ReviewFormat.text:
+        for item in items:
+            print(item.line)
+        return
+    table = Table(title=f"{len(items)} facts held back for review", title_justify="left")
+    for column in ("document", "fact", "confidence", "method", "sentence"):
+        table.add_column(column, justify="right" if column == "confidence" else "left")
+    for item in items:
+        fact = f"{item.subject} {item.predicate} {item.object}"
+        table.add_row(item.document, fact, f"{item.confidence:.2f}", item.method, item.sentence)
+    console.print(table)

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg import __version__
-from kg.cli.documents import add_command, build_command
+from kg.cli.documents import add_command, build_command, review_command
 from kg.cli.evaluate import evaluate_command
 from kg.cli.output import (
     RESULT_FORMATS,
@@ -80,6 +80,7 @@ def main_options(
 
 app.command("build")(build_command)
 app.command("add")(add_command)
+app.command("review")(review_command)
 
 
 @app.command()

@@ -25,6 +25,14 @@ class ResultFormat(StrEnum):
     nt = "nt"
 
 
+class ReviewFormat(StrEnum):
+    """--format of `qcollab review`."""
+
+    table = "table"
+    text = "text"
+    json = "json"
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"

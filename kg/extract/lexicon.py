@@ -17,12 +17,12 @@ WITH_VERBS = words(
 )
 # Verbs whose subjects ("X and Y agreed") collaborate with each other when two or more are named.
 JOINT_VERBS = words(
-    "agree co-develop co-fund co-operate cofund collaborate commit conclude cooperate forge ink partner "
-    "pledge renew seal sign team unite"
+    "agree co-develop co-found co-fund co-operate cofund collaborate commit conclude cooperate forge ink "
+    "partner pledge renew seal sign team unite"
 )
 # Verbs that state a collaboration among their subjects only with "jointly", "together" or a joint object.
 LOOSE_JOINT_VERBS = words(
-    "announce begin build coordinate create deliver deploy design develop establish finance form fund "
+    "announce begin build coordinate create deliver deploy design develop establish finance form found fund "
     "host issue launch lead open operate organise organize plan publish release run set start support "
     "test work"
 )

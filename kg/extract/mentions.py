@@ -17,6 +17,7 @@ from kg.extract.name_shapes import (
     acts,
     company_context,
     generic,
+    is_place_slot,
     owned,
     program_classes,
     program_noun_follows,
@@ -69,22 +70,26 @@ class EntityMention:
         return self.start <= token.i < self.end
 
 
-def _actor_slot(span: Span, found: list[EntityMention]) -> bool:
-    """An unknown capitalized code ("SES", "GRNET") in a slot actors fill: "led by SES", "X and SES"."""
+def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
+    """How likely an unknown code ("SES", "GRNET") names an actor from its slot: "led by SES", "X and SES".
+
+    The subject of a verb is the weakest slot (programs are subjects too): below the default threshold,
+    such a name goes to the review report.
+    """
     root = span.root
-    if root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between"):
-        return True
-    if root.dep_ == "nsubj" and root.head.pos_ == "VERB":
-        return True
     before = span.doc[span.start - 1] if span.start else None
-    if before is not None and before.lower_ in COMPANY_NOUNS:
-        return True
     actor_tokens = {i for m in found if m.kind == "actor" for i in range(m.start, m.end)}
-    return (
-        root.dep_ == "conj"
-        and root.head.i in actor_tokens
-        or any(c.dep_ == "conj" and c.i in actor_tokens for c in root.children)
-    )
+    if before is not None and before.lower_ in COMPANY_NOUNS:
+        return 0.75
+    if root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between"):
+        return 0.65
+    if (root.dep_ == "conj" and root.head.i in actor_tokens) or any(
+        c.dep_ == "conj" and c.i in actor_tokens for c in root.children
+    ):
+        return 0.65
+    if root.dep_ == "nsubj" and root.head.pos_ == "VERB":
+        return 0.55
+    return None
 
 
 class MentionFinder:
@@ -213,19 +218,12 @@ class MentionFinder:
             return self._make(span, offset, name, QCR[slugify(name)], "actor", shape, None, SURFACE, 0.85)
         if company_context(span):
             return self._make(span, offset, name, QCR[slugify(name)], "actor", (QC.Company,), None, NER, 0.8)
-        if ent.label_ == "ORG":
-            return self._make(
-                span,
-                offset,
-                name,
-                QCR[slugify(name)],
-                "actor",
-                (QC.Organization,),
-                None,
-                NER,
-                0.7 if len(span) > 1 or name.isupper() else 0.65,
-            )
-        return None
+        if ent.label_ != "ORG" or is_place_slot(span):
+            return None
+        # One capitalized word NER calls an organization is often a place or an adjective: held for review.
+        confidence = 0.7 if len(span) > 1 or name.isupper() else 0.55
+        org = (QC.Organization,)
+        return self._make(span, offset, name, QCR[slugify(name)], "actor", org, None, NER, confidence)
 
     def _place(self, span: Span, offset: int, name: str, force: bool = False) -> EntityMention | None:
         place = place_of(self.gazetteer, name)
@@ -271,6 +269,9 @@ class MentionFinder:
         """Names shaped like organizations ("Korea Institute of Science and Technology", "X GmbH")."""
         mentions = []
         for match in find_organizations(self.gazetteer, doc.text):
+            left, _, right = match.name.rpartition(" and ")
+            if left and (right.isupper() or self.gazetteer.lookup(right) or self.memory.alias(right)):
+                match = replace(match, name=left, end=match.start + len(left))  # "U. of Helsinki and VTT"
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -312,10 +313,9 @@ class MentionFinder:
                 mentions.append(
                     self._make(span, offset, name, iri, "program", (QC.Program,), None, SURFACE, 0.7)
                 )
-            elif _actor_slot(span, found):
-                mentions.append(
-                    self._make(span, offset, name, iri, "actor", (QC.Organization,), None, SURFACE, 0.65)
-                )
+            elif (confidence := _actor_slot(span, found)) is not None:
+                org = (QC.Organization,)
+                mentions.append(self._make(span, offset, name, iri, "actor", org, None, SURFACE, confidence))
         return mentions
 
     def _acronyms_used(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:

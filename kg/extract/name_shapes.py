@@ -143,3 +143,11 @@ def company_context(span: Span) -> bool:
             break
         head = head.head
     return any(c.dep_ == "appos" and c.lower_ in COMPANY_NOUNS for c in span.root.children)
+
+
+def is_place_slot(span: Span) -> bool:
+    """"at Harwell", "in Copenhagen", "near Stuttgart": one word after a preposition of place (or an ADJ)."""
+    root = span.root
+    if len(span) == 1 and root.pos_ == "ADJ":
+        return True
+    return len(span) == 1 and root.dep_ == "pobj" and root.head.lower_ in ("at", "in", "near", "outside")

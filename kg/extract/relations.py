@@ -90,19 +90,21 @@ class SentenceGraph:
     def subject(self, verb: Token) -> Token | None:
         """The subject of a verb, through "went on to", "will continue to work" and conjoined verbs."""
         current = verb
-        for _ in range(4):
+        for _ in range(6):
             for child in current.children:
                 if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
                     return child
             if current.dep_ == "relcl":
                 return current.head
-            if current.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acomp") and current.head is not current:
-                current = current.head
-                continue
-            if current.dep_ == "pcomp" and current.head.head is not current.head:
-                current = current.head.head
-                continue
-            break
+            head = current.head
+            if head is current:
+                break
+            if current.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acomp"):
+                current = head
+            elif current.dep_ == "pcomp" or (current.dep_ == "acl" and head.dep_ in ("dobj", "pobj", "attr")):
+                current = head.head if head.dep_ != "pobj" else head.head.head
+            else:
+                break
         return None
 
     def with_objects(self, token: Token) -> list[Token]:
@@ -171,6 +173,9 @@ class SentenceGraph:
                 partners = self.group(obj)
                 pairs += [(a, b, 0.85) for a, b in product(subjects, partners)]
         joint = lemma in JOINT_VERBS or (lemma in LOOSE_JOINT_VERBS and self._together(verb))
+        if verb.dep_ == "relcl" and verb.head.lower_ in COLLAB_NOUNS:  # "the agreement that X and Y signed"
+            subjects = [m for c in verb.children if c.dep_ == "nsubj" for m in self.group(c)]
+            joint = True
         if joint and not objects and 2 <= len(subjects) <= _MAX_JOINT and not self._distributive(verb):
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
         if lemma == "join" and any(c.lower_ == "forces" for c in verb.children):
@@ -245,13 +250,16 @@ class SentenceGraph:
         return members
 
     def _owner(self, noun: Token) -> Token | None:
-        """Who has the partnership: the subject of the verb it is the object of ("X signed an MoU with Y")."""
-        head = noun.head
-        if noun.dep_ == "pobj" and head.dep_ == "prep":
+        """Who has the partnership: the subject of the verb it is the object of ("X signed an MoU with Y",
+        "X and Y are building computers in a partnership")."""
+        head = noun
+        for _ in range(4):
+            if head.head is head:
+                return None
             head = head.head
-        if head is noun or not (head.pos_ in ("VERB", "AUX") or head.tag_.startswith("VB")):
-            return None
-        return self.subject(head)
+            if head.pos_ in ("VERB", "AUX") or head.tag_.startswith("VB"):
+                return self.subject(head)
+        return None
 
     def passive_target(self, verb: Token) -> Token | None:
         """What "led by X" or "is funded by X" is said of: the noun it qualifies, or the passive subject."""

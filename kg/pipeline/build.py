@@ -18,6 +18,7 @@ from kg.extract.extractor import Extractor
 from kg.extract.pipeline import document_slug, extract_text, source_name
 from kg.namespaces import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH, QCG
 from kg.pipeline.cache import ExtractionCache, extractor_digest
+from kg.pipeline.review import REPORT_NAME, save_document_review, write_report
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings
@@ -43,6 +44,7 @@ class BuildReport:
     inferred: int = 0
     seconds: float = 0.0
     skipped: bool = False
+    held_back: int = 0  # low-confidence facts written to the review report, not to the graph
 
 
 def seed_documents(seeds_dir: Path) -> list[Path]:
@@ -73,6 +75,11 @@ def inputs_digest(settings: Settings) -> str:
         digest.update(path.name.encode())
         digest.update(_seed_digest(path, settings.max_document_bytes))
     return digest.hexdigest()
+
+
+def review_path(settings: Settings) -> Path:
+    """Where the last build wrote the facts it held back for review."""
+    return settings.resolved_store_path.parent / REPORT_NAME
 
 
 def _stamp_path(settings: Settings) -> Path:
@@ -121,6 +128,7 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
         report.inferred = materialize(store)
         report.triples = store.triple_count()
     cache.save({path.name for path in documents})
+    report.held_back = write_report(_cache_dir(settings), [p.name for p in documents], review_path(settings))
     stamp = {"inputs": inputs_digest(settings), "failed": report.failed}
     _stamp_path(settings).write_text(json.dumps(stamp, indent=1))  # last: the build is complete
     report.seconds = time.perf_counter() - started
@@ -171,6 +179,7 @@ def _extract(
                 )
                 graph_iri, graph = str(result.graph_iri), result.graph
                 cache.put(name, sha256, source, graph_iri, graph)
+                save_document_review(_cache_dir(settings), name, result.review)
                 report.extracted.append(name)
         except DocumentError as error:
             report.failed[name] = str(error)

@@ -1,0 +1,81 @@
+"""`make bench` (part): a build of 200 documents of 1,000 words, timed end to end, with words per second.
+
+The documents are made from the corpus's dev split (sentences in a shuffled order, so no two documents
+are the same text); the build runs through `qcollab build` as a user would run it (extraction, SHACL,
+store, inferences). Appends its section to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = int(os.environ.get("QCOLLAB_BENCH_DOCUMENTS", "200"))
+WORDS = 1000
+TARGET_SECONDS = 120
+
+
+def sentences() -> list[str]:
+    """The prose sentences of the dev corpus (headings and list markers dropped)."""
+    found: list[str] = []
+    for path in sorted((ROOT / "tests" / "corpus" / "dev").glob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith(("#", "|", "*", "-")):
+                found += [s for s in re.split(r"(?<=[.!?])\s+", line.strip()) if len(s.split()) > 4]
+    return found
+
+
+def corpus(folder: Path) -> int:
+    """Write the documents; the number of words written."""
+    pool, rng, total = sentences(), random.Random(7), 0
+    for number in range(DOCUMENTS):
+        rng.shuffle(pool)
+        chosen, words = [], 0
+        for sentence in pool:
+            if words >= WORDS:
+                break
+            chosen.append(sentence)
+            words += len(sentence.split())
+        paragraphs = [" ".join(chosen[i : i + 5]) for i in range(0, len(chosen), 5)]
+        (folder / f"report-{number:03}.md").write_text(
+            f"# Quantum cooperation report {number}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+        )
+        total += words
+    return total
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as work:
+        seeds = Path(work) / "seeds"
+        seeds.mkdir()
+        words = corpus(seeds)
+        env = {**os.environ, "QCOLLAB_SEEDS_DIR": str(seeds), "QCOLLAB_DATA_DIR": str(Path(work) / "data")}
+        qcollab = Path(sys.executable).parent / "qcollab"
+        started = time.perf_counter()
+        subprocess.run([qcollab, "build"], env=env, check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+    verdict = "within" if seconds < TARGET_SECONDS else "OVER"
+    section = (
+        f"\n## Building a corpus of {DOCUMENTS} documents of {WORDS:,} words\n\n"
+        f"Run by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.\n\n"
+        f"| documents | words | `qcollab build` | words/s | target |\n|---:|---:|---:|---:|---|\n"
+        f"| {DOCUMENTS} | {words:,} | {seconds:.1f} s | {words / seconds:,.0f} | "
+        f"{verdict} {TARGET_SECONDS} s |\n"
+    )
+    with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as out:
+        out.write(section)
+    print(section)
+
+
+if __name__ == "__main__":
+    main()
