@@ -10,6 +10,7 @@ labels or aliases is one of the gold item's names.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -79,20 +80,36 @@ class DocumentScore:
     kinds: dict[str, Score]
 
 
+_OWNER = re.compile(r"^\S+(?:\s\S+)?['’]s\s+")
+_TRAILING_NOUN = re.compile(r"\s+(?:programme|program|project|initiative)$", re.IGNORECASE)
+
+
+def _forms(text: str) -> set[str]:
+    """A name's normalised keys, also without an owner's possessive ("Canada's National Quantum Strategy")
+    and without a trailing generic noun ("the Quantum Delta NL programme"): the same program either way."""
+    unowned = _OWNER.sub("", text)
+    forms = {text, unowned, _TRAILING_NOUN.sub("", text), _TRAILING_NOUN.sub("", unowned)}
+    return {key for form in forms if form.strip() for key in name_keys(form, inner=True)}
+
+
 class Matcher:
     """Gold items by their normalised names: which gold item an extracted name stands for."""
 
     def __init__(self, items: Iterable[dict[str, object]]) -> None:
         self.by_key: dict[str, str] = {}
+        exact: dict[str, str] = {}
         for item in items:
             name = str(item["name"])
             for text in [name, *(str(a) for a in item.get("aliases", []) or [])]:  # type: ignore[union-attr]
                 for key in name_keys(text, inner=True):
+                    exact.setdefault(key, name)
+                for key in _forms(text):
                     self.by_key.setdefault(key, name)
+        self.by_key.update(exact)  # a name as written wins over a shortened form of another
 
     def match(self, names: Iterable[str]) -> str | None:
         for text in names:
-            for key in sorted(name_keys(text, inner=True)):
+            for key in sorted(name_keys(text, inner=True)) + sorted(_forms(text)):
                 if key in self.by_key:
                     return self.by_key[key]
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import URIRef
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from kg.extract.lexicon import COMPANY_NOUNS, GENERIC_WORDS, PROGRAM_NOUNS
 from kg.namespaces import QC
@@ -60,6 +60,8 @@ def program_classes(name: str) -> tuple[URIRef, ...]:
     head = words[cut - 1]
     if head in PROGRAM_WORDS or head in ("agreement", "statement"):
         return PROGRAM_WORDS.get(head, (QC.Program,))
+    if head == "group" and {"focus", "working", "specification", "study", "expert"} & set(words):
+        return (QC.Program,)
     return PROGRAM_WORDS.get(words[-1], ())
 
 
@@ -87,6 +89,8 @@ def program_noun_follows(span: Span) -> bool:
     if root.dep_ == "compound" and root.head.lower_ in PROGRAM_NOUNS and root.head.i >= span.end:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in ("under", "through", "via"):
+        return True
+    if _listed_as_program(root):
         return True
     if any(c.dep_ == "appos" and c.lower_ in PROGRAM_NOUNS for c in root.children):
         return True
@@ -143,6 +147,23 @@ def company_context(span: Span) -> bool:
             break
         head = head.head
     return any(c.dep_ == "appos" and c.lower_ in COMPANY_NOUNS for c in span.root.children)
+
+
+def _listed_as_program(token: Token) -> bool:
+    """"projects such as OpenSuperQ, AQTION and PASQuanS", "programmes including ARTES"."""
+    current = token
+    for _ in range(8):
+        if current.dep_ == "conj" or current.dep_ == "appos":
+            current = current.head
+            continue
+        if current.dep_ == "pobj" and current.head.lower_ in ("as", "including", "like"):
+            noun = current.head.head
+            noun = noun.head if noun.lower_ == "such" else noun
+            return noun.lower_ in PROGRAM_NOUNS
+        if current.dep_ in ("dobj", "attr") and current.head.lemma_ in ("include", "comprise", "be"):
+            return any(c.dep_ == "nsubj" and c.lower_ in PROGRAM_NOUNS for c in current.head.children)
+        return False
+    return False
 
 
 def is_place_slot(span: Span) -> bool:

@@ -99,11 +99,12 @@ def extract_text(
     for sentence, section in _sentences_by_section(document):
         program_facts(ctx, sentence, section, funded)
     _mentions(ctx, document)
+    prose = ProseReader(ctx)
+    prose.read(zip(sentences, docs, strict=True))
     described = _actor_sentences(actors)
     for sentence, _ in _sentences_by_section(document):
-        if (sentence.start, sentence.end) not in described:
+        if (sentence.start, sentence.end) not in described | prose.parsed_partnerships:
             sentence_partnerships(ctx, sentence)
-    ProseReader(ctx).read(zip(sentences, docs, strict=True))
     return ExtractionResult(
         graph_iri=QCG[f"document/{doc_slug}"],
         document_iri=emitter.doc_iri,

@@ -12,7 +12,7 @@ from kg.extract.context import Context
 from kg.extract.coreference import DocumentMemory
 from kg.extract.mentions import EntityMention, MentionFinder
 from kg.extract.methods import SURFACE
-from kg.extract.partnerships import area_iris, partnership
+from kg.extract.partnerships import area_iris, partnership, sentence_model
 from kg.extract.patterns import Amount, find_amounts
 from kg.extract.places import country_code
 from kg.extract.relations import Relation, SentenceGraph
@@ -32,6 +32,7 @@ class ProseReader:
         self.ctx = ctx
         self.memory = DocumentMemory()
         self.finder = MentionFinder(ctx.gazetteer, self.memory)
+        self.parsed_partnerships: set[tuple[int, int]] = set()  # sentences whose partners the parse found
 
     def read(self, sentences: Iterable[tuple[Sentence, Doc]]) -> None:
         """Every sentence in document order; then the acronyms the document defined become aliases."""
@@ -55,17 +56,12 @@ class ProseReader:
         graph = SentenceGraph(doc, mentions)
         collaborations = graph.collaborations()
         if collaborations:
+            self.parsed_partnerships.add((sentence.start, sentence.end))
             areas = area_iris(self.ctx, sentence)
+            model = sentence_model(self.ctx, sentence, len(collaborations))
             for relation in collaborations:
-                partnership(
-                    self.ctx,
-                    relation.first.iri,
-                    relation.second.iri,
-                    sentence,
-                    areas,
-                    method=relation.method,
-                    confidence=_confidence(relation),
-                )
+                pair = (relation.first.iri, relation.second.iri)
+                partnership(self.ctx, *pair, sentence, areas, model, relation.method, _confidence(relation))
         for relation in graph.roles(self.memory.last_program()):
             self._role(relation, sentence)
         programs = [m for m in mentions if m.kind == "program"]
