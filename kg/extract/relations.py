@@ -86,6 +86,10 @@ class SentenceGraph:
                         yield from self._phrase(grandchild)
             elif child.dep_ == "appos" and own is None:
                 yield from self._phrase(child)
+            elif child.dep_ == "appos":  # "NPL, the UK institute, and NIST": a conjunct of the apposition
+                for grandchild in child.children:
+                    if grandchild.dep_ == "conj":
+                        yield from self._phrase(grandchild)
 
     def subject(self, verb: Token) -> Token | None:
         """The subject of a verb, through "went on to", "will continue to work" and conjoined verbs."""
