@@ -70,6 +70,23 @@ class EntityMention:
         return self.start <= token.i < self.end
 
 
+def _proper_runs(doc: Doc) -> list[Span]:
+    """Runs of capitalized proper nouns no entity covers ("Craft Prospect", "Diraq"): for actor slots."""
+    runs: list[Span] = []
+    start = None
+    for token in [*doc, None]:
+        proper = token is not None and token.pos_ == "PROPN" and token.text[:1].isupper()
+        proper = proper and not token.ent_type_  # type: ignore[union-attr]
+        if proper and start is None:
+            start = token.i  # type: ignore[union-attr]
+        elif not proper and start is not None:
+            end = token.i if token is not None else len(doc)
+            if end - start <= 4 and not (start == 0 and end - start == 1):
+                runs.append(doc[start:end])
+            start = None
+    return runs
+
+
 def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
     """How likely an unknown code ("SES", "GRNET") names an actor from its slot: "led by SES", "X and SES".
 
@@ -300,12 +317,13 @@ class MentionFinder:
     def _unnamed(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
         """Code names NER skipped: "OPENQKD was a project", "Eagle-1 is built by", "led by SES"."""
         taken = {i for m in found for i in range(m.start, m.end)}
-        mentions = []
-        for match in _CODE_NAME.finditer(doc.text):
-            span = doc.char_span(match.start(), match.end())
+        mentions: list[EntityMention] = []
+        spans = [doc.char_span(m.start(), m.end()) for m in _CODE_NAME.finditer(doc.text)]
+        for span in [*spans, *_proper_runs(doc)]:
             if span is None or any(i in taken for i in range(span.start, span.end)):
                 continue
-            name = match.group()
+            taken.update(range(span.start, span.end))
+            name = span.text
             if name.upper() in CURRENCY_CODES or self.memory.alias(name) or name.lower() in GENERIC_WORDS:
                 continue
             iri = QCR[slugify(name)]

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.context import Context
 from kg.extract.coreference import DocumentMemory
+from kg.extract.dates import parse_date
 from kg.extract.mentions import EntityMention, MentionFinder
 from kg.extract.methods import SURFACE
 from kg.extract.partnerships import area_iris, partnership, sentence_model
@@ -59,9 +60,13 @@ class ProseReader:
             self.parsed_partnerships.add((sentence.start, sentence.end))
             areas = area_iris(self.ctx, sentence)
             model = sentence_model(self.ctx, sentence, len(collaborations))
+            dates = [d for e in doc.ents if e.label_ == "DATE" and (d := parse_date(e.text)) is not None]
             for relation in collaborations:
                 pair = (relation.first.iri, relation.second.iri)
-                partnership(self.ctx, *pair, sentence, areas, model, relation.method, _confidence(relation))
+                how = (relation.method, _confidence(relation))
+                iri = partnership(self.ctx, *pair, sentence, areas, model, *how)
+                for date in dates[:1]:  # the first date the sentence gives: when it was agreed
+                    self.ctx.emitter.graph.add((iri, SDO.startDate, date))
         for relation in graph.roles(self.memory.last_program()):
             self._role(relation, sentence)
         programs = [m for m in mentions if m.kind == "program"]

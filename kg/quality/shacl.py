@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.errors import ValidationEngineError
 from kg.namespaces import RDF, SH
+from kg.quality.rdfs import RdfsSchema
 from kg.store.interface import KnowledgeStore
 
 
@@ -128,24 +132,42 @@ def readable_report(violations: list[Violation]) -> str:
     return "\n".join(lines)
 
 
+class PreparedQueryGraph(Graph):
+    """A graph that parses each SPARQL text once: pySHACL runs a SPARQL constraint's text per focus node."""
+
+    def __init__(self, prepared: dict[str, Query]) -> None:
+        super().__init__()
+        self._prepared = prepared
+
+    def query(self, query_object: object, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(query_object, str):
+            prepared = self._prepared.get(query_object)
+            if prepared is None:
+                prepared = self._prepared.setdefault(query_object, prepareQuery(query_object))
+            query_object = prepared
+        return super().query(query_object, *args, **kwargs)  # type: ignore[arg-type]
+
+
 class Validator:
     """Loads the shapes and the ontology once, then validates any number of graphs."""
 
     def __init__(self, shapes_path: Path, ontology_path: Path) -> None:
         self.shapes = Graph().parse(shapes_path, format="turtle")
         self.ontology = Graph().parse(ontology_path, format="turtle")
+        self.schema = RdfsSchema(self.ontology)
+        self._prepared: dict[str, Query] = {}
 
     def validate(self, data: Graph, focus_nodes: list[URIRef] | None = None) -> ValidationOutcome:
         """Validate a graph (only the given focus nodes, if any); ValidationEngineError when it cannot."""
         try:
             conforms, report, _ = pyshacl.validate(
-                data,
+                self.schema.entailed(data, into=PreparedQueryGraph(self._prepared)),
                 focus_nodes=focus_nodes,
                 shacl_graph=self.shapes,
-                ont_graph=self.ontology,
-                inference="rdfs",
+                inference="none",
                 advanced=True,
                 allow_warnings=True,
+                inplace=True,
             )
         except ReportableRuntimeError as error:
             raise ValidationEngineError(f"the SHACL engine could not validate: {error}") from error

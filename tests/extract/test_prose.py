@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Graph, Literal
 
 from kg.extract.coreference import DocumentMemory
 from kg.extract.extractor import Extractor
 from kg.extract.mentions import MentionFinder
+from kg.extract.pipeline import extract_text
 from kg.extract.relations import SentenceGraph
+from kg.namespaces import QC, QCR, SDO, XSD
 
 COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
     (
@@ -111,3 +114,32 @@ def test_the_two_countries_are_the_two_just_named(extractor: Extractor) -> None:
     assert pairs == {
         frozenset({"https://w3id.org/qcollab/resource/japan", "https://w3id.org/qcollab/resource/finland"})
     }
+
+
+def _extract(extractor: Extractor, slug: str, text: str) -> Graph:
+    return extract_text(
+        text, doc_slug=slug, source=f"{slug}.md", sha256="0" * 64, markdown=True, extractor=extractor
+    ).graph
+
+
+def test_an_entity_named_in_two_documents_is_one_entity_with_each_documents_sentence(
+    extractor: Extractor,
+) -> None:
+    first = _extract(
+        extractor, "one", "# One\n\nThe UK company Craft Prospect worked with the University of Waterloo.\n"
+    )
+    second = _extract(
+        extractor, "two", "# Two\n\nIn 2021 the company Craft Prospect signed an agreement with ESA.\n"
+    )
+    craft = QCR["craft-prospect"]
+    for graph, document in ((first, "one"), (second, "two")):
+        sentences = list(graph.objects(craft, QC.extractedFrom))
+        assert sentences and all(
+            str(graph.value(s, QC.inDocument)).endswith(f"document/{document}") for s in sentences
+        )
+
+
+def test_the_date_of_an_agreement_is_kept(extractor: Extractor) -> None:
+    graph = _extract(extractor, "dated", "# Dated\n\nIn June 2023 Japan signed an agreement with Finland.\n")
+    dates = set(graph.objects(QCR["collaboration/finland--japan"], SDO.startDate))
+    assert dates == {Literal("2023-06", datatype=XSD.gYearMonth)}
