@@ -48,6 +48,7 @@ class Settings(BaseSettings):
 
     nlp_model_path: Path | None = None  # a spaCy pipeline folder; default: the pinned en_core_web_sm
     min_confidence: float = Field(default=0.6, ge=0, le=1)  # facts below go to the review report
+    build_processes: int = Field(default=0, ge=0, le=64)  # a build parses and validates in these; 0: cores
 
     @field_validator("seeds_dir", "data_dir", "store_path", "ontology_path", "shapes_path", "nlp_model_path")
     @classmethod

@@ -10,6 +10,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.extract.consistency import CLASS_KINDS, Consistency
 from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.methods import GAZETTEER, SURFACE, Method
 from kg.extract.review import ReviewItem
@@ -40,6 +41,7 @@ class Emitter:
     def __init__(
         self, document: Document, doc_slug: str, *, source: str, sha256: str, media_type: str,
         gazetteer: Gazetteer, run: RunInfo | None = None, min_confidence: float = 0.0,
+        consistency: Consistency | None = None,
         title: str | None = None,
     ) -> None:
         self.graph = Graph()
@@ -47,6 +49,8 @@ class Emitter:
         self.run = run
         self.run_iri = run_iri(doc_slug, sha256)
         self.min_confidence = min_confidence
+        self.consistency = consistency or Consistency()
+        self.rejected: set[URIRef] = set()  # entities another document already gave another kind
         self.review: list[ReviewItem] = []
         self._judged: dict[URIRef, tuple[float, Method]] = {}
         self.document = document
@@ -96,6 +100,15 @@ class Emitter:
             evidence.start, evidence.end, round(confidence, 3), str(method).rsplit("#", 1)[-1]))
         return False
 
+    def _reject(self, iri: URIRef, kind: str, evidence: Sentence) -> None:
+        """An entity whose kind contradicts an earlier document's: held back, with the reason, for review."""
+        if iri not in self.rejected:
+            self.rejected.add(iri)
+            earlier = self.consistency.kind_of(iri)
+            said = f"{kind} (an earlier document says: {earlier})"
+            where = (evidence.text, evidence.start, evidence.end)
+            self.review.append(ReviewItem(self.doc_slug, iri.n3(), "is a", said, *where, 0.0, "Consistency"))
+
     def _name(self, node: Node) -> str:
         label = self.graph.value(node, SKOS.prefLabel) if isinstance(node, URIRef) else None
         if label is not None:
@@ -114,6 +127,10 @@ class Emitter:
         """Emit an entity: types, one label, a description (first wins) and its evidence."""
         classes = list(classes)
         sentences = [evidence] if isinstance(evidence, Sentence) else list(evidence)
+        claimed = next((CLASS_KINDS[c] for c in classes if c in CLASS_KINDS), None)
+        if iri in self.rejected or (claimed and not self.consistency.claim_kind(iri, claimed)):
+            self._reject(iri, claimed or kind, sentences[0])
+            return iri
         self.kinds.setdefault(iri, kind)
         for cls in classes[:1]:
             for sentence in sentences:
@@ -136,14 +153,18 @@ class Emitter:
         self, entry: KnownEntity, evidence: Sentence | Iterable[Sentence], description: str | None = None
     ) -> URIRef:
         """Emit a gazetteer entity with its own types, labels and codes."""
+        claimed = next((CLASS_KINDS[c] for c in entry.types if c in CLASS_KINDS), None)
+        if claimed and not self.consistency.claim_kind(entry.iri, claimed):
+            first = evidence if isinstance(evidence, Sentence) else next(iter(evidence))
+            self._reject(entry.iri, claimed, first)
+            return entry.iri
         if entry.iri not in self._labelled:
             for triple in self.gazetteer.triples(entry.iri):
                 self.graph.add(triple)
             self.graph.add((entry.iri, RDFS.label, Literal(entry.pref_label, lang="en")))
             self._labelled.add(entry.iri)
         return self.entity(entry.iri, entry.kind, sorted(entry.types, key=str), entry.pref_label, evidence,
-                           description,
-                           method=GAZETTEER, confidence=0.95)
+                           description, method=GAZETTEER, confidence=0.95)
 
     def ensure(self, entry: KnownEntity, evidence: Sentence) -> URIRef:
         """Emit a gazetteer entity first seen in this sentence; keep it as it is if known."""
@@ -153,7 +174,14 @@ class Emitter:
         self, subject: URIRef, predicate: URIRef, obj: Node, evidence: Sentence,
         method: Method = SURFACE, confidence: float = 0.9,
     ) -> None:
-        """Assert a fact and its reified statement, extracted from the evidence sentence."""
+        """Assert a fact and its reified statement, extracted from the evidence sentence.
+
+        A fact about an entity left out, or one that contradicts what another document of the build
+        said (the kind of its subject or object, a functional value), is left out too.
+        """
+        left_out = subject in self.rejected or obj in self.rejected
+        if left_out or not self.consistency.allows(subject, predicate, obj):
+            return
         self.graph.add((subject, predicate, obj))
         self._judge(self._reify(subject, predicate, obj, evidence), method, confidence)
 
@@ -179,9 +207,13 @@ class Emitter:
 
     def finish(self) -> Graph:
         """Write each statement's confidence and method and the extraction run; the graph is complete."""
+        claimed = self.consistency.values
         for statement, (confidence, method) in self._judged.items():
-            self.graph.add((statement, QC.confidence, Literal(Decimal(str(round(confidence, 3))))))
-            self.graph.add((statement, QC.extractionMethod, method))
+            # A statement several documents state keeps the confidence and method it was first read with.
+            score = Literal(Decimal(str(round(confidence, 3))))
+            self.graph.add((statement, QC.confidence, claimed.setdefault((statement, QC.confidence), score)))
+            how = claimed.setdefault((statement, QC.extractionMethod), method)
+            self.graph.add((statement, QC.extractionMethod, how))
             if self.run is not None:
                 self.graph.add((statement, PROV.wasGeneratedBy, self.run_iri))
         if self.run is not None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.consistency import Consistency
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.language import extraction_language
 from kg.extract.run import RunInfo
@@ -27,6 +29,7 @@ class Extractor:
     model: ModelInfo
     run: RunInfo
     min_confidence: float = 0.0
+    consistency: Consistency = field(default_factory=Consistency)  # shared by the documents of one build
 
     @classmethod
     def load(
@@ -42,6 +45,7 @@ class Extractor:
         return cls(known, nlp, model, RunInfo(model), min_confidence)
 
     def parse(self, texts: Sequence[str], processes: int = 1) -> Iterator[Doc]:
-        """The texts through the pipeline, in batches (and in parallel processes for large corpora)."""
-        parallel = processes if len(texts) >= _PARALLEL_FROM_SENTENCES else 1
+        """The texts through the pipeline, in batches (and in parallel processes for large corpora;
+        `processes` 0 means one per CPU core)."""
+        parallel = (processes or os.cpu_count() or 1) if len(texts) >= _PARALLEL_FROM_SENTENCES else 1
         return self.nlp.pipe(texts, batch_size=_BATCH, n_process=parallel)

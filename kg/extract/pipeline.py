@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from spacy.tokens import Doc
 
 from kg.extract.actors import actor_item, actor_section
 from kg.extract.context import Context
@@ -72,19 +73,52 @@ def _extractor(given: Extractor | Gazetteer | None) -> Extractor:
     return given if isinstance(given, Extractor) else Extractor.load(given)
 
 
+@dataclass(frozen=True)
+class TextInput:
+    """A decoded document to extract, with what its graph says about it."""
+
+    text: str
+    doc_slug: str
+    source: str
+    sha256: str
+    markdown: bool
+    media_type: str | None = None
+    title: str | None = None
+
+
+def document_sentences(text: str, markdown: bool) -> list[Sentence]:
+    """The sentences the statistical pipeline reads, in document order."""
+    document = parse_document(text, markdown=markdown, major_heading=is_major_heading)
+    return [sentence for sentence, _ in _sentences_by_section(document)]
+
+
+def extract_texts(
+    items: Sequence[TextInput], extractor: Extractor, processes: int = 1
+) -> Iterator[ExtractionResult]:
+    """Extract several documents: all their sentences through the pipeline in one stream (in `processes`
+    processes for a large batch), then each document in order, sharing the build's consistency."""
+    sentences = [document_sentences(item.text, item.markdown) for item in items]
+    parsed = iter(extractor.parse([s.text for group in sentences for s in group], processes))
+    for item, group in zip(items, sentences, strict=True):
+        docs = [next(parsed) for _ in group]
+        yield extract_text(item.text, doc_slug=item.doc_slug, source=item.source, sha256=item.sha256,
+                           markdown=item.markdown, extractor=extractor, media_type=item.media_type,
+                           title=item.title, parsed=docs)
+
+
 def extract_text(
     text: str, *, doc_slug: str, source: str, sha256: str, markdown: bool, extractor: Extractor,
-    media_type: str | None = None, title: str | None = None,
+    media_type: str | None = None, title: str | None = None, parsed: list[Doc] | None = None,
 ) -> ExtractionResult:
     """Extract the facts of an already decoded document text (offsets index this text)."""
     document = parse_document(text, markdown=markdown, major_heading=is_major_heading)
     sentences = [sentence for sentence, _ in _sentences_by_section(document)]
-    docs = list(extractor.parse([s.text for s in sentences]))
+    docs = parsed if parsed is not None else list(extractor.parse([s.text for s in sentences]))
     emitter = Emitter(
         document, doc_slug, source=source, sha256=sha256,
         media_type=media_type or ("text/markdown" if markdown else "text/plain"),
         gazetteer=extractor.gazetteer, run=extractor.run, min_confidence=extractor.min_confidence,
-        title=title,
+        title=title, consistency=extractor.consistency,
     )
     ctx = Context(emitter, extractor.gazetteer)
     actors: list[Block | Section] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,13 +14,14 @@ from rdflib import Graph
 
 from kg import __version__
 from kg.errors import DocumentError, NonConformingError, QcollabError
+from kg.extract.consistency import Consistency
 from kg.extract.extractor import Extractor
-from kg.extract.pipeline import document_slug, extract_text, source_name
+from kg.extract.pipeline import TextInput, document_slug, extract_texts, source_name
 from kg.namespaces import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH, QCG
 from kg.pipeline.cache import ExtractionCache, extractor_digest
 from kg.pipeline.review import REPORT_NAME, save_document_review, write_report
+from kg.quality.batch import validate_graphs
 from kg.quality.reasoning import materialize
-from kg.quality.shacl import Validator
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
 from kg.store.oxigraph import open_store
@@ -63,11 +64,17 @@ def _seed_digest(path: Path, max_bytes: int) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
 
+def _extraction_settings(settings: Settings) -> str:
+    """The settings an extracted graph depends on: the threshold of the review report and the model."""
+    return f"min_confidence={settings.min_confidence} model={settings.nlp_model_path or 'pinned'}"
+
+
 def inputs_digest(settings: Settings) -> str:
     """A checksum over everything the graph is built from: seeds, ontology, shapes, extractor, limits."""
     digest = hashlib.sha256(__version__.encode())
     digest.update(extractor_digest().encode())
     digest.update(str(settings.max_document_bytes).encode())
+    digest.update(_extraction_settings(settings).encode())
     for path in (settings.ontology_path, settings.shapes_path):
         digest.update(path.name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -118,9 +125,12 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
         return BuildReport(skipped=True, failed=dict(failed) if isinstance(failed, dict) else {})
     report = BuildReport()
     documents = seed_documents(settings.seeds_dir)
-    cache = ExtractionCache(_cache_dir(settings), extractor_digest())
-    extracted, kept = _extract(settings, documents, cache, report, force, progress)
-    check_conformance(settings, extracted.values())
+    digest = extractor_digest(settings.shapes_path, settings.ontology_path)
+    cache = ExtractionCache(_cache_dir(settings), f"{digest} {_extraction_settings(settings)}")
+    extracted, kept, new = _extract(settings, documents, cache, report, force, progress)
+    if progress and new:
+        progress(f"validating {len(new)} new graphs against the shapes", 0, len(new))
+    check_conformance(settings, [extracted[iri] for iri in new], settings.build_processes)
     with open_store(settings.resolved_store_path) as store:
         load_extracted(store, settings, extracted, report, keep=kept)
         if progress:
@@ -135,16 +145,28 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
     return report
 
 
+@dataclass
+class _Pending:
+    """A document to extract: its file name, graph IRI, checksum, source name and decoded text."""
+
+    name: str
+    graph_iri: str
+    sha256: str
+    source: str
+    text: TextInput
+
+
 def _extract(
     settings: Settings, documents: list[Path], cache: ExtractionCache, report: BuildReport, force: bool,
     progress: Progress | None,
-) -> tuple[dict[str, Graph], set[str]]:
-    """The graph of each readable document (from the cache when unchanged), and the graph IRIs of
-    documents that failed (their graphs in the store are kept)."""
-    extractor: Extractor | None = None
+) -> tuple[dict[str, Graph], set[str], list[str]]:
+    """The graph of each readable document (from the cache when unchanged), the graph IRIs of documents
+    that failed (their graphs in the store are kept), and the graph IRIs extracted anew."""
     extracted: dict[str, Graph] = {}
     kept: set[str] = set()
     claimed: dict[str, str] = {}  # graph IRI -> the file name it was given to
+    consistency = Consistency()
+    pending: list[_Pending] = []
     for index, path in enumerate(documents, start=1):
         name = path.name
         try:
@@ -161,43 +183,48 @@ def _extract(
             data = document_bytes(path, settings.max_document_bytes)
             sha256, source = hashlib.sha256(data).hexdigest(), source_name(path)
             cached = None if force else cache.graph(name, sha256, source)
-            if cached is not None:
-                if progress:
-                    progress(f"reusing {name}", index, len(documents))
-                graph_iri, graph = cached
-                report.reused.append(name)
-            else:
-                if progress:
-                    progress(f"extracting {name}", index, len(documents))
+            if cached is None:
                 text = decode_document(path, data)
-                extractor = extractor or Extractor.load(
-                    model_path=settings.nlp_model_path, min_confidence=settings.min_confidence
-                )
-                result = extract_text(
-                    text.text, doc_slug=document_slug(path), source=source, sha256=text.sha256,
-                    markdown=text.markdown, extractor=extractor, media_type=text.media_type, title=text.title,
-                )
-                graph_iri, graph = str(result.graph_iri), result.graph
-                cache.put(name, sha256, source, graph_iri, graph)
-                save_document_review(_cache_dir(settings), name, result.review)
-                report.extracted.append(name)
+                item = TextInput(text.text, document_slug(path), source, text.sha256, text.markdown,
+                                 text.media_type, text.title)
+                pending.append(_Pending(name, graph_iri, sha256, source, item))
+                continue
         except DocumentError as error:
             report.failed[name] = str(error)
             kept.add(graph_iri)
             continue
+        if progress:
+            progress(f"reusing {name}", index, len(documents))
+        graph_iri, graph = cached
+        consistency.absorb(graph)
         extracted[graph_iri] = graph
+        report.reused.append(name)
         report.documents[name] = len(graph)
-    return extracted, kept
+    if pending:
+        extractor = Extractor.load(model_path=settings.nlp_model_path, min_confidence=settings.min_confidence)
+        extractor.consistency = consistency
+        if progress:
+            progress(f"reading {len(pending)} documents with {extractor.model.label}", 0, len(pending))
+        results = extract_texts([p.text for p in pending], extractor, settings.build_processes)
+        for done, (item, result) in enumerate(zip(pending, results, strict=True), start=1):
+            if progress:
+                progress(f"extracting {item.name}", done, len(pending))
+            cache.put(item.name, item.sha256, item.source, item.graph_iri, result.graph)
+            save_document_review(_cache_dir(settings), item.name, result.review)
+            extracted[item.graph_iri] = result.graph
+            report.extracted.append(item.name)
+            report.documents[item.name] = len(result.graph)
+    return extracted, kept, [p.graph_iri for p in pending]
 
 
-def check_conformance(settings: Settings, graphs: Iterable[Graph]) -> None:
-    """Validate the union of the extracted graphs; raise with a readable report if invalid."""
-    union = Graph()
-    for graph in graphs:
-        union += graph
-    outcome = Validator(settings.shapes_path, settings.ontology_path).validate(union)
-    if not outcome.conforms:
-        raise NonConformingError(outcome.report_text)
+def check_conformance(settings: Settings, graphs: Sequence[Graph], processes: int = 1) -> None:
+    """Validate each document graph (in parallel processes for many); raise with a readable report if one
+    does not conform. What is checked across documents (one kind per IRI, one value per functional
+    property) the extraction already keeps (kg/extract/consistency.py)."""
+    outcomes = validate_graphs(settings.shapes_path, settings.ontology_path, graphs, processes)
+    failures = [text for conforms, text in outcomes if not conforms]
+    if failures:
+        raise NonConformingError("\n".join(failures))
 
 
 def load_extracted(

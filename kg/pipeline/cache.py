@@ -38,10 +38,11 @@ def _model_label() -> str:
     return f"{info.label} (spaCy {spacy.__version__})"
 
 
-def extractor_digest() -> str:
-    """A checksum of what extraction depends on besides the document: the code, gazetteer and model."""
+def extractor_digest(*checked_against: Path) -> str:
+    """A checksum of what extraction depends on besides the document: the code, gazetteer and model, and
+    the files a cached graph was checked against (the shapes and the ontology)."""
     digest = hashlib.sha256(__version__.encode())
-    for path in [*code_files(), GAZETTEER_PATH]:
+    for path in [*code_files(), GAZETTEER_PATH, *checked_against]:
         name = path.relative_to(KG_CODE_DIR).as_posix() if path.is_relative_to(KG_CODE_DIR) else path.name
         digest.update(name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())

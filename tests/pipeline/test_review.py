@@ -15,8 +15,8 @@ from kg.pipeline.review import read_report
 from kg.settings import Settings
 from kg.store.oxigraph import open_store
 
-# "KVANTUM" is a code name NER does not know, seen only as a verb's subject: the weakest evidence.
-NOTE = "# Nordic note\n\nKVANTUM coordinates testbeds. Finland signed an agreement with Sweden.\n"
+# "Nordqubit": one capitalized word NER calls an organization, with nothing else to say what it is.
+NOTE = "# Nordic note\n\nNordqubit coordinates testbeds. Finland signed an agreement with Sweden.\n"
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +32,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def test_a_weak_fact_is_held_back_and_a_sure_one_kept(built: Settings) -> None:
     items = read_report(review_path(built))
-    held = [i for i in items if i.subject == "<https://w3id.org/qcollab/resource/kvantum>"]
-    assert held and held[0].confidence < 0.6 and held[0].method == "SurfacePattern"
-    assert held[0].sentence == "KVANTUM coordinates testbeds." and held[0].document == "note"
+    held = [i for i in items if i.subject == "<https://w3id.org/qcollab/resource/nordqubit>"]
+    assert held and held[0].confidence < 0.6 and held[0].method == "StatisticalNer"
+    assert held[0].sentence == "Nordqubit coordinates testbeds." and held[0].document == "note"
     with open_store(built.resolved_store_path, read_only=True) as store:
-        assert not store.query("ASK { GRAPH ?g { qcr:kvantum ?p ?o } }")
+        assert not store.query("ASK { GRAPH ?g { qcr:nordqubit ?p ?o } }")
         assert store.query("ASK { GRAPH ?g { qcr:finland qc:collaboratesWith qcr:sweden } }")
 
 
@@ -58,4 +58,4 @@ def test_qcollab_review_lists_the_held_back_facts(built: Settings) -> None:
     done = subprocess.run([qcollab, "review", "--format", "json"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     subjects = {item["subject"] for item in json.loads(done.stdout)["items"]}
-    assert "<https://w3id.org/qcollab/resource/kvantum>" in subjects
+    assert "<https://w3id.org/qcollab/resource/nordqubit>" in subjects

@@ -1,0 +1,45 @@
+"""One kind per IRI and one value per functional property across the documents of a build."""
+
+from __future__ import annotations
+
+from rdflib import Literal
+
+from kg.extract.consistency import Consistency
+from kg.extract.extractor import Extractor
+from kg.extract.pipeline import extract_text
+from kg.namespaces import QC, QCR, RDF, XSD
+
+
+def _extract(extractor: Extractor, slug: str, text: str):  # type: ignore[no-untyped-def]
+    return extract_text(
+        text, doc_slug=slug, source=f"{slug}.md", sha256="0" * 64, markdown=True, extractor=extractor
+    )
+
+
+def test_a_later_document_cannot_retype_an_entity(extractor: Extractor) -> None:
+    shared = Consistency()
+    shared.claim_kind(QCR["craft-prospect"], "program")  # as if an earlier document had read a program
+    reader = Extractor(extractor.gazetteer, extractor.nlp, extractor.model, extractor.run, 0.0, shared)
+    result = _extract(
+        reader, "later", "# Later\n\nThe UK company Craft Prospect worked with the University of Waterloo.\n"
+    )
+    assert (QCR["craft-prospect"], RDF.type, QC.Company) not in result.graph
+    assert not list(result.graph.triples((QCR["craft-prospect"], QC.collaboratesWith, None)))
+    assert any(i.method == "Consistency" and "craft-prospect" in i.subject for i in result.review)
+    assert (QCR["university-of-waterloo"], RDF.type, QC.University) in result.graph
+
+
+def test_a_functional_value_keeps_the_first_document_s() -> None:
+    shared = Consistency()
+    first, second = Literal("100", datatype=XSD.decimal), Literal("200", datatype=XSD.decimal)
+    assert shared.allows(QCR["flagship"], QC.fundingAmount, first)
+    assert shared.allows(QCR["flagship"], QC.fundingAmount, first)
+    assert not shared.allows(QCR["flagship"], QC.fundingAmount, second)
+
+
+def test_relations_must_fit_the_kinds_claimed() -> None:
+    shared = Consistency()
+    shared.claim_kind(QCR["japan"], "actor")
+    shared.claim_kind(QCR["flagship"], "program")
+    assert shared.allows(QCR["japan"], QC.leads, QCR["flagship"])
+    assert not shared.allows(QCR["flagship"], QC.collaboratesWith, QCR["japan"])
