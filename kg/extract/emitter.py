@@ -132,9 +132,7 @@ class Emitter:
             self._reject(iri, claimed or kind, sentences[0])
             return iri
         self.kinds.setdefault(iri, kind)
-        for cls in classes[:1]:
-            for sentence in sentences:
-                self._judge(self._reify(iri, RDF.type, cls, sentence), method, confidence)
+        self._judge(iri, method, confidence)  # an entity carries how sure its reading is, as a statement does
         for cls in classes:
             self.graph.add((iri, RDF.type, cls))
         if iri not in self._labelled:

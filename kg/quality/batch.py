@@ -13,6 +13,7 @@ from rdflib import Graph
 from kg.quality.shacl import Validator
 
 _PARALLEL_FROM = 8  # below this many graphs, starting worker processes costs more than it saves
+_BATCH = 10  # graphs validated together in one call
 
 
 @lru_cache(maxsize=1)
@@ -31,11 +32,23 @@ def _validate_in_worker(job: tuple[Path, Path, str]) -> tuple[bool, str]:
 def validate_graphs(
     shapes_path: Path, ontology_path: Path, graphs: Sequence[Graph], processes: int = 0
 ) -> list[tuple[bool, str]]:
-    """Whether each graph conforms, and its report; `processes` 0 means one per CPU core."""
+    """Whether each batch of graphs conforms, and its report; `processes` 0 means one per CPU core.
+
+    The graphs are validated in batches (their union, `_BATCH` at a time): pySHACL's cost per call is
+    large, and graphs that may be judged one by one may as well be judged together.
+    """
     workers = processes or os.cpu_count() or 1
+    batches = [_union(graphs[i : i + _BATCH]) for i in range(0, len(graphs), _BATCH)]
     if workers < 2 or len(graphs) < _PARALLEL_FROM:
         validator = Validator(shapes_path, ontology_path)
-        return [(o.conforms, o.report_text) for o in (validator.validate(g) for g in graphs)]
-    jobs = [(shapes_path, ontology_path, g.serialize(format="nt")) for g in graphs]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_validate_in_worker, jobs, chunksize=4))
+        return [(o.conforms, o.report_text) for o in (validator.validate(g) for g in batches)]
+    jobs = [(shapes_path, ontology_path, g.serialize(format="nt")) for g in batches]
+    with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+        return list(pool.map(_validate_in_worker, jobs))
+
+
+def _union(graphs: Sequence[Graph]) -> Graph:
+    union = Graph()
+    for graph in graphs:
+        union += graph
+    return union

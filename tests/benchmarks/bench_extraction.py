@@ -61,8 +61,10 @@ def main() -> None:
         env = {**os.environ, "QCOLLAB_SEEDS_DIR": str(seeds), "QCOLLAB_DATA_DIR": str(Path(work) / "data")}
         qcollab = Path(sys.executable).parent / "qcollab"
         started = time.perf_counter()
-        subprocess.run([qcollab, "build"], env=env, check=True, capture_output=True)
+        done = subprocess.run([qcollab, "build"], env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            sys.exit(f"qcollab build failed:\n{done.stderr[-3000:]}")
     verdict = "within" if seconds < TARGET_SECONDS else "OVER"
     section = (
         f"\n## Building a corpus of {DOCUMENTS} documents of {WORDS:,} words\n\n"
