@@ -66,7 +66,8 @@ GENERIC_WORDS = words(
     "consortium council department european federal figure focus for foundation government governments "
     "group industry institute international kingdom laboratory ministry national network networked of "
     "office parliament phase pillar quantum republic research science secretariat section state states "
-    "table technologies technology the union university working"
+    "table technologies technology the union university working director general centers centres "
+    "sme smes oceans affairs"
 )
 # A name followed by one of these nouns names a program ("the OPENQKD project", "the Eagle-1 satellite").
 PROGRAM_NOUNS = words(

@@ -185,7 +185,7 @@ class MentionFinder:
             entry = self.gazetteer.get(URIRef(ent.ent_id_))
             return self._known(ent, offset, entry, GAZETTEER, 0.95) if entry is not None else None
         span = trimmed(ent)
-        if span is None or not any(c.isupper() for c in span.text):
+        if span is None or len(span.text) < 2 or not any(c.isupper() for c in span.text):
             return None
         name = " ".join(span.text.split())
         if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):

@@ -42,13 +42,21 @@ _LEADING = frozenset({"the", "a", "an", "its", "their", "our", "this", "these", 
 
 
 def trimmed(span: Span) -> Span | None:
-    """The span without leading articles and a trailing possessive or punctuation."""
+    """The span without leading articles or "Innsbruck-based", nor a trailing possessive, punctuation or
+    "(ACRONYM" the statistical NER took in."""
+    doc = span.doc
     start, end = span.start, span.end
-    while start < end and span.doc[start].lower_ in _LEADING:
+    opening = next((t.i for t in span if t.text == "("), None)
+    if opening is not None and opening > start:
+        end = opening
+    while start < end and doc[start].lower_ in _LEADING:
         start += 1
+    based = next((t.i for t in doc[start:end] if t.lower_ == "based" and doc[t.i - 1].text == "-"), None)
+    if based is not None and based > start:
+        start = based + 1
     while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].lower_ in _TRAILING):
         end -= 1
-    return span.doc[start:end] if end > start else None
+    return doc[start:end] if end > start else None
 
 
 def program_classes(name: str) -> tuple[URIRef, ...]:

@@ -132,9 +132,9 @@ def extract_text(
     funded: set[URIRef] = set()
     for sentence, section in _sentences_by_section(document):
         program_facts(ctx, sentence, section, funded)
-    _mentions(ctx, document)
     prose = ProseReader(ctx)
     prose.read(zip(sentences, docs, strict=True))
+    _mentions(ctx, document, prose.spans)
     described = _actor_sentences(actors)
     for sentence, _ in _sentences_by_section(document):
         if (sentence.start, sentence.end) not in described | prose.parsed_partnerships:
@@ -201,8 +201,12 @@ def _actor_sentences(actors: list[Block | Section]) -> set[tuple[int, int]]:
     return {(s.start, s.end) for block in blocks for s in iter_block_sentences(block)}
 
 
-def _mentions(ctx: Context, document: Document) -> None:
-    """Every known entity and organization named anywhere, with the first sentence that names it."""
+def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIRef]) -> None:
+    """Every known entity and organization named anywhere, with the first sentence that names it.
+
+    A name shaped like an organization that is only part of a longer name the statistical reader
+    found (`read`: its spans) is that name cut short ("Technology Facilities Council"), and is left out.
+    """
     for section, _ in document.walk():
         for mention in ctx.mentions(section.sentence):
             ctx.emitter.ensure(mention.entry, section.sentence)
@@ -214,4 +218,9 @@ def _mentions(ctx: Context, document: Document) -> None:
                     if not any(s <= mention.start and mention.end <= e for s, e in names):
                         ctx.emitter.ensure(mention.entry, sentence)
                 for ref in refs:
+                    if ref.entry is None and any(
+                        s <= ref.start and ref.end <= e and (s, e) != (ref.start, ref.end) and iri != ref.iri
+                        for (s, e), iri in read.items()
+                    ):
+                        continue
                     emit_actor(ctx, ref, sentence)

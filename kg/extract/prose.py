@@ -34,6 +34,7 @@ class ProseReader:
         self.memory = DocumentMemory()
         self.finder = MentionFinder(ctx.gazetteer, self.memory)
         self.parsed_partnerships: set[tuple[int, int]] = set()  # sentences whose partners the parse found
+        self.spans: dict[tuple[int, int], URIRef] = {}  # the names read, by their character spans
 
     def read(self, sentences: Iterable[tuple[Sentence, Doc]]) -> None:
         """Every sentence in document order; then the acronyms the document defined become aliases."""
@@ -54,6 +55,7 @@ class ProseReader:
         led = SentenceGraph(doc, found).led_names()
         found = [_as_program(m) if _centre_led(m, led) else m for m in found]
         mentions = [m for m in found if self._emit(m, sentence)]
+        self.spans.update(((m.char_start, m.char_end), m.iri) for m in mentions)
         graph = SentenceGraph(doc, mentions)
         collaborations = graph.collaborations()
         if collaborations:
