@@ -39,7 +39,10 @@ this project about real collaborations, with gold annotations; format in `tests/
 `test/` is the held-out split: never tuned on. An extracted entity counts as correct when one of its
 names is a name of a gold item (after the one normaliser); collaborations are unordered pairs of
 actors, amounts are decimal values with their ISO 4217 currency, program roles are (program, led by
-or funded by, actor). This file is written by `make eval` (`qcollab evaluate ... --format markdown`).
+or funded by, actor). A program's name matches with or without its owner's possessive ("Canada's")
+and a trailing "programme". The words/s below are one process reading one document at a time, model
+loading included; a whole build (parsing in parallel, SHACL, store) is timed in
+[benchmarks.md](benchmarks.md). This file is written by `make eval` (`qcollab evaluate ... --format markdown`).
 """
 HEADER = ["kind", "precision", "recall", "F1", "gold found", "extracted correct"]
 
