@@ -54,6 +54,10 @@ def _of_objects(noun: Token) -> list[Token]:
     ]
 
 
+MEMBERSHIP_VERBS = frozenset({"include", "comprise", "bring", "gather", "unite", "involve", "count"})
+MEMBER_NOUNS = frozenset({"partners", "members", "participants", "partnership", "project", "projects"})
+
+
 class SentenceGraph:
     """One parsed sentence with its mentions: groups of actors and the relations the parse states."""
 
@@ -161,8 +165,23 @@ class SentenceGraph:
                     unique[key] = Relation("collaboration", a, b, DEPENDENCY, confidence)
         return list(unique.values())
 
+    def _consortium_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
+        """"Coordinated by X, its consortium included Y and Z": the coordinator and the members, pairwise."""
+        subject = self.subject(verb)
+        if subject is None or subject.lower_ not in CONSORTIUM_NOUNS | MEMBER_NOUNS:
+            return []
+        members = [m for c in verb.children if c.dep_ in ("dobj", "attr") for m in self.group(c)]
+        for clause in [*verb.children, *subject.children]:
+            if clause.dep_ in ("advcl", "acl", "relcl") and clause.lemma_.lower() in LEAD_VERBS:
+                members += [m for a in clause.children if a.dep_ == "agent"
+                            for g in a.children if g.dep_ == "pobj" for m in self.group(g)]
+        unique = list({str(m.iri): m for m in members}.values())
+        return [(a, b, 0.75) for a, b in combinations(unique, 2)] if 2 <= len(unique) <= _MAX_GROUP else []
+
     def _verb_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
         lemma = verb.lemma_.lower()
+        if lemma in MEMBERSHIP_VERBS:
+            return self._consortium_pairs(verb)
         subjects = self.group(self.subject(verb))
         pairs: list[tuple[EntityMention, EntityMention, float]] = []
         objects = list(self.with_objects(verb))

@@ -41,6 +41,14 @@ COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
             frozenset({"Tesat-Spacecom", "SITAEL"}),
         },
     ),
+    (
+        "Coordinated by Saarland University, its consortium included ETH Zurich and Chalmers University.",
+        {
+            frozenset({"Saarland University", "ETH Zurich"}),
+            frozenset({"Saarland University", "Chalmers University"}),
+            frozenset({"ETH Zurich", "Chalmers University"}),
+        },
+    ),
     # Co-mentions, rivalry, hedges and negation are not collaborations.
     ("The United States, China and the European Union compete for quantum talent.", set()),
     ("Germany and France each launched their own national strategies.", set()),
