@@ -11,7 +11,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import QC, RDF
+from kg.namespaces import QC, RDF, RDFS
 
 ACTOR_CLASS_NAMES = (
     "Actor", "Country", "SupranationalUnion", "Region", "Organization", "University", "ResearchInstitute",
@@ -47,7 +47,7 @@ class Consistency:
         for subject, cls in graph.subject_objects(RDF.type):
             if isinstance(subject, URIRef) and (kind := CLASS_KINDS.get(cls)):  # type: ignore[arg-type]
                 self.kinds.setdefault(subject, kind)
-        for predicate in (*FUNCTIONAL, QC.confidence, QC.extractionMethod):
+        for predicate in (*FUNCTIONAL, QC.confidence, QC.extractionMethod, RDFS.label):
             for subject, value in graph.subject_objects(predicate):
                 self.values.setdefault((subject, predicate), value)
 

@@ -137,8 +137,10 @@ class Emitter:
             self.graph.add((iri, RDF.type, cls))
         if iri not in self._labelled:
             self._labelled.add(iri)
-            self.graph.add((iri, RDFS.label, Literal(label, lang="en")))
-            self.graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+            # The name the build's first document gave it: one label for the entity in the whole graph.
+            named = self.consistency.values.setdefault((iri, RDFS.label), Literal(label, lang="en"))
+            self.graph.add((iri, RDFS.label, named))
+            self.graph.add((iri, SKOS.prefLabel, named))
         if description and iri not in self._described:
             self._described.add(iri)
             self.graph.add((iri, DCTERMS.description, Literal(description, lang="en")))

@@ -13,7 +13,7 @@ from rdflib import Graph
 from kg.quality.shacl import Validator
 
 _PARALLEL_FROM = 8  # below this many graphs, starting worker processes costs more than it saves
-_BATCH = 10  # graphs validated together in one call
+BATCH_SIZE = 20  # graphs validated together in one call
 
 
 @lru_cache(maxsize=1)
@@ -34,11 +34,11 @@ def validate_graphs(
 ) -> list[tuple[bool, str]]:
     """Whether each batch of graphs conforms, and its report; `processes` 0 means one per CPU core.
 
-    The graphs are validated in batches (their union, `_BATCH` at a time): pySHACL's cost per call is
+    The graphs are validated in batches (their union, `BATCH_SIZE` at a time): pySHACL's cost per call is
     large, and graphs that may be judged one by one may as well be judged together.
     """
     workers = processes or os.cpu_count() or 1
-    batches = [_union(graphs[i : i + _BATCH]) for i in range(0, len(graphs), _BATCH)]
+    batches = [_union(graphs[i : i + BATCH_SIZE]) for i in range(0, len(graphs), BATCH_SIZE)]
     if workers < 2 or len(graphs) < _PARALLEL_FROM:
         validator = Validator(shapes_path, ontology_path)
         return [(o.conforms, o.report_text) for o in (validator.validate(g) for g in batches)]

@@ -7,7 +7,7 @@ from rdflib import Literal
 from kg.extract.consistency import Consistency
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_text
-from kg.namespaces import QC, QCR, RDF, XSD
+from kg.namespaces import QC, QCR, RDF, RDFS, SKOS, XSD
 
 
 def _extract(extractor: Extractor, slug: str, text: str):  # type: ignore[no-untyped-def]
@@ -43,3 +43,24 @@ def test_relations_must_fit_the_kinds_claimed() -> None:
     shared.claim_kind(QCR["flagship"], "program")
     assert shared.allows(QCR["japan"], QC.leads, QCR["flagship"])
     assert not shared.allows(QCR["flagship"], QC.collaboratesWith, QCR["japan"])
+
+
+def test_regression_two_documents_naming_an_entity_differently_keep_one_label(extractor: Extractor) -> None:
+    """A 200-document build failed SHACL: each document labelled the same entity its own way."""
+    shared = Consistency()
+    reader = Extractor(extractor.gazetteer, extractor.nlp, extractor.model, extractor.run, 0.0, shared)
+    first = _extract(
+        reader, "first", "# First\n\nThe UK company Craft Prospect worked with the University of Waterloo.\n"
+    )
+    label = first.graph.value(QCR["craft-prospect"], RDFS.label)
+    shared.values[(QCR["craft-prospect"], RDFS.label)] = Literal("Craft Prospect Ltd", lang="en")
+    second = _extract(
+        reader, "second", "# Second\n\nThe UK company Craft Prospect signed an agreement with ESA.\n"
+    )
+    assert label == Literal("Craft Prospect", lang="en")
+    assert set(second.graph.objects(QCR["craft-prospect"], RDFS.label)) == {
+        Literal("Craft Prospect Ltd", lang="en")
+    }
+    assert set(second.graph.objects(QCR["craft-prospect"], SKOS.prefLabel)) == {
+        Literal("Craft Prospect Ltd", lang="en")
+    }
