@@ -196,17 +196,7 @@ class MentionFinder:
                 return self._place(span, offset, place[3], force=True)
         remembered = self.memory.alias(name)
         if remembered is not None:
-            return self._make(
-                span,
-                offset,
-                name,
-                remembered.iri,
-                remembered.kind,
-                remembered.classes,
-                remembered.entry,
-                SURFACE,
-                0.85,
-            )
+            return self._as_remembered(span, offset, name, remembered)
         entry = self.gazetteer.lookup(name)
         if entry is not None:
             return self._known(span, offset, entry, GAZETTEER, 0.9)
@@ -336,6 +326,11 @@ class MentionFinder:
                 mentions.append(self._make(span, offset, name, iri, "actor", org, None, SURFACE, confidence))
         return mentions
 
+    def _as_remembered(self, span: Span, offset: int, name: str, remembered: EntityMention) -> EntityMention:
+        """A name the document defined earlier ("UKRI"), standing for the entity it was defined for."""
+        return self._make(span, offset, name, remembered.iri, remembered.kind, remembered.classes,
+                          remembered.entry, SURFACE, 0.85)
+
     def _acronyms_used(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
         """Tokens that are acronyms the document defined earlier, where NER saw no entity."""
         taken = {i for m in found for i in range(m.start, m.end)}
@@ -345,19 +340,8 @@ class MentionFinder:
                 continue
             remembered = self.memory.alias(token.text)
             if remembered is not None:
-                mentions.append(
-                    self._make(
-                        doc[token.i : token.i + 1],
-                        offset,
-                        token.text,
-                        remembered.iri,
-                        remembered.kind,
-                        remembered.classes,
-                        remembered.entry,
-                        SURFACE,
-                        0.85,
-                    )
-                )
+                word = doc[token.i : token.i + 1]
+                mentions.append(self._as_remembered(word, offset, token.text, remembered))
         return mentions
 
     def _define_acronyms(self, doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError
 
 from kg.errors import DocumentError
 from kg.text.document import looks_like_heading
@@ -80,7 +81,7 @@ def _open(name: str, data: bytes) -> PdfReader:
         if reader.is_encrypted:
             try:
                 opened = reader.decrypt("")  # owner-password-only PDFs open with an empty password
-            except Exception:  # pypdf needs an extra package for AES, and says so by raising
+            except (DependencyError, NotImplementedError):  # AES needs an extra package; odd ciphers
                 opened = PasswordType.NOT_DECRYPTED
             if opened == PasswordType.NOT_DECRYPTED:
                 raise DocumentError(name, "encrypted PDF (password-protected): add a copy saved without "
