@@ -26,13 +26,17 @@ LOOSE_JOINT_VERBS = words(
     "host issue launch lead open operate organise organize plan publish release run set start support "
     "test work"
 )
+# Verbs whose agents ("founded by X and Y", "co-led by X and Y") work together.
+FOUND_VERBS = words("co-found co-lead cofound colead establish found lead set")
+# What actors set up with a partner ("a plan with X", "hubs with Y").
+PLAN_NOUNS = words("agenda hub hubs plan plans roadmap scheme")
 TOGETHER_WORDS = words("bilaterally collectively jointly mutually together")
 JOINT_ADJECTIVES = words(
     "bilateral collaborative combined common cooperative joint multilateral shared trilateral"
 )
 COLLAB_NOUNS = words(
     "accord agreement agreements alliance arrangement co-operation collaboration collaborations "
-    "consortium cooperation dialogue link links memorandum mou pact partner partners partnership "
+    "consortium contract contracts cooperation dialogue link links memorandum mou pact partner partners partnership "
     "partnerships relationship tie ties treaty venture"
 )
 JOINT_NOUNS = words(
@@ -59,6 +63,15 @@ CONSORTIUM_NOUNS = words("coalition consortia consortium grouping team")
 COMPANY_NOUNS = words(
     "companies company firm firms giant group maker manufacturer operator provider spin-out spinout "
     "start-up start-ups startup startups supplier vendor"
+)
+# Nouns an adjective of origin stands for its country with ("the Finnish government", "US officials").
+STATE_NOUNS = words(
+    "administration authority authorities delegation government governments leader leaders minister "
+    "ministers ministry official officials president side state states"
+)
+# Nouns that describe the name after them ("the Finnish company IQM", "the start-up Diraq").
+DESCRIPTOR_NOUNS = COMPANY_NOUNS | words(
+    "agency body foundation institute laboratory lab operator organisation organization university"
 )
 # Names that are only generic words are short forms ("the Commission"), left to coreference.
 GENERIC_WORDS = words(

@@ -109,6 +109,42 @@ def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
     return None
 
 
+def _dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """ "CSC – IT Center for Science": an acronym, a dash and a new name are one name."""
+    merged: list[EntityMention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.kind == mention.kind == "actor"
+            and mention.entry is None
+            and previous.end - previous.start == 1
+            and previous.name.isupper()
+            and mention.start == previous.end + 1
+            and doc[previous.end].text in ("–", "—")
+        ):
+            name = f"{previous.name} – {mention.name}"
+            merged[-1] = replace(
+                mention, start=previous.start, char_start=previous.char_start, name=name,
+                iri=QCR[slugify(name)], entry=None,
+            )
+            continue
+        merged.append(mention)
+    return merged
+
+
+def _whole_name(ent: Span) -> Span:
+    """ "VTT Technical Research Centre of Finland (VTT)": the name the acronym follows, not its last place."""
+    doc = ent.doc
+    joiner = ent.start - 1
+    if joiner < 1 or doc[joiner].lower_ not in ("of", "for"):
+        return ent
+    before = next((e for e in doc.ents if e.end == joiner), None)
+    if before is None or before.label_ != "ORG":
+        return ent
+    return Span(doc, before.start, ent.end, label=before.label_)
+
+
 class MentionFinder:
     """Turns a sentence's entities into actor and program mentions, remembering the document's names."""
 
@@ -132,7 +168,7 @@ class MentionFinder:
         for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
             if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
                 chosen.append(mention)
-        chosen = self._define_acronyms(doc, sorted(chosen, key=lambda m: m.start))
+        chosen = self._define_acronyms(doc, _dash_names(doc, sorted(chosen, key=lambda m: m.start)))
         for mention in chosen:
             self.memory.saw(mention)
         return chosen
@@ -176,7 +212,7 @@ class MentionFinder:
         for ent in doc.ents:
             if ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
                 acronym = doc[ent.end + 1].text
-                mention = self._mention(ent, offset)
+                mention = self._mention(_whole_name(ent), offset)
                 if mention is not None and _ACRONYM.fullmatch(acronym) and acronym != mention.name:
                     self.memory.define(acronym, mention)
 

@@ -11,7 +11,9 @@ from spacy.tokens import Doc, Token
 from kg.extract.lexicon import (
     COLLAB_NOUNS,
     CONSORTIUM_NOUNS,
+    DESCRIPTOR_NOUNS,
     DISTRIBUTIVE,
+    FOUND_VERBS,
     FUND_VERBS,
     HEDGES,
     HOST_VERBS,
@@ -21,6 +23,8 @@ from kg.extract.lexicon import (
     JOINT_VERBS,
     LEAD_VERBS,
     LOOSE_JOINT_VERBS,
+    PLAN_NOUNS,
+    STATE_NOUNS,
     TOGETHER_WORDS,
     WITH_VERBS,
 )
@@ -54,8 +58,20 @@ def _of_objects(noun: Token) -> list[Token]:
     ]
 
 
+def _one_agreement(obj: Token) -> bool:
+    """ "an agreement with X and Y" (one, among all three), not "agreements with X and Y"."""
+    noun = obj.head.head if obj.head.dep_ == "prep" else obj.head
+    return noun.tag_ == "NN" and noun.lemma_.lower() in COLLAB_NOUNS
+
+
+def _attribute(token: Token) -> bool:
+    """ "the Finnish company", "a British start-up": an adjective of origin, not an actor of the group
+    ("the Finnish government" is one)."""
+    return token.dep_ == "amod" and token.pos_ == "ADJ" and token.head.lemma_.lower() not in STATE_NOUNS
+
+
 MEMBERSHIP_VERBS = frozenset({"include", "comprise", "bring", "gather", "unite", "involve", "count"})
-MEMBER_NOUNS = frozenset({"partners", "members", "participants", "partnership", "project", "projects"})
+MEMBER_NOUNS = frozenset({"partners", "partnership", "project", "projects"})
 
 
 class SentenceGraph:
@@ -73,13 +89,23 @@ class SentenceGraph:
         seen: dict[str, EntityMention] = {}
         for t in self._phrase(token):
             mention = self.at.get(t.i)
-            if mention is not None and mention.kind in kinds:
+            if mention is not None and mention.kind in kinds and not _attribute(t):
                 seen.setdefault(f"{mention.iri}", mention)
         return list(seen.values())[:_MAX_GROUP]
 
     def _phrase(self, token: Token) -> Iterator[Token]:
         yield token
         own = self.at.get(token.i)
+        if own is None and token.lower_ in DESCRIPTOR_NOUNS and token.i + 1 < len(self.doc):
+            named = self.at.get(token.i + 1)  # "the Finnish company IQM" parsed as two nouns
+            if named is not None and named.start == token.i + 1:
+                yield from self.doc[named.start : named.end]
+                return
+        if own is not None and token.i > own.start:  # "the Luxembourg satellite operator SES"
+            descriptor = self.doc[own.start - 1] if own.start else None
+            if descriptor is not None and descriptor.lower_ in DESCRIPTOR_NOUNS and descriptor.head == token:
+                yield from self.doc[own.start : own.end]
+                return
         for child in token.children:
             inside = own is not None and own.covers(child)
             if inside or child.dep_ in _GROUP_DEPS or child.dep_ == "compound" and own is None:
@@ -91,6 +117,9 @@ class SentenceGraph:
             elif child.dep_ == "appos" and own is None:
                 yield from self._phrase(child)
             elif child.dep_ == "appos":  # "NPL, the UK institute, and NIST": a conjunct of the apposition
+                listed = self.at.get(child.i)  # "Aalto University, the University of Helsinki and VTT"
+                if listed is not None and listed.iri != own.iri and any(g.dep_ == "conj" for g in child.children):
+                    yield from self.doc[listed.start : listed.end]
                 for grandchild in child.children:
                     if grandchild.dep_ == "conj":
                         yield from self._phrase(grandchild)
@@ -140,7 +169,7 @@ class SentenceGraph:
         return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HEDGES) for c in token.children)
 
     def _together(self, verb: Token) -> bool:
-        if any(c.lower_ in TOGETHER_WORDS for c in verb.children):
+        if any(c.lower_ in TOGETHER_WORDS for c in verb.children) or self._agreement_object(verb):
             return True
         return any(
             c.dep_ in ("dobj", "attr", "nsubjpass") and any(g.lower_ in JOINT_ADJECTIVES for g in c.children)
@@ -191,19 +220,49 @@ class SentenceGraph:
             ):
                 objects += self.with_objects(child)
                 objects += [o for of in _of_objects(child) for o in self.with_objects(of)]
+        if lemma in WITH_VERBS | LOOSE_JOINT_VERBS:  # "announced a plan with X and Y", "set up hubs with"
+            for child in verb.children:
+                if child.dep_ == "dobj" and child.lemma_.lower() in JOINT_NOUNS | PLAN_NOUNS:
+                    objects += self.with_objects(child)
         if lemma in WITH_VERBS or objects and lemma not in ("compete", "rival"):
             for obj in objects:
-                partners = self.group(obj)
+                if obj.ent_type_ == "PERSON":  # "with OSTP director Arati Prabhakar as signatory"
+                    continue
+                partners = self.group(obj) + self._stray_conjuncts(obj)
                 pairs += [(a, b, 0.85) for a, b in product(subjects, partners)]
+                if _one_agreement(obj) and 2 <= len(partners) <= _MAX_JOINT:  # "an agreement with X and Y"
+                    pairs += [(a, b, 0.8) for a, b in combinations(partners, 2)]
         joint = lemma in JOINT_VERBS or (lemma in LOOSE_JOINT_VERBS and self._together(verb))
+        largest = _MAX_JOINT + 1 if self._agreement_object(verb) else _MAX_JOINT
         if verb.dep_ == "relcl" and verb.head.lower_ in COLLAB_NOUNS:  # "the agreement that X and Y signed"
             subjects = [m for c in verb.children if c.dep_ == "nsubj" for m in self.group(c)]
             joint = True
-        if joint and not objects and 2 <= len(subjects) <= _MAX_JOINT and not self._distributive(verb):
+        if joint and not objects and 2 <= len(subjects) <= largest and not self._distributive(verb):
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
         if lemma == "join" and any(c.lower_ == "forces" for c in verb.children):
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
+        target = self.passive_target(verb) if lemma in FOUND_VERBS else None
+        if target is not None and target.tag_ != "NNS":  # "founded by X and Y", not "institutes led by"
+            founders = [m for c in verb.children if c.dep_ == "agent"
+                        for g in c.children if g.dep_ == "pobj" for m in self.group(g)]
+            if 2 <= len(founders) <= _MAX_JOINT:
+                pairs += [(a, b, 0.8) for a, b in combinations(founders, 2)]
         return pairs
+
+    def _agreement_object(self, verb: Token) -> bool:
+        """ "signed a memorandum", "formed a partnership": the verb's object is an agreement."""
+        return any(
+            c.dep_ in ("dobj", "attr") and (c.lower_ in COLLAB_NOUNS or c.lemma_.lower() in COLLAB_NOUNS)
+            for c in verb.children
+        )
+
+    def _stray_conjuncts(self, obj: Token) -> list[EntityMention]:
+        """ "a plan with X and Y" parsed as "plan ... and Y": actors conjoined to the noun "with" hangs on."""
+        preposition = obj.head
+        noun = preposition.head
+        if preposition.dep_ != "prep" or noun.pos_ not in ("NOUN", "PROPN") or noun.i in self.at:
+            return []
+        return [m for c in noun.children if c.dep_ == "conj" and c.i > obj.i for m in self.group(c)]
 
     def _noun_pairs(self, noun: Token) -> list[tuple[EntityMention, EntityMention, float]]:
         word = noun.lower_
