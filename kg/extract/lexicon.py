@@ -36,8 +36,8 @@ JOINT_ADJECTIVES = words(
 )
 COLLAB_NOUNS = words(
     "accord agreement agreements alliance arrangement co-operation collaboration collaborations "
-    "consortium contract contracts cooperation dialogue link links memorandum mou pact partner partners partnership "
-    "partnerships relationship tie ties treaty venture"
+    "consortium contract contracts cooperation dialogue link links memorandum mou pact partner partners "
+    "partnership partnerships relationship tie ties treaty venture"
 )
 JOINT_NOUNS = words(
     "call center centre competition declaration effort facility fund funding initiative investment lab "

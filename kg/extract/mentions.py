@@ -125,8 +125,12 @@ def _dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
         ):
             name = f"{previous.name} – {mention.name}"
             merged[-1] = replace(
-                mention, start=previous.start, char_start=previous.char_start, name=name,
-                iri=QCR[slugify(name)], entry=None,
+                mention,
+                start=previous.start,
+                char_start=previous.char_start,
+                name=name,
+                iri=QCR[slugify(name)],
+                entry=None,
             )
             continue
         merged.append(mention)
@@ -364,8 +368,17 @@ class MentionFinder:
 
     def _as_remembered(self, span: Span, offset: int, name: str, remembered: EntityMention) -> EntityMention:
         """A name the document defined earlier ("UKRI"), standing for the entity it was defined for."""
-        return self._make(span, offset, name, remembered.iri, remembered.kind, remembered.classes,
-                          remembered.entry, SURFACE, 0.85)
+        return self._make(
+            span,
+            offset,
+            name,
+            remembered.iri,
+            remembered.kind,
+            remembered.classes,
+            remembered.entry,
+            SURFACE,
+            0.85,
+        )
 
     def _acronyms_used(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
         """Tokens that are acronyms the document defined earlier, where NER saw no entity."""

@@ -118,7 +118,8 @@ class SentenceGraph:
                 yield from self._phrase(child)
             elif child.dep_ == "appos":  # "NPL, the UK institute, and NIST": a conjunct of the apposition
                 listed = self.at.get(child.i)  # "Aalto University, the University of Helsinki and VTT"
-                if listed is not None and listed.iri != own.iri and any(g.dep_ == "conj" for g in child.children):
+                listing = any(g.dep_ == "conj" for g in child.children)
+                if listed is not None and listed.iri != own.iri and listing:
                     yield from self.doc[listed.start : listed.end]
                 for grandchild in child.children:
                     if grandchild.dep_ == "conj":
@@ -195,15 +196,21 @@ class SentenceGraph:
         return list(unique.values())
 
     def _consortium_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
-        """"Coordinated by X, its consortium included Y and Z": the coordinator and the members, pairwise."""
+        """ "Coordinated by X, its consortium included Y and Z": the coordinator and the members, pairwise."""
         subject = self.subject(verb)
         if subject is None or subject.lower_ not in CONSORTIUM_NOUNS | MEMBER_NOUNS:
             return []
         members = [m for c in verb.children if c.dep_ in ("dobj", "attr") for m in self.group(c)]
         for clause in [*verb.children, *subject.children]:
             if clause.dep_ in ("advcl", "acl", "relcl") and clause.lemma_.lower() in LEAD_VERBS:
-                members += [m for a in clause.children if a.dep_ == "agent"
-                            for g in a.children if g.dep_ == "pobj" for m in self.group(g)]
+                members += [
+                    m
+                    for a in clause.children
+                    if a.dep_ == "agent"
+                    for g in a.children
+                    if g.dep_ == "pobj"
+                    for m in self.group(g)
+                ]
         unique = list({str(m.iri): m for m in members}.values())
         return [(a, b, 0.75) for a, b in combinations(unique, 2)] if 2 <= len(unique) <= _MAX_GROUP else []
 
@@ -243,8 +250,14 @@ class SentenceGraph:
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
         target = self.passive_target(verb) if lemma in FOUND_VERBS else None
         if target is not None and target.tag_ != "NNS":  # "founded by X and Y", not "institutes led by"
-            founders = [m for c in verb.children if c.dep_ == "agent"
-                        for g in c.children if g.dep_ == "pobj" for m in self.group(g)]
+            founders = [
+                m
+                for c in verb.children
+                if c.dep_ == "agent"
+                for g in c.children
+                if g.dep_ == "pobj"
+                for m in self.group(g)
+            ]
             if 2 <= len(founders) <= _MAX_JOINT:
                 pairs += [(a, b, 0.8) for a, b in combinations(founders, 2)]
         return pairs
