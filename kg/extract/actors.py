@@ -68,9 +68,7 @@ def actor_facts(ctx: Context, actor: URIRef, sentence: Sentence) -> None:
     """Programs led or joined, expertise and focus, partners and models named in one sentence."""
     text, emit = ctx.text, ctx.emitter
     programs = programs_in(ctx, sentence)
-    mentions = [
-        m for m in ctx.mentions(sentence) if not any(p.start <= m.start < p.end for p in programs)
-    ]
+    mentions = [m for m in ctx.mentions(sentence) if not any(p.start <= m.start < p.end for p in programs)]
     funding = FUNDING_CUE.search(text, sentence.start, sentence.end) is not None
     joins = JOIN_CUE.search(text, sentence.start, sentence.end)
     for program in programs:
@@ -87,7 +85,8 @@ def actor_facts(ctx: Context, actor: URIRef, sentence: Sentence) -> None:
     cue = PARTNER_CUE.search(text, sentence.start, sentence.end)
     if cue is not None:
         partners = [
-            m.entry for m in mentions
+            m.entry
+            for m in mentions
             if m.start >= cue.end() and m.entry.kind == "actor" and m.entry.iri != actor
         ]
         model = sentence_model(ctx, sentence, len({p.iri for p in partners}))

@@ -14,24 +14,46 @@ from rdflib.term import Node
 from kg.namespaces import QC, RDF, RDFS
 
 ACTOR_CLASS_NAMES = (
-    "Actor", "Country", "SupranationalUnion", "Region", "Organization", "University", "ResearchInstitute",
-    "Company", "GovernmentAgency", "StandardsBody",
+    "Actor",
+    "Country",
+    "SupranationalUnion",
+    "Region",
+    "Organization",
+    "University",
+    "ResearchInstitute",
+    "Company",
+    "GovernmentAgency",
+    "StandardsBody",
 )
 # The coarse kind of each class whose instances may not be of another kind (the ontology's disjoint classes).
 CLASS_KINDS: dict[URIRef, str] = {QC[name]: "actor" for name in ACTOR_CLASS_NAMES} | {
-    QC.Program: "program", QC.Legislation: "program", QC.Collaboration: "collaboration",
-    QC.CollaborationModel: "model", QC.Driver: "driver", QC.Challenge: "challenge", QC.Solution: "solution",
-    QC.Recommendation: "recommendation", QC.TechnologyArea: "technology_area",
-    QC.ApplicationDomain: "application_domain", QC.TalentMobilityMechanism: "talent_mobility_mechanism",
-    QC.EcosystemStrategy: "ecosystem_strategy", QC.FundingCommitment: "funding",
+    QC.Program: "program",
+    QC.Legislation: "program",
+    QC.Collaboration: "collaboration",
+    QC.CollaborationModel: "model",
+    QC.Driver: "driver",
+    QC.Challenge: "challenge",
+    QC.Solution: "solution",
+    QC.Recommendation: "recommendation",
+    QC.TechnologyArea: "technology_area",
+    QC.ApplicationDomain: "application_domain",
+    QC.TalentMobilityMechanism: "talent_mobility_mechanism",
+    QC.EcosystemStrategy: "ecosystem_strategy",
+    QC.FundingCommitment: "funding",
 }
 FUNCTIONAL = frozenset({QC.fundingAmount, QC.fundingCurrency, QC.iso3166Alpha2})
 # What a relation's subject and object must be (None: anything).
 PREDICATE_KINDS: dict[URIRef, tuple[str | None, str | None]] = {
-    QC.collaboratesWith: ("actor", "actor"), QC.leads: ("actor", "program"), QC.ledBy: ("program", "actor"),
-    QC.funds: ("actor", "program"), QC.fundedBy: ("program", "actor"), QC.hasFunding: ("program", "funding"),
-    QC.fundingAmount: ("program", None), QC.fundingCurrency: ("program", None),
-    QC.participant: ("collaboration", "actor"), QC.basedIn: ("actor", "actor"),
+    QC.collaboratesWith: ("actor", "actor"),
+    QC.leads: ("actor", "program"),
+    QC.ledBy: ("program", "actor"),
+    QC.funds: ("actor", "program"),
+    QC.fundedBy: ("program", "actor"),
+    QC.hasFunding: ("program", "funding"),
+    QC.fundingAmount: ("program", None),
+    QC.fundingCurrency: ("program", None),
+    QC.participant: ("collaboration", "actor"),
+    QC.basedIn: ("actor", "actor"),
 }
 
 

@@ -69,12 +69,21 @@ class ModelHint:
 
 
 MODEL_HINTS: tuple[ModelHint, ...] = (
-    ModelHint(re.compile(r"memorand\w*\s+of\s+understanding|(?-i:\bMO[Uu]s?\b)|\bbilateral\b", re.I),
-              re.compile(r"\bbilateral\b|\bMOUs?\b", re.I)),
-    ModelHint(re.compile(r"\bconsorti(?:um|a)\b|\bmultilateral\b", re.I),
-              re.compile(r"\bmultilateral\b|\bconsorti", re.I)),
-    ModelHint(re.compile(r"\bstandardi[sz]ation\b|\bstandards\s+bod", re.I),
-              re.compile(r"\bstandardi[sz]ation\b|\bstandards\b", re.I)),
-    ModelHint(re.compile(r"\bagreements?\b|\baccords?\b|\btreat(?:y|ies)\b|\bpacts?\b", re.I),
-              re.compile(r"\bbilateral\b", re.I), single_pair=True),
+    ModelHint(
+        re.compile(r"memorand\w*\s+of\s+understanding|(?-i:\bMO[Uu]s?\b)|\bbilateral\b", re.I),
+        re.compile(r"\bbilateral\b|\bMOUs?\b", re.I),
+    ),
+    ModelHint(
+        re.compile(r"\bconsorti(?:um|a)\b|\bmultilateral\b", re.I),
+        re.compile(r"\bmultilateral\b|\bconsorti", re.I),
+    ),
+    ModelHint(
+        re.compile(r"\bstandardi[sz]ation\b|\bstandards\s+bod", re.I),
+        re.compile(r"\bstandardi[sz]ation\b|\bstandards\b", re.I),
+    ),
+    ModelHint(
+        re.compile(r"\bagreements?\b|\baccords?\b|\btreat(?:y|ies)\b|\bpacts?\b", re.I),
+        re.compile(r"\bbilateral\b", re.I),
+        single_pair=True,
+    ),
 )

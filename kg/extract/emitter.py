@@ -39,8 +39,16 @@ class Emitter:
     """Adds typed, labelled entities with provenance, and relations with reified evidence."""
 
     def __init__(
-        self, document: Document, doc_slug: str, *, source: str, sha256: str, media_type: str,
-        gazetteer: Gazetteer, run: RunInfo | None = None, min_confidence: float = 0.0,
+        self,
+        document: Document,
+        doc_slug: str,
+        *,
+        source: str,
+        sha256: str,
+        media_type: str,
+        gazetteer: Gazetteer,
+        run: RunInfo | None = None,
+        min_confidence: float = 0.0,
         consistency: Consistency | None = None,
         title: str | None = None,
     ) -> None:
@@ -95,9 +103,19 @@ class Emitter:
         """True when a fact is sure enough for the graph; otherwise it goes to the review report."""
         if confidence >= self.min_confidence:
             return True
-        self.review.append(ReviewItem(
-            self.doc_slug, self._name(subject), self._name(predicate), self._name(obj), evidence.text,
-            evidence.start, evidence.end, round(confidence, 3), str(method).rsplit("#", 1)[-1]))
+        self.review.append(
+            ReviewItem(
+                self.doc_slug,
+                self._name(subject),
+                self._name(predicate),
+                self._name(obj),
+                evidence.text,
+                evidence.start,
+                evidence.end,
+                round(confidence, 3),
+                str(method).rsplit("#", 1)[-1],
+            )
+        )
         return False
 
     def _reject(self, iri: URIRef, kind: str, evidence: Sentence) -> None:
@@ -120,9 +138,15 @@ class Emitter:
         return iri in self.kinds
 
     def entity(
-        self, iri: URIRef, kind: str, classes: Iterable[URIRef], label: str,
-        evidence: Sentence | Iterable[Sentence], description: str | None = None,
-        method: Method = SURFACE, confidence: float = 0.9,
+        self,
+        iri: URIRef,
+        kind: str,
+        classes: Iterable[URIRef],
+        label: str,
+        evidence: Sentence | Iterable[Sentence],
+        description: str | None = None,
+        method: Method = SURFACE,
+        confidence: float = 0.9,
     ) -> URIRef:
         """Emit an entity: types, one label, a description (first wins) and its evidence."""
         classes = list(classes)
@@ -163,16 +187,29 @@ class Emitter:
                 self.graph.add(triple)
             self.graph.add((entry.iri, RDFS.label, Literal(entry.pref_label, lang="en")))
             self._labelled.add(entry.iri)
-        return self.entity(entry.iri, entry.kind, sorted(entry.types, key=str), entry.pref_label, evidence,
-                           description, method=GAZETTEER, confidence=0.95)
+        return self.entity(
+            entry.iri,
+            entry.kind,
+            sorted(entry.types, key=str),
+            entry.pref_label,
+            evidence,
+            description,
+            method=GAZETTEER,
+            confidence=0.95,
+        )
 
     def ensure(self, entry: KnownEntity, evidence: Sentence) -> URIRef:
         """Emit a gazetteer entity first seen in this sentence; keep it as it is if known."""
         return entry.iri if self.has(entry.iri) else self.known(entry, evidence)
 
     def relate(
-        self, subject: URIRef, predicate: URIRef, obj: Node, evidence: Sentence,
-        method: Method = SURFACE, confidence: float = 0.9,
+        self,
+        subject: URIRef,
+        predicate: URIRef,
+        obj: Node,
+        evidence: Sentence,
+        method: Method = SURFACE,
+        confidence: float = 0.9,
     ) -> None:
         """Assert a fact and its reified statement, extracted from the evidence sentence.
 

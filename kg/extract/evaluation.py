@@ -67,9 +67,17 @@ class Score:
         self.found += other.found
 
     def as_dict(self) -> dict[str, object]:
-        return {"extracted": self.extracted, "correct": self.correct, "gold": self.gold, "found": self.found,
-                "precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "missed": self.missed, "spurious": self.spurious}
+        return {
+            "extracted": self.extracted,
+            "correct": self.correct,
+            "gold": self.gold,
+            "found": self.found,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "missed": self.missed,
+            "spurious": self.spurious,
+        }
 
 
 @dataclass
@@ -146,15 +154,23 @@ def _set_score(extracted: dict[str, str | None], gold: set[str]) -> Score:
             spurious.append(f"{label} (a second entity for {match})")
         else:
             matched.add(match)
-    return Score(extracted=len(extracted), correct=len(matched), gold=len(gold), found=len(gold & matched),
-                 missed=sorted(gold - matched), spurious=spurious)
+    return Score(
+        extracted=len(extracted),
+        correct=len(matched),
+        gold=len(gold),
+        found=len(gold & matched),
+        missed=sorted(gold - matched),
+        spurious=spurious,
+    )
 
 
 def _pair_score(extracted: dict[Pair, str], gold: set[Pair]) -> Score:
     """Score unordered pairs (or triples): each extracted one with a label, against the gold ones."""
     return Score(
-        extracted=len(extracted), correct=sum(1 for p in extracted if p in gold),
-        gold=len(gold), found=len(gold & set(extracted)),
+        extracted=len(extracted),
+        correct=sum(1 for p in extracted if p in gold),
+        gold=len(gold),
+        found=len(gold & set(extracted)),
         missed=sorted(" – ".join(sorted(p)) for p in gold - set(extracted)),
         spurious=sorted(label for p, label in extracted.items() if p not in gold),
     )
@@ -176,6 +192,7 @@ def score_graph(graph: Graph, gold: dict[str, object]) -> dict[str, Score]:
         a, b = actor_names[s], actor_names[o]  # type: ignore[index]
         key = frozenset({a or f"?{label[s]}", b or f"?{label[o]}"})  # type: ignore[index]
         pairs.setdefault(key, f"{label[s]} – {label[o]}")  # type: ignore[index]
+
     def canonical(name: object) -> str:
         return actor_of.match([str(name)]) or str(name)
 
@@ -185,21 +202,28 @@ def score_graph(graph: Graph, gold: dict[str, object]) -> dict[str, Score]:
     amounts: dict[Pair, str] = {}
     for program in program_names:
         stated = [(graph.value(program, QC.fundingAmount), graph.value(program, QC.fundingCurrency))]
-        stated += [(graph.value(f, SDO.value), graph.value(f, SDO.currency))
-                   for f in graph.objects(program, QC.hasFunding)]
+        stated += [
+            (graph.value(f, SDO.value), graph.value(f, SDO.currency))
+            for f in graph.objects(program, QC.hasFunding)
+        ]
         for value, currency in stated:
             amount = _amount(value, currency) if value is not None and currency is not None else None
             if amount is not None:
                 amounts.setdefault(frozenset({f"{amount[0]:f} {amount[1]}"}), f"{value} {currency}")
     gold_amounts = {
         frozenset({f"{a[0]:f} {a[1]}"})
-        for p in programs for item in p.get("amounts", []) or []  # type: ignore[union-attr]
+        for p in programs
+        for item in p.get("amounts", []) or []  # type: ignore[union-attr]
         if (a := _amount(item["value"], item["currency"])) is not None
     }
 
     roles: dict[Pair, str] = {}
-    for predicate, role, forward in ((QC.leads, "led by", True), (QC.ledBy, "led by", False),
-                                     (QC.funds, "funded by", True), (QC.fundedBy, "funded by", False)):
+    for predicate, role, forward in (
+        (QC.leads, "led by", True),
+        (QC.ledBy, "led by", False),
+        (QC.funds, "funded by", True),
+        (QC.fundedBy, "funded by", False),
+    ):
         for s, o in graph.subject_objects(predicate):
             actor, program = (s, o) if forward else (o, s)
             if actor in actor_names and program in program_names:
@@ -208,13 +232,15 @@ def score_graph(graph: Graph, gold: dict[str, object]) -> dict[str, Score]:
                 roles.setdefault(frozenset({f"{p} {role}", a}), f"{p} {role} {a}")
     gold_roles = {
         frozenset({f"{p['name']} {role}", canonical(actor)})
-        for p in programs for key, role in (("led_by", "led by"), ("funded_by", "funded by"))
+        for p in programs
+        for key, role in (("led_by", "led by"), ("funded_by", "funded by"))
         for actor in p.get(key, []) or []  # type: ignore[union-attr]
     }
     return {
         "actors": _set_score({label[n]: g for n, g in actor_names.items()}, {str(a["name"]) for a in actors}),
-        "programs": _set_score({label[n]: g for n, g in program_names.items()},
-                               {str(p["name"]) for p in programs}),
+        "programs": _set_score(
+            {label[n]: g for n, g in program_names.items()}, {str(p["name"]) for p in programs}
+        ),
         "collaborations": _pair_score(pairs, gold_pairs),
         "amounts": _pair_score(amounts, gold_amounts),
         "program roles": _pair_score(roles, gold_roles),

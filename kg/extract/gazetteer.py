@@ -19,8 +19,16 @@ GAZETTEER_PATH = data.gazetteer_path()
 ACTOR_CLASSES = frozenset(
     QC[name]
     for name in (
-        "Actor", "Country", "SupranationalUnion", "Region", "Organization", "University",
-        "ResearchInstitute", "Company", "GovernmentAgency", "StandardsBody",
+        "Actor",
+        "Country",
+        "SupranationalUnion",
+        "Region",
+        "Organization",
+        "University",
+        "ResearchInstitute",
+        "Company",
+        "GovernmentAgency",
+        "StandardsBody",
     )
 )
 PROGRAM_CLASSES = frozenset({QC.Program, QC.Legislation})

@@ -30,6 +30,10 @@ LOOSE_JOINT_VERBS = words(
 FOUND_VERBS = words("co-found co-lead cofound colead establish found lead set")
 # What actors set up with a partner ("a plan with X", "hubs with Y").
 PLAN_NOUNS = words("agenda hub hubs plan plans roadmap scheme")
+# Texts two actors put out together ("X and Y released a statement").
+SHARED_TEXTS = words("communique communiqué declaration roadmap statement")
+# Verbs whose subject is an actor: only organisations take part, partner or sign.
+PARTNER_VERBS = words("collaborate cooperate join partner participate sign take team")
 TOGETHER_WORDS = words("bilaterally collectively jointly mutually together")
 JOINT_ADJECTIVES = words(
     "bilateral collaborative combined common cooperative joint multilateral shared trilateral"

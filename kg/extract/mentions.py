@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.coreference import DocumentMemory
 from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.language import KNOWN_LABEL_PREFIX
-from kg.extract.lexicon import COMPANY_NOUNS, CURRENCY_CODES, GENERIC_WORDS
+from kg.extract.lexicon import COMPANY_NOUNS, CURRENCY_CODES, GENERIC_WORDS, PARTNER_VERBS
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
 from kg.extract.name_shapes import (
     acts,
@@ -46,6 +46,7 @@ _GOVERNMENT_OF = re.compile(
 _CODE_NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
 )
+_STRONG_SLOT = 0.7
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-²]*[A-Z0-9²][A-Za-z0-9&\-²]*")
 
 
@@ -76,7 +77,7 @@ def _proper_runs(doc: Doc) -> list[Span]:
     start = None
     for token in [*doc, None]:
         proper = token is not None and token.pos_ == "PROPN" and token.text[:1].isupper()
-        proper = proper and not token.ent_type_  # type: ignore[union-attr]
+        proper = proper and (not token.ent_type_ or _lone_misread(token))  # type: ignore[arg-type]
         if proper and start is None:
             start = token.i  # type: ignore[union-attr]
         elif not proper and start is not None:
@@ -85,6 +86,15 @@ def _proper_runs(doc: Doc) -> list[Span]:
                 runs.append(doc[start:end])
             start = None
     return runs
+
+
+def _lone_misread(token: Token) -> bool:
+    """A one-word name NER took for a person or a place ("Orange", "Leonardo"): an actor in a strong slot."""
+    return (
+        token.ent_type_ in ("PERSON", "GPE") and token.ent_iob_ == "B" and token.nbor(1).ent_iob_ != "I"
+        if token.i + 1 < len(token.doc)
+        else token.ent_type_ in ("PERSON", "GPE") and token.ent_iob_ == "B"
+    )
 
 
 def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
@@ -104,6 +114,13 @@ def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
         c.dep_ == "conj" and c.i in actor_tokens for c in root.children
     ):
         return 0.65
+    subject = root.head if root.dep_ == "conj" and root.head.dep_ == "nsubj" else root
+    verb = subject.head
+    partnering = verb.lemma_.lower() in PARTNER_VERBS and (
+        verb.lemma_.lower() != "take" or any(c.lower_ == "part" for c in verb.children)
+    )
+    if subject.dep_ == "nsubj" and partnering:
+        return _STRONG_SLOT  # "in which Orange and Leonardo took part", "Diraq partnered with"
     if root.dep_ == "nsubj" and root.head.pos_ == "VERB":
         return 0.55
     return None
@@ -268,7 +285,7 @@ class MentionFinder:
         if ent.label_ != "ORG" or is_place_slot(span):
             return None
         # One capitalized word NER calls an organization is often a place or an adjective: held for review.
-        confidence = 0.7 if len(span) > 1 or name.isupper() else 0.55
+        confidence = 0.7 if len(span) > 1 or name.isupper() else max(0.55, _actor_slot(span, []) or 0.0)
         org = (QC.Organization,)
         return self._make(span, offset, name, QCR[slugify(name)], "actor", org, None, NER, confidence)
 
@@ -361,7 +378,9 @@ class MentionFinder:
                 mentions.append(
                     self._make(span, offset, name, iri, "program", (QC.Program,), None, SURFACE, 0.7)
                 )
-            elif (confidence := _actor_slot(span, found)) is not None:
+            elif (confidence := _actor_slot(span, found)) is not None and (
+                confidence >= _STRONG_SLOT or not _lone_misread(span[0])
+            ):
                 org = (QC.Organization,)
                 mentions.append(self._make(span, offset, name, iri, "actor", org, None, SURFACE, confidence))
         return mentions

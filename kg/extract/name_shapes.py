@@ -158,7 +158,7 @@ def company_context(span: Span) -> bool:
 
 
 def _listed_as_program(token: Token) -> bool:
-    """"projects such as OpenSuperQ, AQTION and PASQuanS", "programmes including ARTES"."""
+    """ "projects such as OpenSuperQ, AQTION and PASQuanS", "programmes including ARTES"."""
     current = token
     for _ in range(8):
         if current.dep_ == "conj" or current.dep_ == "appos":
@@ -175,7 +175,7 @@ def _listed_as_program(token: Token) -> bool:
 
 
 def is_place_slot(span: Span) -> bool:
-    """"at Harwell", "in Copenhagen", "near Stuttgart": one word after a preposition of place (or an ADJ)."""
+    """ "at Harwell", "in Copenhagen", "near Stuttgart": one word after a preposition of place (or an ADJ)."""
     root = span.root
     if len(span) == 1 and root.pos_ == "ADJ":
         return True

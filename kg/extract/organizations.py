@@ -15,15 +15,27 @@ from kg.text.document import Sentence, slugify
 
 # The last of these words in a capitalized name makes it an organization of that class.
 ORG_HEADS: dict[str, URIRef] = {
-    "university": QC.University, "universität": QC.University, "université": QC.University,
-    "universiteit": QC.University, "college": QC.University, "polytechnic": QC.University,
-    "institute": QC.ResearchInstitute, "institution": QC.ResearchInstitute,
-    "laboratory": QC.ResearchInstitute, "laboratories": QC.ResearchInstitute,
-    "lab": QC.ResearchInstitute, "labs": QC.ResearchInstitute, "centre": QC.ResearchInstitute,
-    "center": QC.ResearchInstitute, "academy": QC.ResearchInstitute,
+    "university": QC.University,
+    "universität": QC.University,
+    "université": QC.University,
+    "universiteit": QC.University,
+    "college": QC.University,
+    "polytechnic": QC.University,
+    "institute": QC.ResearchInstitute,
+    "institution": QC.ResearchInstitute,
+    "laboratory": QC.ResearchInstitute,
+    "laboratories": QC.ResearchInstitute,
+    "lab": QC.ResearchInstitute,
+    "labs": QC.ResearchInstitute,
+    "centre": QC.ResearchInstitute,
+    "center": QC.ResearchInstitute,
+    "academy": QC.ResearchInstitute,
     "observatory": QC.ResearchInstitute,
-    "organisation": QC.Organization, "organization": QC.Organization,
-    "council": QC.GovernmentAgency, "agency": QC.GovernmentAgency, "ministry": QC.GovernmentAgency,
+    "organisation": QC.Organization,
+    "organization": QC.Organization,
+    "council": QC.GovernmentAgency,
+    "agency": QC.GovernmentAgency,
+    "ministry": QC.GovernmentAgency,
 }
 # Phrases that override the head word ("Standards Institute", "Institute of Technology").
 ORG_PHRASES: tuple[tuple[re.Pattern[str], URIRef], ...] = (
@@ -32,8 +44,23 @@ ORG_PHRASES: tuple[tuple[re.Pattern[str], URIRef], ...] = (
 )
 # A capitalized name ending with one of these is a company; the suffix is not part of its label.
 COMPANY_SUFFIXES = frozenset(
-    {"inc", "ltd", "limited", "gmbh", "ag", "corporation", "corp", "plc", "llc", "pty", "sa", "bv",
-     "nv", "se", "kk"}
+    {
+        "inc",
+        "ltd",
+        "limited",
+        "gmbh",
+        "ag",
+        "corporation",
+        "corp",
+        "plc",
+        "llc",
+        "pty",
+        "sa",
+        "bv",
+        "nv",
+        "se",
+        "kk",
+    }
 )
 # Words that join the parts of one name ("University of Tokyo", "Institute for Quantum Computing").
 NAME_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "du", "des", "der", "für", "&"})
@@ -70,7 +97,7 @@ def is_organization(entry: KnownEntity) -> bool:
 
 
 def _is_company_suffix(word: str) -> bool:
-    """"Ltd", "Inc.", "B.V." and the like."""
+    """ "Ltd", "Inc.", "B.V." and the like."""
     return word.replace(".", "").lower() in COMPANY_SUFFIXES
 
 
@@ -166,9 +193,7 @@ def _known_tail(
     return None, tokens
 
 
-def _piece_match(
-    gazetteer: Gazetteer, offset: int, tokens: list[re.Match[str]]
-) -> OrgMatch | None:
+def _piece_match(gazetteer: Gazetteer, offset: int, tokens: list[re.Match[str]]) -> OrgMatch | None:
     """The organization one part of a capitalized run names, if any."""
     tokens = _trim(tokens)
     owner: KnownEntity | None = None

@@ -70,7 +70,8 @@ def actor_refs(ctx: Context, sentence: Sentence) -> list[ActorRef]:
     ]
     candidates += [
         ActorRef(m.entry.iri, m.start, m.end, m.entry, None)
-        for m in ctx.mentions(sentence) if m.entry.kind == "actor"
+        for m in ctx.mentions(sentence)
+        if m.entry.kind == "actor"
     ]
     chosen: list[ActorRef] = []
     for ref in sorted(candidates, key=lambda r: (r.start - r.end, r.start)):
@@ -113,7 +114,7 @@ def _members(group: list[ActorRef]) -> list[ActorRef]:
 
 
 def _leading_object(text: str, group: list[ActorRef]) -> tuple[list[ActorRef], list[ActorRef]]:
-    """"In partnership with A, B opened ...": the partners (A) and the subject after the comma (B)."""
+    """ "In partnership with A, B opened ...": the partners (A) and the subject after the comma (B)."""
     cuts = [i for i in range(1, len(group)) if COMMA_GAP.fullmatch(text, group[i - 1].end, group[i].start)]
     if not cuts:
         return [], []
@@ -217,8 +218,14 @@ def sentence_partnerships(ctx: Context, sentence: Sentence) -> list[URIRef]:
 
 
 def partnership(
-    ctx: Context, actor: URIRef, other: URIRef, sentence: Sentence, areas: Sequence[URIRef],
-    model: URIRef | None = None, method: Method = SURFACE, confidence: float = 0.9,
+    ctx: Context,
+    actor: URIRef,
+    other: URIRef,
+    sentence: Sentence,
+    areas: Sequence[URIRef],
+    model: URIRef | None = None,
+    method: Method = SURFACE,
+    confidence: float = 0.9,
 ) -> URIRef:
     """actor qc:collaboratesWith other, and the qc:Collaboration between the two."""
     emit = ctx.emitter

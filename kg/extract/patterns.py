@@ -27,25 +27,84 @@ PROGRAM_KEYWORDS: dict[str, str] = {
 }
 LEADING_FUNCTION_WORDS = frozenset(
     {
-        "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his", "her",
-        "each", "every", "under", "through", "with", "via", "like", "since", "while", "as", "at",
-        "from", "on", "in", "by", "for", "and", "of",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "each",
+        "every",
+        "under",
+        "through",
+        "with",
+        "via",
+        "like",
+        "since",
+        "while",
+        "as",
+        "at",
+        "from",
+        "on",
+        "in",
+        "by",
+        "for",
+        "and",
+        "of",
     }
 )
 
 CURRENCY_SYMBOLS: dict[str, str] = {
-    "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "¥": "JPY", "A$": "AUD", "C$": "CAD",
-    "S$": "SGD", "AU$": "AUD", "CA$": "CAD", "NZ$": "NZD", "HK$": "HKD", "₹": "INR", "Rs": "INR",
-    "Rs.": "INR", "₩": "KRW",
+    "€": "EUR",
+    "$": "USD",
+    "US$": "USD",
+    "£": "GBP",
+    "¥": "JPY",
+    "A$": "AUD",
+    "C$": "CAD",
+    "S$": "SGD",
+    "AU$": "AUD",
+    "CA$": "CAD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "₹": "INR",
+    "Rs": "INR",
+    "Rs.": "INR",
+    "₩": "KRW",
 }
 CURRENCY_WORDS: dict[str, str] = {
-    "euro": "EUR", "euros": "EUR", "dollars": "USD", "us dollars": "USD", "pounds": "GBP",
-    "pounds sterling": "GBP", "yen": "JPY", "canadian dollars": "CAD", "australian dollars": "AUD",
-    "singapore dollars": "SGD", "new zealand dollars": "NZD", "hong kong dollars": "HKD", "rupees": "INR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "dollars": "USD",
+    "us dollars": "USD",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "yen": "JPY",
+    "canadian dollars": "CAD",
+    "australian dollars": "AUD",
+    "singapore dollars": "SGD",
+    "new zealand dollars": "NZD",
+    "hong kong dollars": "HKD",
+    "rupees": "INR",
 }
 SCALES: dict[str, int] = {
-    "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6,
-    "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "lakh": 10**5, "crore": 10**7,
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "mn": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "trillion": 10**12,
+    "lakh": 10**5,
+    "crore": 10**7,
 }
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>(?i:trillion|billion|million|thousand|bn|mn|crore|lakh))|(?P<short>[kmbKMB]))\b"
@@ -133,9 +192,7 @@ def find_program_names(text: str, start: int = 0, end: int | None = None) -> lis
     return [match for match in found if match is not None]
 
 
-def _name_match(
-    offset: int, tokens: list[re.Match[str]], kind: str, *, min_tokens: int
-) -> NameMatch | None:
+def _name_match(offset: int, tokens: list[re.Match[str]], kind: str, *, min_tokens: int) -> NameMatch | None:
     while tokens and tokens[0].group().lower() in LEADING_FUNCTION_WORDS:
         tokens = tokens[1:]
     if len([t for t in tokens if t.group()[0].isupper()]) < min_tokens:

@@ -101,24 +101,46 @@ def extract_texts(
     parsed = iter(extractor.parse([s.text for group in sentences for s in group], processes))
     for item, group in zip(items, sentences, strict=True):
         docs = [next(parsed) for _ in group]
-        yield extract_text(item.text, doc_slug=item.doc_slug, source=item.source, sha256=item.sha256,
-                           markdown=item.markdown, extractor=extractor, media_type=item.media_type,
-                           title=item.title, parsed=docs)
+        yield extract_text(
+            item.text,
+            doc_slug=item.doc_slug,
+            source=item.source,
+            sha256=item.sha256,
+            markdown=item.markdown,
+            extractor=extractor,
+            media_type=item.media_type,
+            title=item.title,
+            parsed=docs,
+        )
 
 
 def extract_text(
-    text: str, *, doc_slug: str, source: str, sha256: str, markdown: bool, extractor: Extractor,
-    media_type: str | None = None, title: str | None = None, parsed: list[Doc] | None = None,
+    text: str,
+    *,
+    doc_slug: str,
+    source: str,
+    sha256: str,
+    markdown: bool,
+    extractor: Extractor,
+    media_type: str | None = None,
+    title: str | None = None,
+    parsed: list[Doc] | None = None,
 ) -> ExtractionResult:
     """Extract the facts of an already decoded document text (offsets index this text)."""
     document = parse_document(text, markdown=markdown, major_heading=is_major_heading)
     sentences = [sentence for sentence, _ in _sentences_by_section(document)]
     docs = parsed if parsed is not None else list(extractor.parse([s.text for s in sentences]))
     emitter = Emitter(
-        document, doc_slug, source=source, sha256=sha256,
+        document,
+        doc_slug,
+        source=source,
+        sha256=sha256,
         media_type=media_type or ("text/markdown" if markdown else "text/plain"),
-        gazetteer=extractor.gazetteer, run=extractor.run, min_confidence=extractor.min_confidence,
-        title=title, consistency=extractor.consistency,
+        gazetteer=extractor.gazetteer,
+        run=extractor.run,
+        min_confidence=extractor.min_confidence,
+        title=title,
+        consistency=extractor.consistency,
     )
     ctx = Context(emitter, extractor.gazetteer)
     actors: list[Block | Section] = []
@@ -173,9 +195,7 @@ def _visit(
         _visit(ctx, child, passed_on, index, actors)
 
 
-def _items(
-    ctx: Context, section: Section, kind: str | None, actors: list[Block | Section]
-) -> None:
+def _items(ctx: Context, section: Section, kind: str | None, actors: list[Block | Section]) -> None:
     """The list items of a section, read as concepts or (queued) actors of its kind."""
     if kind is None:
         return

@@ -24,6 +24,7 @@ from kg.extract.lexicon import (
     LEAD_VERBS,
     LOOSE_JOINT_VERBS,
     PLAN_NOUNS,
+    SHARED_TEXTS,
     STATE_NOUNS,
     TOGETHER_WORDS,
     WITH_VERBS,
@@ -33,7 +34,8 @@ from kg.extract.methods import DEPENDENCY, Method
 
 _GROUP_DEPS = frozenset({"conj", "cc", "det", "amod", "nummod", "punct", "preconj", "quantmod"})
 _MAX_GROUP = 6
-_MAX_JOINT = 3  # "A, B, C and D signed" lists signatories, not partners (as the older reader counts)
+_MAX_JOINT = 3  # "A, B, C and D launched": most lists of four or more act apart
+_MAX_LIST = 5  # "A, B, C and D signed a memorandum", "agreed": one act of all of them
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,42 @@ class SentenceGraph:
                 break
         return None
 
+    def subjects(self, verb: Token) -> list[EntityMention]:
+        """The actors a verb's subjects name, also when the parse gives it two ("UKRI ... and NSF intend")."""
+        first = self.subject(verb)
+        if first is None:
+            return []
+        found = self.group(first)
+        for sibling in first.head.children:
+            if sibling.dep_ in ("nsubj", "nsubjpass") and sibling.i != first.i:
+                found += [m for m in self.group(sibling) if m.iri not in {f.iri for f in found}]
+        return found[:_MAX_GROUP]
+
+    def left_conjuncts(self, verb: Token) -> list[EntityMention]:
+        """ "X and Y jointly designed", read off the words when the parse lost the conjunction."""
+        doc = self.doc
+        index = verb.i - 1
+        while index >= 0 and doc[index].pos_ in ("ADV", "AUX", "PART"):
+            index -= 1
+        names: list[EntityMention] = []
+        while index >= 0:
+            if index >= 2 and doc[index].text == ")" and doc[index - 2].text == "(":
+                index -= 3  # "the National Research Council of Canada (NRC)"
+            mention = self.at.get(index)
+            if index < 0 or mention is None or mention.kind != "actor":
+                break
+            if mention.iri not in {n.iri for n in names}:
+                names.append(mention)
+            index = mention.start - 1
+            while index >= 0 and doc[index].lower_ in ("the", "a"):
+                index -= 1
+            if index < 0 or doc[index].lower_ not in ("and", ",", "&"):
+                break
+            index -= 1
+            while index >= 0 and doc[index].lower_ in ("the", ","):
+                index -= 1
+        return names[::-1] if len(names) >= 2 else []
+
     def with_objects(self, token: Token) -> list[Token]:
         """The objects of "with", "together with", "alongside" attached to a token."""
         objects = []
@@ -153,7 +191,7 @@ class SentenceGraph:
                 objects += [g for g in child.children if g.dep_ == "pobj"]
             elif (
                 child.dep_ == "advmod"
-                and child.lower_ in ("together", "along")
+                and child.lower_ in ("together", "along", "jointly")
                 or child.dep_ == "prep"
                 and child.lower_ == "along"
             ):
@@ -172,6 +210,10 @@ class SentenceGraph:
     def _together(self, verb: Token) -> bool:
         if any(c.lower_ in TOGETHER_WORDS for c in verb.children) or self._agreement_object(verb):
             return True
+        if verb.lemma_.lower() in ("release", "issue", "adopt", "publish") and any(
+            c.dep_ == "dobj" and c.tag_ == "NN" and c.lemma_.lower() in SHARED_TEXTS for c in verb.children
+        ):
+            return True  # "X and Y released a statement"
         return any(
             c.dep_ in ("dobj", "attr", "nsubjpass") and any(g.lower_ in JOINT_ADJECTIVES for g in c.children)
             for c in verb.children
@@ -218,7 +260,7 @@ class SentenceGraph:
         lemma = verb.lemma_.lower()
         if lemma in MEMBERSHIP_VERBS:
             return self._consortium_pairs(verb)
-        subjects = self.group(self.subject(verb))
+        subjects = self.subjects(verb)
         pairs: list[tuple[EntityMention, EntityMention, float]] = []
         objects = list(self.with_objects(verb))
         for child in verb.children:
@@ -231,6 +273,17 @@ class SentenceGraph:
             for child in verb.children:
                 if child.dep_ == "dobj" and child.lemma_.lower() in JOINT_NOUNS | PLAN_NOUNS:
                     objects += self.with_objects(child)
+        if any(c.dep_ == "auxpass" for c in verb.children):  # "developed by X together with Y"
+            agents = [
+                m
+                for c in verb.children
+                if c.dep_ == "agent"
+                for g in c.children
+                if g.dep_ == "pobj"
+                for m in self.group(g)
+            ]
+            if agents and objects:
+                subjects = agents
         if lemma in WITH_VERBS or objects and lemma not in ("compete", "rival"):
             for obj in objects:
                 if obj.ent_type_ == "PERSON":  # "with OSTP director Arati Prabhakar as signatory"
@@ -240,7 +293,9 @@ class SentenceGraph:
                 if _one_agreement(obj) and 2 <= len(partners) <= _MAX_JOINT:  # "an agreement with X and Y"
                     pairs += [(a, b, 0.8) for a, b in combinations(partners, 2)]
         joint = lemma in JOINT_VERBS or (lemma in LOOSE_JOINT_VERBS and self._together(verb))
-        largest = _MAX_JOINT + 1 if self._agreement_object(verb) else _MAX_JOINT
+        largest = _MAX_LIST if lemma in JOINT_VERBS or self._agreement_object(verb) else _MAX_JOINT
+        if joint and len(subjects) < 2 and self._together(verb):
+            subjects = self.left_conjuncts(verb)
         if verb.dep_ == "relcl" and verb.head.lower_ in COLLAB_NOUNS:  # "the agreement that X and Y signed"
             subjects = [m for c in verb.children if c.dep_ == "nsubj" for m in self.group(c)]
             joint = True
@@ -293,11 +348,13 @@ class SentenceGraph:
         compounds = [
             m for c in noun.children if c.dep_ in ("compound", "nmod", "amod", "poss") for m in self.group(c)
         ]
-        subjects = self.group(self._owner(noun))
+        owner_verb = self._owner(noun)
+        subjects = self.subjects(owner_verb) if owner_verb is not None else []
         owners = compounds or subjects
         partners = [m for obj in self.with_objects(noun) for m in self.group(obj)]
-        if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ == "be":
-            partners += [m for obj in self.with_objects(noun.head) for m in self.group(obj)]
+        clause = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else noun
+        if clause.dep_ in ("nsubj", "nsubjpass") and clause.head.lemma_ == "be":  # "X's partnership is with"
+            partners += [m for obj in self.with_objects(clause.head) for m in self.group(obj)]
         if word in ("partner", "partners"):
             partners += [
                 m
@@ -345,15 +402,15 @@ class SentenceGraph:
         return members
 
     def _owner(self, noun: Token) -> Token | None:
-        """Who has the partnership: the subject of the verb it is the object of ("X signed an MoU with Y",
-        "X and Y are building computers in a partnership")."""
+        """The verb whose subjects have the partnership: "X signed an MoU with Y", "X and Y are building
+        computers in a partnership"."""
         head = noun
         for _ in range(4):
             if head.head is head:
                 return None
             head = head.head
             if head.pos_ in ("VERB", "AUX") or head.tag_.startswith("VB"):
-                return self.subject(head)
+                return head
         return None
 
     def passive_target(self, verb: Token) -> Token | None:
@@ -416,7 +473,7 @@ class SentenceGraph:
         return next((c for c in token.children if c.dep_ in deps), None)
 
     def _active_roles(self, verb: Token, lemma: str) -> list[Relation]:
-        actors = self.group(self.subject(verb))
+        actors = self.subjects(verb)
         if not actors or verb.dep_ in ("acl", "relcl") or any(c.dep_ == "auxpass" for c in verb.children):
             return []
         targets = [c for c in verb.children if c.dep_ in ("dobj", "attr")]

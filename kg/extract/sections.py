@@ -60,9 +60,7 @@ def has_labelled_items(section: Section) -> bool:
     return any(block.kind != "paragraph" and block.label for block in section.blocks)
 
 
-def concept(
-    ctx: Context, kind: str, label: str, evidence: list[Sentence], description: str | None
-) -> URIRef:
+def concept(ctx: Context, kind: str, label: str, evidence: list[Sentence], description: str | None) -> URIRef:
     """Emit a concept of a section kind (driver, model, challenge, ...) under its IRI prefix."""
     cls, prefix = CONCEPTS[kind]
     iri = QCR[f"{prefix}/{slugify(label)}"]
