@@ -23,8 +23,7 @@ _PAIR_OF_COUNTRIES = re.compile(
 )
 # "the two partners", "both sides", "the two organisations": the last two actors named.
 _PAIR_OF_ACTORS = re.compile(
-    r"\b(?:the\s+two|both)\s+(?:partners|sides|organi[sz]ations|institutions|agencies|parties|companies"
-    r"|universities|institutes)\b",
+    r"\b(?:the\s+two|both)\s+(?:partners|sides|organi[sz]ations|institutions|parties)\b",
     re.IGNORECASE,
 )
 # "the Commission", "the Agency": the last actor whose name has that word.
@@ -32,6 +31,26 @@ _DEFINITE_HEAD = re.compile(
     r"\bthe\s+(Commission|Agency|Council|Ministry|Department|Foundation|University|Institute|Centre|Center"
     r"|Laboratory|Consortium|Office|Alliance|Government)\b"
 )
+# "the company", "the institute", "the two universities": the last actors of that class.
+_NOMINAL = re.compile(
+    r"\b(?:(?P<two>the\s+two|both)\s+|the\s+)(?P<noun>company|companies|firm|firms|start-?up|chipmaker"
+    r"|institute|institutes|university|universities|agency|agencies|ministry|government|laboratory)\b"
+    r"(?!\s+(?:of\b|[A-Z]))"
+)
+_NOMINAL_CLASSES = {
+    "company": QC.Company,
+    "firm": QC.Company,
+    "startup": QC.Company,
+    "start-up": QC.Company,
+    "chipmaker": QC.Company,
+    "institute": QC.ResearchInstitute,
+    "laboratory": QC.ResearchInstitute,
+    "university": QC.University,
+    "agency": QC.GovernmentAgency,
+    "ministry": QC.GovernmentAgency,
+    "government": QC.Country,
+}
+_NOMINAL_SENTENCES = 6
 _RECENT_SENTENCES = 3
 _MAX_RECENT = 12
 
@@ -90,6 +109,16 @@ class DocumentMemory:
         picked = window[-count:]
         return picked if len(picked) == count else []
 
+    def _last_of(self, cls: URIRef, count: int) -> list[EntityMention]:
+        """The last `count` actors of a class named in the last few sentences, or none."""
+        window = [
+            r.mention
+            for r in self.recent
+            if self.sentence - r.sentence <= _NOMINAL_SENTENCES and cls in r.mention.classes
+        ]
+        picked = window[-count:]
+        return picked if len(picked) == count else []
+
     def short_forms(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
         """Mentions for "the two countries", "both sides" and "the Commission" in this sentence."""
         taken = [(m.char_start, m.char_end) for m in found]
@@ -98,6 +127,20 @@ class DocumentMemory:
             for match in pattern.finditer(doc.text):
                 pair = self._last(2, countries)
                 mentions += self._spans(doc, offset, match.start(), match.end(), pair, taken)
+        for match in _NOMINAL.finditer(doc.text):
+            noun = match.group("noun")
+            singular = {
+                "companies": "company",
+                "firms": "firm",
+                "institutes": "institute",
+                "universities": "university",
+                "agencies": "agency",
+            }.get(noun, noun)
+            count = 2 if match.group("two") else 1
+            if count == 1 and singular != noun:
+                continue
+            picked = self._last_of(_NOMINAL_CLASSES[singular], count)
+            mentions += self._spans(doc, offset, match.start(), match.end(), picked, taken)
         for match in _DEFINITE_HEAD.finditer(doc.text):
             head = match.group(1).lower()
             candidates = [r.mention for r in reversed(self.recent) if head in r.mention.name.lower().split()]

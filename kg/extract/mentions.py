@@ -154,6 +154,14 @@ def _dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     return merged
 
 
+def _fits(acronym: str, name: str) -> bool:
+    """Whether "(VTT)" can abbreviate the name before it: its first letter begins one of the name's words
+    ("French National Research Agency (ANR)" yes, "... of Finland (VTT)" read as "Finland" no)."""
+    if not _ACRONYM.fullmatch(acronym) or acronym == name:
+        return False
+    return any(word[:1].lower() == acronym[0].lower() for word in re.split(r"[\s\-–]+", name))
+
+
 def _whole_name(ent: Span) -> Span:
     """ "VTT Technical Research Centre of Finland (VTT)": the name the acronym follows, not its last place."""
     doc = ent.doc
@@ -234,7 +242,7 @@ class MentionFinder:
             if ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
                 acronym = doc[ent.end + 1].text
                 mention = self._mention(_whole_name(ent), offset)
-                if mention is not None and _ACRONYM.fullmatch(acronym) and acronym != mention.name:
+                if mention is not None and _fits(acronym, mention.name):
                     self.memory.define(acronym, mention)
 
     def _mention(self, ent: Span, offset: int) -> EntityMention | None:
@@ -423,7 +431,7 @@ class MentionFinder:
             ):
                 continue
             acronym = doc[mention.end + 1]
-            if not _ACRONYM.fullmatch(acronym.text) or acronym.text == mention.name:
+            if not _fits(acronym.text, mention.name):
                 continue
             self.memory.define(acronym.text, mention)
             for other_index, other in enumerate(mentions[index + 1 :], start=index + 1):

@@ -119,8 +119,9 @@ def _words(tokens: list[re.Match[str]]) -> list[str]:
     return [t.group() for t in tokens]
 
 
-def _actor_like(gazetteer: Gazetteer, tokens: list[re.Match[str]]) -> bool:
-    """Whether a part of a run names an actor on its own (so "A and B" are two names)."""
+def _actor_like(gazetteer: Gazetteer, tokens: list[re.Match[str]], first: bool = False) -> bool:
+    """Whether a part of a run names an actor on its own (so "A and B" are two names); an acronym does
+    only as the first part ("the NRC and the Netherlands ...", not "Ministry of Science and ICT")."""
     words = _words(tokens)
     while words and words[0].lower() in LEADING_FUNCTION_WORDS:
         words = words[1:]
@@ -128,6 +129,8 @@ def _actor_like(gazetteer: Gazetteer, tokens: list[re.Match[str]]) -> bool:
         return False
     if any(_POSSESSIVE.search(w) for w in words) or classify_name(" ".join(words)):
         return True
+    if first and len(words) == 1 and len(words[0]) >= 2 and words[0].isupper():
+        return True  # an acronym: "the NRC and the Netherlands Organisation for Scientific Research"
     entry = gazetteer.lookup(" ".join(words))
     return entry is not None and entry.kind == "actor"
 
@@ -140,7 +143,7 @@ def _split(gazetteer: Gazetteer, tokens: list[re.Match[str]]) -> list[list[re.Ma
         if token.group() in _SPLITTERS and current:
             rest = tokens[index + 1 :]
             upto = next((i for i, t in enumerate(rest) if t.group() in _SPLITTERS), len(rest))
-            if _actor_like(gazetteer, current) and _actor_like(gazetteer, rest[:upto]):
+            if _actor_like(gazetteer, current, first=True) and _actor_like(gazetteer, rest[:upto]):
                 pieces.append(current)
                 current = []
                 continue

@@ -139,6 +139,20 @@ class SentenceGraph:
             head = current.head
             if head is current:
                 break
+            own = (
+                [
+                    c
+                    for c in head.children
+                    if c.dep_ == "conj"
+                    and head.i < c.i < current.i
+                    and c.pos_ in ("PROPN", "NOUN")
+                    and c.i in self.at
+                ]
+                if current.dep_ == "conj"
+                else []
+            )
+            if own:  # "X works with Y, and Z is partnered with W": Z parsed as a conjunct of "works"
+                return own[-1]
             if current.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acomp"):
                 current = head
             elif current.dep_ == "pcomp" or (current.dep_ == "acl" and head.dep_ in ("dobj", "pobj", "attr")):
@@ -293,7 +307,10 @@ class SentenceGraph:
                 if _one_agreement(obj) and 2 <= len(partners) <= _MAX_JOINT:  # "an agreement with X and Y"
                     pairs += [(a, b, 0.8) for a, b in combinations(partners, 2)]
         joint = lemma in JOINT_VERBS or (lemma in LOOSE_JOINT_VERBS and self._together(verb))
-        largest = _MAX_LIST if lemma in JOINT_VERBS or self._agreement_object(verb) else _MAX_JOINT
+        bare = lemma in JOINT_VERBS and not any(
+            c.dep_ == "dobj" for c in verb.children
+        )  # "A, B, C and D agreed"
+        largest = _MAX_LIST if bare or self._agreement_object(verb) else _MAX_JOINT
         if joint and len(subjects) < 2 and self._together(verb):
             subjects = self.left_conjuncts(verb)
         if verb.dep_ == "relcl" and verb.head.lower_ in COLLAB_NOUNS:  # "the agreement that X and Y signed"
@@ -366,6 +383,8 @@ class SentenceGraph:
             ]
             if compounds:
                 partners += subjects
+        if word in CONSORTIUM_NOUNS and noun.tag_ == "NNS":  # "consortia that include partners from ..."
+            return pairs
         if word in CONSORTIUM_NOUNS:
             members = self._members(noun) + subjects
             members = list({str(m.iri): m for m in members}.values())
