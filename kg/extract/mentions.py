@@ -248,6 +248,8 @@ class MentionFinder:
     def _mention(self, ent: Span, offset: int) -> EntityMention | None:
         if ent.label_.startswith(KNOWN_LABEL_PREFIX):
             entry = self.gazetteer.get(URIRef(ent.ent_id_))
+            if entry is not None and QC.Region in entry.types and not acts(ent):
+                return None  # "in Europe", "across Asia": a place, not a partner
             return self._known(ent, offset, entry, GAZETTEER, 0.95) if entry is not None else None
         span = trimmed(ent)
         if span is None or len(span.text) < 2 or not any(c.isupper() for c in span.text):

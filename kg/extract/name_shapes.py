@@ -134,8 +134,11 @@ def acts(span: Span) -> bool:
     doc = span.doc
     if span.end < len(doc) and doc[span.end].lower_ == "government":
         return True
-    return span.root.dep_ in ("nsubj", "nsubjpass", "poss", "agent") or (
-        span.root.dep_ == "pobj" and span.root.head.lower_ == "by"
+    token = span.root
+    while token.dep_ == "conj" and token.head is not token:  # "Australia and Queensland will invest"
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass", "poss", "agent") or (
+        token.dep_ == "pobj" and token.head.lower_ in ("by", "with", "between")
     )
 
 

@@ -13,7 +13,7 @@ from kg.extract.actors import actor_item, actor_section
 from kg.extract.context import Context
 from kg.extract.emitter import Emitter
 from kg.extract.extractor import Extractor
-from kg.extract.gazetteer import Gazetteer
+from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.partnerships import actor_refs, emit_actor, sentence_partnerships
 from kg.extract.programs import program_facts
 from kg.extract.prose import ProseReader
@@ -27,7 +27,7 @@ from kg.extract.sections import (
     has_labelled_items,
     is_major_heading,
 )
-from kg.namespaces import QCG
+from kg.namespaces import QC, QCG
 from kg.text.document import Block, Document, Section, Sentence, iter_block_sentences, parse_document, slugify
 from kg.text.readers import read_document
 
@@ -227,20 +227,30 @@ def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIR
     A name shaped like an organization that is only part of a longer name the statistical reader
     found (`read`: its spans) is that name cut short ("Technology Facilities Council"), and is left out.
     """
+    places = set(read.values())  # a region is an actor only where the reader saw it act
     for section, _ in document.walk():
         for mention in ctx.mentions(section.sentence):
-            ctx.emitter.ensure(mention.entry, section.sentence)
+            if _emittable(mention.entry, places):
+                ctx.emitter.ensure(mention.entry, section.sentence)
         for block in section.blocks:
             for sentence in iter_block_sentences(block):
                 refs = actor_refs(ctx, sentence)
                 names = [(r.org.start, r.org.end) for r in refs if r.org is not None]
                 for mention in ctx.mentions(sentence):
-                    if not any(s <= mention.start and mention.end <= e for s, e in names):
+                    inside = any(s <= mention.start and mention.end <= e for s, e in names)
+                    if not inside and _emittable(mention.entry, places):
                         ctx.emitter.ensure(mention.entry, sentence)
                 for ref in refs:
+                    if ref.entry is not None and not _emittable(ref.entry, places):
+                        continue
                     if ref.entry is None and any(
                         s <= ref.start and ref.end <= e and (s, e) != (ref.start, ref.end) and iri != ref.iri
                         for (s, e), iri in read.items()
                     ):
                         continue
                     emit_actor(ctx, ref, sentence)
+
+
+def _emittable(entry: KnownEntity, read: set[URIRef]) -> bool:
+    """A known name found anywhere is emitted, but a region ("in Europe") only if the reader saw it act."""
+    return QC.Region not in entry.types or entry.iri in read

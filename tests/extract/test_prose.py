@@ -49,7 +49,69 @@ COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
             frozenset({"ETH Zurich", "Chalmers University"}),
         },
     ),
+    (
+        "Aalto University, the University of Helsinki and VTT jointly founded InstituteQ in 2021.",
+        {
+            frozenset({"Aalto University", "University of Helsinki"}),
+            frozenset({"Aalto University", "VTT"}),
+            frozenset({"University of Helsinki", "VTT"}),
+        },
+    ),
+    (
+        "QuTech, a research institute founded by Delft University of Technology and TNO, opened in 2014.",
+        {frozenset({"Delft University of Technology", "TNO"})},
+    ),
+    (
+        "PsiQuantum struck an agreement with the Australian Government and the Queensland Government.",
+        {
+            frozenset({"PsiQuantum", "Australian Government"}),
+            frozenset({"PsiQuantum", "Queensland"}),
+            frozenset({"Australian Government", "Queensland"}),
+        },
+    ),
+    (
+        "IBM announced a ten-year plan with the University of Tokyo and the University of Chicago.",
+        {frozenset({"IBM", "University of Tokyo"}), frozenset({"IBM", "University of Chicago"})},
+    ),
+    (
+        "EuroQCI is being developed by the European Commission together with the European Space Agency.",
+        {frozenset({"European Commission", "European Space Agency"})},
+    ),
+    (
+        "The Luxembourg satellite operator SES signed a contract with ESA to co-develop the mission.",
+        {frozenset({"SES", "ESA"})},
+    ),
+    (
+        "In Finland, VTT and the Finnish company IQM are building quantum computers in a partnership.",
+        {frozenset({"VTT", "IQM"})},
+    ),
+    (
+        "A study was carried out by a consortium led by Airbus, in which Orange and Leonardo took part.",
+        {
+            frozenset({"Airbus", "Orange"}),
+            frozenset({"Airbus", "Leonardo"}),
+            frozenset({"Orange", "Leonardo"}),
+        },
+    ),
+    (
+        "Korea University works with Caltech, and KRISS is partnered with the University of Illinois.",
+        {frozenset({"Korea University", "Caltech"}), frozenset({"KRISS", "University of Illinois"})},
+    ),
+    (
+        "The longest-running of QuTech's industry partnerships is with Intel.",
+        {frozenset({"QuTech", "Intel"})},
+    ),
     # Co-mentions, rivalry, hedges and negation are not collaborations.
+    (
+        "In July 2020 it announced three institutes, led by the University of Colorado Boulder, the "
+        "University of Illinois and Stanford University.",
+        set(),
+    ),
+    (
+        "The network favours consortia that include partners from countries such as Bulgaria, Hungary and "
+        "Portugal.",
+        set(),
+    ),
     ("The United States, China and the European Union compete for quantum talent.", set()),
     ("Germany and France each launched their own national strategies.", set()),
     ("Japan could sign an agreement with Canada next year.", set()),
@@ -151,3 +213,36 @@ def test_the_date_of_an_agreement_is_kept(extractor: Extractor) -> None:
     graph = _extract(extractor, "dated", "# Dated\n\nIn June 2023 Japan signed an agreement with Finland.\n")
     dates = set(graph.objects(QCR["collaboration/finland--japan"], SDO.startDate))
     assert dates == {Literal("2023-06", datatype=XSD.gYearMonth)}
+
+
+def test_regression_an_acronym_after_a_name_ending_in_a_country_is_not_the_country(
+    extractor: Extractor,
+) -> None:
+    memory = DocumentMemory()
+    finder = MentionFinder(extractor.gazetteer, memory)
+    first = extractor.nlp("VTT Technical Research Centre of Finland (VTT) builds quantum computers.")
+    finder.definitions(first, 0)
+    finder.find(first, 0)
+    later = finder.find(extractor.nlp("VTT and CSC are working together."), 200)
+    assert str(later[0].iri).endswith("/vtt-technical-research-centre-of-finland")
+
+
+def test_the_company_is_the_company_just_named(extractor: Extractor) -> None:
+    memory = DocumentMemory()
+    finder = MentionFinder(extractor.gazetteer, memory)
+    for sentence in (
+        "PsiQuantum is a company founded in 2016 in California.",
+        "In 2021 the company formalised a partnership with GlobalFoundries.",
+    ):
+        memory.next_sentence()
+        doc = extractor.nlp(sentence)
+        mentions = finder.find(doc, 0)
+    pairs = {frozenset({r.first.iri, r.second.iri}) for r in SentenceGraph(doc, mentions).collaborations()}
+    assert pairs == {frozenset({QCR["psiquantum"], QCR["globalfoundries"]})}
+
+
+def test_regression_a_continent_named_as_a_place_is_not_an_actor(extractor: Extractor) -> None:
+    graph = _extract(
+        extractor, "places", "# Places\n\nIQM sells its systems to customers elsewhere in Europe.\n"
+    )
+    assert (QCR["europe"], None, None) not in graph
