@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pycountry
+
 
 def words(text: str) -> frozenset[str]:
     """A set of words written as one space-separated string."""
@@ -92,4 +94,7 @@ PROGRAM_NOUNS = words(
     "initiative mission partnership pilot platform program programme project projects roadmap satellite "
     "scheme strategy testbed"
 )
-CURRENCY_CODES = words("AUD CAD CHF CNY EUR GBP INR JPY KRW NZD SGD USD")
+# ISO 4217 alphabetic codes, from the standard's own list (pycountry), not a hand list.
+CURRENCY_CODES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
+_CODES = "|".join(sorted(CURRENCY_CODES))
+CURRENCY_CODE_PATTERN = rf"\b(?:{_CODES})\b"

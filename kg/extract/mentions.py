@@ -11,7 +11,13 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.coreference import DocumentMemory
 from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.language import KNOWN_LABEL_PREFIX
-from kg.extract.lexicon import COMPANY_NOUNS, CURRENCY_CODES, GENERIC_WORDS, PARTNER_VERBS
+from kg.extract.lexicon import (
+    COMPANY_NOUNS,
+    CURRENCY_CODE_PATTERN,
+    CURRENCY_CODES,
+    GENERIC_WORDS,
+    PARTNER_VERBS,
+)
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
 from kg.extract.name_shapes import (
     acts,
@@ -35,7 +41,7 @@ _ACTOR_LABELS = frozenset({"ORG", "GPE", "NORP_ORG"})
 _OTHER_NAME_LABELS = frozenset({"LAW", "PRODUCT", "EVENT", "WORK_OF_ART", "FAC", "PERSON", "LOC"})
 _NOT_NAMES = re.compile(
     r"^(?:Section|Chapter|Table|Figure|Annex|Appendix|Box|Part)\b|^[\d€$£¥₹]|\b(?:million|billion)\b"
-    r"|^(?:EUR|USD|GBP|JPY|AUD|CAD|SGD|CHF|CNY|INR|KRW|NZD|HKD)\b"
+    rf"|^{CURRENCY_CODE_PATTERN}"
 )
 _GOVERNMENT_OF = re.compile(
     r"^(?:the\s+)?(?:Government|Governments|Republic|Kingdom|State|People's\s+Republic|Federal"

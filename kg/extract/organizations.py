@@ -65,6 +65,27 @@ COMPANY_SUFFIXES = frozenset(
 # Words that join the parts of one name ("University of Tokyo", "Institute for Quantum Computing").
 NAME_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "du", "des", "der", "für", "&"})
 _SPLITTERS = frozenset({"and", "&"})
+# The last words of "Ministry of Science and ICT"-like names, which go on after "and".
+FIELD_WORDS = frozenset(
+    {
+        "science",
+        "sciences",
+        "technology",
+        "technologies",
+        "innovation",
+        "research",
+        "education",
+        "energy",
+        "industry",
+        "economy",
+        "culture",
+        "communications",
+        "development",
+        "engineering",
+        "trade",
+        "space",
+    }
+)
 _TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’&-]*)"
 _CONNECTOR = r"(?:of|for|and|the|de|du|des|der|für|&)"
 _RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)*{_TOKEN})*")
@@ -135,6 +156,19 @@ def _actor_like(gazetteer: Gazetteer, tokens: list[re.Match[str]], first: bool =
     return entry is not None and entry.kind == "actor"
 
 
+def _acronym_after_name(before: list[re.Match[str]], after: list[re.Match[str]]) -> bool:
+    """ "Niels Bohr Institute and DTU": a whole name, then an acronym; not "Ministry of Science and ICT",
+    where the name goes on with a field."""
+    words = _words(before)
+    return (
+        len(after) == 1
+        and len(after[0].group()) >= 2
+        and after[0].group().isupper()
+        and bool(classify_name(" ".join(words)))
+        and words[-1].lower() not in FIELD_WORDS
+    )
+
+
 def _split(gazetteer: Gazetteer, tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     """Cut a run at "and" where both sides name actors: "TU Delft and the National University"."""
     pieces: list[list[re.Match[str]]] = []
@@ -143,7 +177,10 @@ def _split(gazetteer: Gazetteer, tokens: list[re.Match[str]]) -> list[list[re.Ma
         if token.group() in _SPLITTERS and current:
             rest = tokens[index + 1 :]
             upto = next((i for i, t in enumerate(rest) if t.group() in _SPLITTERS), len(rest))
-            if _actor_like(gazetteer, current, first=True) and _actor_like(gazetteer, rest[:upto]):
+            after = rest[:upto]
+            if _actor_like(gazetteer, current, first=True) and (
+                _actor_like(gazetteer, after) or _acronym_after_name(current, after)
+            ):
                 pieces.append(current)
                 current = []
                 continue

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kg.extract.lexicon import CURRENCY_CODE_PATTERN
+
 _TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’&-]*|\([A-Z][\w&-]*\))"
 _CONNECTOR = r"(?:of|for|and|on|in|the|de|&)"
 _RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)*{_TOKEN})*")
@@ -57,6 +59,7 @@ LEADING_FUNCTION_WORDS = frozenset(
         "for",
         "and",
         "of",
+        "about",
     }
 )
 
@@ -92,6 +95,14 @@ CURRENCY_WORDS: dict[str, str] = {
     "new zealand dollars": "NZD",
     "hong kong dollars": "HKD",
     "rupees": "INR",
+    "won": "KRW",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "swiss francs": "CHF",
+    "shekels": "ILS",
+    "danish kroner": "DKK",
+    "swedish kronor": "SEK",
+    "norwegian kroner": "NOK",
 }
 SCALES: dict[str, int] = {
     "thousand": 10**3,
@@ -110,13 +121,14 @@ _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>(?i:trillion|billion|million|thousand|bn|mn|crore|lakh))|(?P<short>[kmbKMB]))\b"
 _AMOUNT_BEFORE = re.compile(
     r"(?P<cur>US\$|AU\$|CA\$|NZ\$|HK\$|A\$|C\$|S\$|[€$£¥₹₩]|\bRs\.?|"
-    r"\b(?:EUR|USD|GBP|JPY|AUD|CAD|SGD|CHF|CNY|INR|KRW|NZD|HKD)\b)\s?"
+    rf"{CURRENCY_CODE_PATTERN})\s?"
     rf"{_NUMBER}(?:{_SCALE})?"
 )
 _AMOUNT_AFTER = re.compile(
     rf"{_NUMBER}(?:{_SCALE})?\s+(?P<cur>(?i:euros?|"
     r"(?:(?:us|canadian|australian|singapore|new\s+zealand|hong\s+kong)\s+)?dollars|"
-    r"pounds(?:\s+sterling)?|yen|rupees))\b"
+    r"pounds(?:\s+sterling)?|yen|rupees|won|yuan|renminbi|swiss\s+francs|shekels|danish\s+kroner"
+    r"|swedish\s+kronor|norwegian\s+kroner))\b"
 )
 
 PARTNER_CUE = re.compile(
