@@ -90,8 +90,10 @@ GENERIC_WORDS = words(
 )
 # A name followed by one of these nouns names a program ("the OPENQKD project", "the Eagle-1 satellite").
 PROGRAM_NOUNS = words(
-    "accelerator arrangement call constellation declaration dialogue framework hub infrastructure "
+    "accelerator action actions arrangement call computer constellation declaration dialogue framework hub "
+    "infrastructure "
     "initiative mission partnership pilot platform program programme project projects roadmap satellite "
+    "supercomputer "
     "scheme strategy testbed"
 )
 # ISO 4217 alphabetic codes, from the standard's own list (pycountry), not a hand list.

@@ -277,7 +277,11 @@ class MentionFinder:
         if (
             not program
             and ent.label_ != "GPE"
-            and (program_noun_follows(span) or ent.label_ in ("PRODUCT", "EVENT", "WORK_OF_ART"))
+            and (
+                program_noun_follows(span)
+                or program_slot(span)
+                or ent.label_ in ("PRODUCT", "EVENT", "WORK_OF_ART")
+            )
         ):
             program = (QC.Program,)
         if program and generic(name):

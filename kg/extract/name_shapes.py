@@ -88,6 +88,58 @@ def owned(span: Span, name: str) -> str:
     return name
 
 
+WORK_WORDS = frozenset(
+    {
+        "quantum",
+        "technologies",
+        "technology",
+        "computing",
+        "computer",
+        "network",
+        "networks",
+        "communication",
+        "communications",
+        "simulation",
+        "simulator",
+        "sensing",
+        "metrology",
+        "qubits",
+        "ions",
+        "key",
+        "secure",
+        "infrastructure",
+        "testbed",
+        "platform",
+        "photonic",
+        "superconducting",
+        "advanced",
+        "european",
+    }
+)
+ORGANIZATION_WORDS = frozenset(
+    {
+        "university",
+        "institute",
+        "agency",
+        "council",
+        "ministry",
+        "centre",
+        "center",
+        "laboratory",
+        "foundation",
+        "organisation",
+        "organization",
+        "corporation",
+        "inc",
+        "ltd",
+        "gmbh",
+        "company",
+        "association",
+        "society",
+    }
+)
+
+
 def program_noun_follows(span: Span) -> bool:
     """Whether the name is a program's: "the OPENQKD project", "SAGA, the segment", "under Horizon 2020"."""
     doc = span.doc
@@ -97,6 +149,24 @@ def program_noun_follows(span: Span) -> bool:
     if root.dep_ == "compound" and root.head.lower_ in PROGRAM_NOUNS and root.head.i >= span.end:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in ("under", "through", "via"):
+        return True
+    if (
+        root.dep_ in ("oprd", "attr", "dobj")
+        and root.head.lemma_ in ("call", "name", "dub")
+        and (
+            root.head.head.lower_ in PROGRAM_NOUNS  # "a coordination and support action called PETRUS"
+        )
+    ):
+        return True
+    if _expanded_as_work(span):
+        return True
+    if (
+        span.start >= 2
+        and doc[span.start - 1].text in (",", "called", "named")
+        and (
+            doc[span.start - 2].lower_ in PROGRAM_NOUNS  # "a coordination and support action, QFlag,"
+        )
+    ):
         return True
     if _listed_as_program(root):
         return True
@@ -112,9 +182,28 @@ def program_noun_follows(span: Span) -> bool:
     )
 
 
+def _expanded_as_work(span: Span) -> bool:
+    """ "AQTION (Advanced Quantum computing with Trapped IONs)": a code name spelled out as a piece of work,
+    not as an organization."""
+    doc = span.doc
+    start = span.end
+    while start < len(doc) and doc[start].text.strip("*_") == "":  # "**AQTION** (...)"
+        start += 1
+    if start + 2 >= len(doc) or doc[start].text != "(":
+        return False
+    close = next((t.i for t in doc[start + 1 : start + 14] if t.text == ")"), None)
+    if close is None or close - start < 3:
+        return False
+    inner = {t.lower_ for t in doc[start + 1 : close]}
+    return bool(inner & WORK_WORDS) and not inner & ORGANIZATION_WORDS
+
+
 def program_slot(span: Span) -> bool:
-    """The subject of "is being built", "was funded", "was launched": what programs are said to undergo."""
+    """The subject of "is being built", "was funded", "was launched": what programs are said to undergo;
+    or a name "coordinated by" someone ("UNIQORN, coordinated by AIT")."""
     root = span.root
+    if any(c.dep_ == "acl" and c.lemma_ in ("coordinate", "co-ordinate") for c in root.children):
+        return True
     return root.dep_ == "nsubjpass" and root.head.lemma_ in (
         "build",
         "fund",
