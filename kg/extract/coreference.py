@@ -51,6 +51,7 @@ _NOMINAL_CLASSES = {
     "government": QC.Country,
 }
 _NOMINAL_SENTENCES = 6
+_PRONOUNS = frozenset({"it", "its"})
 _RECENT_SENTENCES = 3
 _MAX_RECENT = 12
 
@@ -71,6 +72,7 @@ class DocumentMemory:
         self.recent: list[Recent] = []
         self.programs: list[EntityMention] = []
         self.sentence = 0
+        self.topic: EntityMention | None = None  # what the last sentence was about: "it" in the next
 
     def next_sentence(self) -> None:
         """Move on to the next sentence of the document."""
@@ -108,6 +110,27 @@ class DocumentMemory:
             window = [m for m in window if QC.Country in m.classes or QC.SupranationalUnion in m.classes]
         picked = window[-count:]
         return picked if len(picked) == count else []
+
+    def about(self, doc: Doc, chosen: list[EntityMention]) -> None:
+        """Remember the subject of the sentence's main verb ("PsiQuantum was founded ..."), or nothing."""
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+        if subject is None or subject.lower_ in _PRONOUNS:
+            return
+        self.topic = next((m for m in chosen if m.start <= subject.i < m.end), None)
+
+    def pronouns(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
+        """ "In 2021 it formalised a partnership": "it" and "its" as the subject or owner, for the topic."""
+        topic = self.topic
+        if topic is None or topic.kind != "actor":
+            return []
+        taken = [(m.char_start, m.char_end) for m in found]
+        return [
+            m
+            for t in doc
+            if t.lower_ in _PRONOUNS and t.dep_ in ("nsubj", "nsubjpass", "poss")
+            for m in self._spans(doc, offset, t.idx, t.idx + len(t), [topic], taken)
+        ]
 
     def _last_of(self, cls: URIRef, count: int) -> list[EntityMention]:
         """The last `count` actors of a class named in the last few sentences, or none."""

@@ -36,6 +36,10 @@ PLAN_NOUNS = words("agenda hub hubs plan plans roadmap scheme")
 SHARED_TEXTS = words("communique communiqué declaration roadmap statement")
 # Verbs whose subject is an actor: only organisations take part, partner or sign.
 PARTNER_VERBS = words("collaborate cooperate join partner participate sign take team")
+# People who stand for their organisation ("researchers at X will work with colleagues at Y").
+PEOPLE_NOUNS = words("colleague engineer expert group physicist researcher scientist specialist staff team")
+# Verbs by which one actor picks another to work with ("DARPA chose PsiQuantum").
+SELECT_VERBS = words("choose commission contract hire pick select")
 TOGETHER_WORDS = words("bilaterally collectively jointly mutually together")
 JOINT_ADJECTIVES = words(
     "bilateral collaborative combined common cooperative joint multilateral shared trilateral"

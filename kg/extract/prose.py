@@ -22,7 +22,6 @@ from kg.text.document import Sentence
 from kg.text.sentences import slugify
 
 CENTRE_WORDS = frozenset({"centre", "center", "centers", "centres", "hub", "hubs", "accelerator", "lab"})
-FACILITY_WORDS = frozenset({"centre", "center", "hub", "lab", "park", "foundry", "testbed"})
 ROLE_PREDICATES = {"leads": QC.leads, "funds": QC.funds, "participation": QC.participatesIn}
 _MAX_AMOUNT_DISTANCE = 8
 
@@ -54,7 +53,7 @@ class ProseReader:
         """The mentions, collaborations, roles and amounts of one sentence."""
         found = self.finder.find(doc, sentence.start)
         led = SentenceGraph(doc, found).led_names()
-        found = [_as_program(m) if _centre_led(m, led) or _quantum_facility(m) else m for m in found]
+        found = [_as_program(m) if _centre_led(m, led) else m for m in found]
         mentions = [m for m in found if self._emit(m, sentence)]
         self.spans.update(((m.char_start, m.char_end), m.iri) for m in mentions)
         graph = SentenceGraph(doc, mentions)
@@ -168,19 +167,6 @@ def _centre_led(mention: EntityMention, led: set[int]) -> bool:
         and bool(words)
         and words[-1] in CENTRE_WORDS
         and any(mention.start <= i < mention.end for i in led)
-    )
-
-
-def _quantum_facility(mention: EntityMention) -> bool:
-    """ "the Spin Quantum Computing Center", "Quantum Materials Lab": a facility set up for quantum work is a
-    program; "Centre for Quantum Technologies" and "German Aerospace Center" stay actors."""
-    words = mention.name.lower().split()
-    return (
-        mention.kind == "actor"
-        and mention.entry is None
-        and len(words) >= 2
-        and words[-1] in FACILITY_WORDS
-        and "quantum" in words
     )
 
 

@@ -23,7 +23,10 @@ from kg.extract.lexicon import (
     JOINT_VERBS,
     LEAD_VERBS,
     LOOSE_JOINT_VERBS,
+    PEOPLE_NOUNS,
     PLAN_NOUNS,
+    PROGRAM_NOUNS,
+    SELECT_VERBS,
     SHARED_TEXTS,
     STATE_NOUNS,
     TOGETHER_WORDS,
@@ -31,6 +34,7 @@ from kg.extract.lexicon import (
 )
 from kg.extract.mentions import EntityMention
 from kg.extract.methods import DEPENDENCY, Method
+from kg.namespaces import QC
 
 _GROUP_DEPS = frozenset({"conj", "cc", "det", "amod", "nummod", "punct", "preconj", "quantmod"})
 _MAX_GROUP = 6
@@ -98,6 +102,12 @@ class SentenceGraph:
     def _phrase(self, token: Token) -> Iterator[Token]:
         yield token
         own = self.at.get(token.i)
+        if own is None and token.lemma_.lower() in PEOPLE_NOUNS:  # "researchers at X", "colleagues from Y"
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("at", "from", "of"):
+                    for grandchild in child.children:
+                        if grandchild.dep_ == "pobj":
+                            yield from self._phrase(grandchild)
         if own is None and token.lower_ in DESCRIPTOR_NOUNS and token.i + 1 < len(self.doc):
             named = self.at.get(token.i + 1)  # "the Finnish company IQM" parsed as two nouns
             if named is not None and named.start == token.i + 1:
@@ -203,6 +213,13 @@ class SentenceGraph:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("with", "alongside"):
                 objects += [g for g in child.children if g.dep_ == "pobj"]
+            elif child.dep_ == "prep" and child.lower_ in ("in", "under"):  # "in collaboration with X"
+                objects += [
+                    o
+                    for g in child.children
+                    if g.dep_ == "pobj" and g.lemma_.lower() in COLLAB_NOUNS | {"association", "conjunction"}
+                    for o in self.with_objects(g)
+                ]
             elif (
                 child.dep_ == "advmod"
                 and child.lower_ in ("together", "along", "jointly")
@@ -254,7 +271,16 @@ class SentenceGraph:
     def _consortium_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
         """ "Coordinated by X, its consortium included Y and Z": the coordinator and the members, pairwise."""
         subject = self.subject(verb)
-        if subject is None or subject.lower_ not in CONSORTIUM_NOUNS | MEMBER_NOUNS:
+        gathers = verb.lemma_.lower() in ("unite", "gather") or any(
+            c.lower_ == "together" for c in verb.children
+        )  # "the Center brings together X and Y", "the flagship brings together"
+        owner = self.at.get(subject.i) if subject is not None else None
+        program_subject = subject is not None and (
+            (owner is not None and owner.kind == "program") or subject.lower_ in PROGRAM_NOUNS
+        )
+        if subject is None or not (
+            subject.lower_ in CONSORTIUM_NOUNS | MEMBER_NOUNS or (gathers and program_subject)
+        ):
             return []
         members = [m for c in verb.children if c.dep_ in ("dobj", "attr") for m in self.group(c)]
         for clause in [*verb.children, *subject.children]:
@@ -320,6 +346,18 @@ class SentenceGraph:
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
         if lemma == "join" and any(c.lower_ == "forces" for c in verb.children):
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
+        if lemma in ("invest", "co-invest") or lemma in SELECT_VERBS:  # "invest in PsiQuantum", "chose X"
+            slots = ("dobj",) if lemma in SELECT_VERBS else ()
+            chosen = [m for c in verb.children if c.dep_ in slots for m in self.group(c)]
+            chosen += [
+                m
+                for c in verb.children
+                if c.dep_ == "prep" and c.lower_ == "in"
+                for g in c.children
+                if g.dep_ == "pobj"
+                for m in self.group(g)
+            ]
+            pairs += [(a, b, 0.75) for a, b in product(subjects, chosen) if QC.Country not in b.classes]
         target = self.passive_target(verb) if lemma in FOUND_VERBS else None
         if target is not None and target.tag_ != "NNS":  # "founded by X and Y", not "institutes led by"
             founders = [

@@ -101,6 +101,23 @@ COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
         "The longest-running of QuTech's industry partnerships is with Intel.",
         {frozenset({"QuTech", "Intel"})},
     ),
+    (
+        "Researchers at the Niels Bohr Institute will work with colleagues at Aarhus University.",
+        {frozenset({"Niels Bohr Institute", "Aarhus University"})},
+    ),
+    (
+        "The programme was launched by the Novo Nordisk Foundation in collaboration with the University of "
+        "Copenhagen.",
+        {frozenset({"Novo Nordisk Foundation", "University of Copenhagen"})},
+    ),
+    (
+        "The Ion-trap Quantum Computing Center brings together Ewha Womans University and Duke University.",
+        {frozenset({"Ewha Womans University", "Duke University"})},
+    ),
+    (
+        "In July 2024 DARPA chose PsiQuantum and Microsoft for the final stage of its programme.",
+        {frozenset({"DARPA", "PsiQuantum"}), frozenset({"DARPA", "Microsoft"})},
+    ),
     # Co-mentions, rivalry, hedges and negation are not collaborations.
     (
         "In July 2020 it announced three institutes, led by the University of Colorado Boulder, the "
@@ -233,6 +250,20 @@ def test_the_company_is_the_company_just_named(extractor: Extractor) -> None:
     for sentence in (
         "PsiQuantum is a company founded in 2016 in California.",
         "In 2021 the company formalised a partnership with GlobalFoundries.",
+    ):
+        memory.next_sentence()
+        doc = extractor.nlp(sentence)
+        mentions = finder.find(doc, 0)
+    pairs = {frozenset({r.first.iri, r.second.iri}) for r in SentenceGraph(doc, mentions).collaborations()}
+    assert pairs == {frozenset({QCR["psiquantum"], QCR["globalfoundries"]})}
+
+
+def test_it_is_what_the_last_sentence_was_about(extractor: Extractor) -> None:
+    memory = DocumentMemory()
+    finder = MentionFinder(extractor.gazetteer, memory)
+    for sentence in (
+        "PsiQuantum was founded in 2016 by physicists from Bristol.",
+        "In 2021 it formalised a partnership with GlobalFoundries.",
     ):
         memory.next_sentence()
         doc = extractor.nlp(sentence)
