@@ -30,7 +30,7 @@ from kg.extract.name_shapes import (
     program_slot,
     trimmed,
 )
-from kg.extract.organizations import classify_name, find_organizations
+from kg.extract.organizations import OrgMatch, classify_name, find_organizations
 from kg.extract.patterns import find_program_names
 from kg.extract.places import place_of
 from kg.extract.programs import canonical_program
@@ -40,7 +40,7 @@ from kg.text.sentences import slugify
 _ACTOR_LABELS = frozenset({"ORG", "GPE", "NORP_ORG"})
 _OTHER_NAME_LABELS = frozenset({"LAW", "PRODUCT", "EVENT", "WORK_OF_ART", "FAC", "PERSON", "LOC"})
 _NOT_NAMES = re.compile(
-    r"^(?:Section|Chapter|Table|Figure|Annex|Appendix|Box|Part)\b|^[\d€$£¥₹]|\b(?:million|billion)\b"
+    r"^(?:Sections?|Chapters?|Tables?|Figures?|Annex(?:es)?|Appendix|Appendices|Box|Part)\b|^[\d€$£¥₹]|\b(?:million|billion)\b"
     rf"|^{CURRENCY_CODE_PATTERN}"
 )
 _GOVERNMENT_OF = re.compile(
@@ -133,6 +133,34 @@ def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
     return None
 
 
+def _plain(match: OrgMatch) -> str:
+    """ "Ministry of Education (Japan)" as the text names it: "Ministry of Education"."""
+    return match.name.removesuffix(f" ({match.owner.pref_label})") if match.owner else match.name
+
+
+def _longest(doc: Doc, found: list[EntityMention]) -> list[EntityMention]:
+    """The longest names that do not overlap, in text order, with "CSC – IT Center for Science" joined."""
+    chosen: list[EntityMention] = []
+    for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return _dash_names(doc, sorted(chosen, key=lambda m: m.start))
+
+
+def _dateline(doc: Doc, mention: EntityMention) -> bool:
+    """ "BRISBANE - ...", "**ESPOO, January 2024** –": the place a news story was filed from."""
+    first = next((t.i for t in doc if t.text.strip("*_") != ""), 0)
+    after = mention.end
+    return (
+        mention.entry is None
+        and mention.start == first
+        and mention.name.isupper()
+        and len(mention.name) >= 4
+        and after < len(doc)
+        and doc[after].text in ("-", "–", "—", ",", ":")
+    )
+
+
 def _quantum_facility(mention: EntityMention) -> bool:
     """ "the Spin Quantum Computing Center", "Quantum Materials Lab": a facility set up for quantum work is a
     program; "Centre for Quantum Technologies" and "German Aerospace Center" stay actors."""
@@ -174,24 +202,23 @@ def _dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     return merged
 
 
-def _fits(acronym: str, name: str) -> bool:
-    """Whether "(VTT)" can abbreviate the name before it: its first letter begins one of the name's words
-    ("French National Research Agency (ANR)" yes, "... of Finland (VTT)" read as "Finland" no)."""
-    if not _ACRONYM.fullmatch(acronym) or acronym == name:
+def _acronym_after(doc: Doc, end: int) -> int | None:
+    """The position of "(ACR)" right after a name, past Markdown emphasis ("**Name** (ACR)"), or None."""
+    while end < len(doc) and doc[end].text.strip("*_") == "":
+        end += 1
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+        return end + 1
+    return None
+
+
+def _fits(acronym: str, mention: EntityMention) -> bool:
+    """Whether "(VTT)" can abbreviate the name before it. A place must begin with the acronym's letter:
+    "... Centre of Finland (VTT)" read as "Finland" is not VTT ("(TNO)" may well be Dutch for the name)."""
+    if not _ACRONYM.fullmatch(acronym) or acronym == mention.name:
         return False
-    return any(word[:1].lower() == acronym[0].lower() for word in re.split(r"[\s\-–]+", name))
-
-
-def _whole_name(ent: Span) -> Span:
-    """ "VTT Technical Research Centre of Finland (VTT)": the name the acronym follows, not its last place."""
-    doc = ent.doc
-    joiner = ent.start - 1
-    if joiner < 1 or doc[joiner].lower_ not in ("of", "for"):
-        return ent
-    before = next((e for e in doc.ents if e.end == joiner), None)
-    if before is None or before.label_ != "ORG":
-        return ent
-    return Span(doc, before.start, ent.end, label=before.label_)
+    if not set(mention.classes) & {QC.Country, QC.Region, QC.SupranationalUnion}:
+        return True
+    return any(word[:1].lower() == acronym[0].lower() for word in re.split(r"[\s\-–]+", mention.name))
 
 
 class MentionFinder:
@@ -201,8 +228,8 @@ class MentionFinder:
         self.gazetteer = gazetteer
         self.memory = memory
 
-    def find(self, doc: Doc, offset: int) -> list[EntityMention]:
-        """Every actor and program the sentence names, in text order, without overlaps."""
+    def _names(self, doc: Doc, offset: int) -> list[EntityMention]:
+        """The names the sentence spells out: statistical entities, program patterns, organization shapes."""
         found: list[EntityMention] = []
         for ent in doc.ents:
             mention = self._mention(ent, offset)
@@ -210,15 +237,16 @@ class MentionFinder:
                 found.append(mention)
         found += self._pattern_programs(doc, offset)
         found += self._shaped_organizations(doc, offset)
+        return found
+
+    def find(self, doc: Doc, offset: int) -> list[EntityMention]:
+        """Every actor and program the sentence names, in text order, without overlaps."""
+        found = self._names(doc, offset)
         found += self._acronyms_used(doc, offset, found)
         found += self._unnamed(doc, offset, found)
         found += self.memory.short_forms(doc, offset, found)
         found += self.memory.pronouns(doc, offset, found)
-        chosen: list[EntityMention] = []
-        for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
-            if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
-                chosen.append(mention)
-        chosen = self._define_acronyms(doc, _dash_names(doc, sorted(chosen, key=lambda m: m.start)))
+        chosen = self._define_acronyms(doc, _longest(doc, [m for m in found if not _dateline(doc, m)]))
         chosen = [
             replace(m, kind="program", classes=(QC.Program,)) if _quantum_facility(m) else m for m in chosen
         ]
@@ -264,12 +292,10 @@ class MentionFinder:
 
     def definitions(self, doc: Doc, offset: int) -> None:
         """Acronyms the sentence defines ("UK Research and Innovation (UKRI)"), read before the document."""
-        for ent in doc.ents:
-            if ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
-                acronym = doc[ent.end + 1].text
-                mention = self._mention(_whole_name(ent), offset)
-                if mention is not None and _fits(acronym, mention.name):
-                    self.memory.define(acronym, mention)
+        for mention in _longest(doc, self._names(doc, offset)):
+            at = _acronym_after(doc, mention.end)
+            if at is not None and _fits(doc[at].text, mention):
+                self.memory.define(doc[at].text, self._adopted(doc[at].text, mention))
 
     def _mention(self, ent: Span, offset: int) -> EntityMention | None:
         if ent.label_.startswith(KNOWN_LABEL_PREFIX):
@@ -393,12 +419,18 @@ class MentionFinder:
                         0.9,
                     )
                 )
+            elif (remembered := self.memory.alias(_plain(match))) is not None:
+                mentions.append(self._as_remembered(span, offset, match.name, remembered))
             else:
-                mentions.append(
-                    self._make(
-                        span, offset, match.name, match.iri, "actor", match.classes, None, SURFACE, 0.85
-                    )
+                plain = _plain(match)
+                mention = self._make(
+                    span, offset, plain, match.iri, "actor", match.classes, None, SURFACE, 0.85
                 )
+                if (
+                    match.owner is not None
+                ):  # "Germany's Federal Ministry ...", later "the Federal Ministry ..."
+                    self.memory.define(plain, mention)
+                mentions.append(mention)
         return mentions
 
     def _unnamed(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
@@ -452,19 +484,26 @@ class MentionFinder:
                 mentions.append(self._as_remembered(word, offset, token.text, remembered))
         return mentions
 
+    def _adopted(self, acronym: str, mention: EntityMention) -> EntityMention:
+        """ "Netherlands Organisation for Applied Scientific Research (TNO)": a new name whose acronym is a
+        known organization's is that organization."""
+        known = self.gazetteer.lookup(acronym)
+        if mention.entry is not None or mention.kind != "actor" or known is None or known.kind != "actor":
+            return mention
+        if known.types & {QC.Country, QC.SupranationalUnion, QC.Region}:
+            return mention
+        return replace(mention, iri=known.iri, classes=tuple(sorted(known.types)), entry=known)
+
     def _define_acronyms(self, doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
         """ "UK Research and Innovation (UKRI)": UKRI names the entity from now on, here too."""
         result = list(mentions)
-        for index, mention in enumerate(mentions):
-            if (
-                mention.end + 2 >= len(doc)
-                or doc[mention.end].text != "("
-                or doc[mention.end + 2].text != ")"
-            ):
+        for index, original in enumerate(mentions):
+            at = _acronym_after(doc, original.end)
+            if at is None or not _fits(doc[at].text, original):
                 continue
-            acronym = doc[mention.end + 1]
-            if not _fits(acronym.text, mention.name):
-                continue
+            acronym = doc[at]
+            mention = self._adopted(acronym.text, original)
+            result[index] = mention
             self.memory.define(acronym.text, mention)
             for other_index, other in enumerate(mentions[index + 1 :], start=index + 1):
                 if other.start == acronym.i and other.iri != mention.iri:

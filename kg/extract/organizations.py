@@ -215,7 +215,10 @@ def _leading_owner(gazetteer: Gazetteer, words: list[str]) -> tuple[KnownEntity 
 
 def _trim(tokens: list[re.Match[str]]) -> list[re.Match[str]]:
     """Without leading function words ("the", "Under") and trailing connectors."""
-    while tokens and tokens[0].group().lower() in LEADING_FUNCTION_WORDS | NAME_CONNECTORS:
+    while tokens and (
+        tokens[0].group().lower() in LEADING_FUNCTION_WORDS | NAME_CONNECTORS
+        or tokens[0].group().lower().endswith("-based")  # "Innsbruck-based Institute for ..."
+    ):
         tokens = tokens[1:]
     while tokens and tokens[-1].group().lower() in NAME_CONNECTORS:
         tokens = tokens[:-1]
