@@ -77,6 +77,27 @@ def extraction_language(gazetteer: Gazetteer, model_path: Path | None = None) ->
 
 
 _CONNECTORS = frozenset({"of", "the", "and", "for", "on", "de", "du", "des", "für", "&"})
+_BODY_HEADS = frozenset(
+    {
+        "group",
+        "centre",
+        "center",
+        "institute",
+        "council",
+        "agency",
+        "ministry",
+        "office",
+        "programme",
+        "program",
+        "initiative",
+        "strategy",
+        "alliance",
+        "consortium",
+        "network",
+        "committee",
+        "dialogue",
+    }
+)
 _JOINABLE_LABELS = frozenset({"ORG", "PERSON", "LAW", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "NORP"})
 
 
@@ -93,6 +114,10 @@ def join_name_parts(doc: Doc) -> Doc:
             joined.append(Span(doc, ent.start, following.end, label="ORG", span_id=""))
             index += 2
             continue
+        if following is not None and _joined_by_preposition(ent, following):
+            joined.append(Span(doc, ent.start, following.end, label="ORG", span_id=""))
+            index += 2
+            continue
         joined.append(ent)
         index += 1
     doc.ents = [part for span in joined for part in _split_coordinated(span)]
@@ -101,6 +126,19 @@ def join_name_parts(doc: Doc) -> Doc:
             for token in span:
                 token.ent_id_ = ""
     return doc
+
+
+def _joined_by_preposition(first: Span, second: Span) -> bool:
+    """ "Focus Group" + "on" + "Quantum Technologies": a body or program and what it is for, one name."""
+    doc = first.doc
+    return (
+        second.start == first.end + 1
+        and doc[first.end].lower_ in ("on", "for", "of")
+        and first[-1].lower_ in _BODY_HEADS
+        and not first.label_.startswith(KNOWN_LABEL_PREFIX)
+        and second.label_ in _JOINABLE_LABELS
+        and second.text[:1].isupper()
+    )
 
 
 def _split_coordinated(span: Span) -> list[Span]:

@@ -53,6 +53,7 @@ _CODE_NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
 )
 _STRONG_SLOT = 0.7
+NUMBERED_WORDS = frozenset({"goal", "call", "phase", "mission", "pillar", "programme", "challenge"})
 FACILITY_WORDS = frozenset({"centre", "center", "hub", "lab", "park", "foundry", "testbed"})
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-²]*[A-Z0-9²][A-Za-z0-9&\-²]*")
 
@@ -84,7 +85,9 @@ def _proper_runs(doc: Doc) -> list[Span]:
     start = None
     for token in [*doc, None]:
         proper = token is not None and token.pos_ == "PROPN" and token.text[:1].isupper()
-        proper = proper and (not token.ent_type_ or _lone_misread(token))  # type: ignore[arg-type]
+        proper = proper and (
+            not token.ent_type_ or _lone_misread(token) or _generic_entity(token)  # type: ignore[arg-type]
+        )
         if proper and start is None:
             start = token.i  # type: ignore[union-attr]
         elif not proper and start is not None:
@@ -93,6 +96,16 @@ def _proper_runs(doc: Doc) -> list[Span]:
                 runs.append(doc[start:end])
             start = None
     return runs
+
+
+def _generic_entity(token: Token) -> bool:
+    """A one-word entity that is only a generic word ("Quantum" of "Quantum Policy Dialogue")."""
+    return (
+        token.ent_type_ == "ORG"
+        and token.ent_iob_ == "B"
+        and token.lower_ in GENERIC_WORDS
+        and (token.i + 1 >= len(token.doc) or token.nbor(1).ent_iob_ != "I")
+    )
 
 
 def _lone_misread(token: Token) -> bool:
@@ -438,15 +451,23 @@ class MentionFinder:
         taken = {i for m in found for i in range(m.start, m.end)}
         mentions: list[EntityMention] = []
         spans = [doc.char_span(m.start(), m.end()) for m in _CODE_NAME.finditer(doc.text)]
-        for span in [*spans, *_proper_runs(doc)]:
-            if span is None or any(i in taken for i in range(span.start, span.end)):
+        candidates = [s for s in [*spans, *_proper_runs(doc)] if s is not None]
+        for span in sorted(candidates, key=lambda s: (s.start - s.end, s.start)):  # the longest first
+            if any(i in taken for i in range(span.start, span.end)):
                 continue
             taken.update(range(span.start, span.end))
             name = span.text
             if name.upper() in CURRENCY_CODES or self.memory.alias(name) or name.lower() in GENERIC_WORDS:
                 continue
+            numbered = False
+            after = doc[span.end] if span.end < len(doc) else None
+            if after is not None and after.text.istitle() and after.lower_ in NUMBERED_WORDS:
+                span, numbered = doc[span.start : span.end + 1], True  # "QuantERA Call", "Call" a verb
+            if span.end < len(doc) and doc[span.end].like_num and span[-1].lower_ in NUMBERED_WORDS:
+                span, numbered = doc[span.start : span.end + 1], True  # "Moonshot Goal 6", "... Call 2017"
+            name = span.text
             iri = QCR[slugify(name)]
-            if program_noun_follows(span) or program_slot(span):
+            if numbered or program_noun_follows(span) or program_slot(span) or program_classes(name):
                 mentions.append(
                     self._make(span, offset, name, iri, "program", (QC.Program,), None, SURFACE, 0.7)
                 )
