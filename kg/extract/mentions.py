@@ -53,6 +53,7 @@ _CODE_NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
 )
 _STRONG_SLOT = 0.7
+PUBLICATION_NOUNS = frozenset({"journal", "journals", "magazine", "newspaper", "paper", "website", "blog"})
 NUMBERED_WORDS = frozenset({"goal", "call", "phase", "mission", "pillar", "programme", "challenge"})
 FACILITY_WORDS = frozenset({"centre", "center", "hub", "lab", "park", "foundry", "testbed"})
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-²]*[A-Z0-9²][A-Za-z0-9&\-²]*")
@@ -319,6 +320,8 @@ class MentionFinder:
         span = trimmed(ent)
         if span is None or len(span.text) < 2 or not any(c.isupper() for c in span.text):
             return None
+        if span.start and span.doc[span.start - 1].lower_ in PUBLICATION_NOUNS:
+            return None  # "the journal Nature Electronics"
         name = " ".join(span.text.split())
         if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):
             return None

@@ -38,6 +38,7 @@ PROGRAM_WORDS: dict[str, tuple[URIRef, ...]] = {
     )
 } | {"act": (QC.Legislation, QC.Program), "law": (QC.Legislation, QC.Program)}
 _TRAILING = frozenset({"'s", "’s", "of", "and", "for", "on", "the", "&"})
+_BODY_STARTS = frozenset({"Department", "Ministry", "Office", "Agency", "Secretariat"})
 _LEADING = frozenset({"the", "a", "an", "its", "their", "our", "this", "these", "both"})
 
 
@@ -51,6 +52,16 @@ def trimmed(span: Span) -> Span | None:
         end = opening
     while start < end and doc[start].lower_ in _LEADING:
         start += 1
+    body = next(
+        (
+            t.i + 1
+            for t in reversed(doc[start:end])
+            if t.text == "," and t.i + 1 < end and doc[t.i + 1].text in _BODY_STARTS
+        ),
+        None,
+    )
+    if body is not None:  # "Minister for Science, Research and Innovation, Department for Business, ..."
+        start = body
     based = next((t.i for t in doc[start:end] if t.lower_ == "based" and doc[t.i - 1].text == "-"), None)
     if based is not None and based > start:
         start = based + 1
@@ -62,7 +73,7 @@ def trimmed(span: Span) -> Span | None:
 def program_classes(name: str) -> tuple[URIRef, ...]:
     """A program's classes from its head word: "... Strategy", "Agreement on ...", "Act on ..."."""
     words = name.lower().split()
-    if len(words) < 2:
+    if len(words) < 2 or name.split()[0] in _BODY_STARTS:  # "Department for ... Industrial Strategy"
         return ()
     cut = next((i for i, w in enumerate(words) if w in ("on", "for", "of", "to") and i > 0), len(words))
     head = words[cut - 1]
@@ -148,8 +159,8 @@ def program_noun_follows(span: Span) -> bool:
     root = span.root
     if root.dep_ == "compound" and root.head.lower_ in PROGRAM_NOUNS and root.head.i >= span.end:
         return True
-    if root.dep_ == "pobj" and root.head.lower_ in ("under", "through", "via"):
-        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("under", "through", "via") and root.ent_type_ != "PERSON":
+        return True  # "under Horizon 2020", not "under Leo Kouwenhoven"
     if (
         root.dep_ in ("oprd", "attr", "dobj")
         and root.head.lemma_ in ("call", "name", "dub")

@@ -89,6 +89,11 @@ FIELD_WORDS = frozenset(
 _TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’&-]*)"
 _CONNECTOR = r"(?:of|for|and|the|de|du|des|der|für|&)"
 _RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)*{_TOKEN})*")
+_CAPS = r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*"
+_LISTED_NAME = re.compile(
+    rf"\b(?:(?:Federal|State)\s+)?(?:Department|Ministry|Office)\s+(?:for|of)(?:\s+the)?\s+{_CAPS}"
+    rf"(?:,\s+{_CAPS})+,?\s+and\s+{_CAPS}"
+)
 _PIECE = re.compile(rf"{_TOKEN}|{_CONNECTOR}")
 _POSSESSIVE = re.compile(r"['’]s$")
 _MIN_NAME_WORDS = 2
@@ -284,7 +289,22 @@ def find_organizations(
     """Organizations named in text[start:end] by a known alias or by the shape of the name."""
     stop = len(text) if end is None else end
     found: list[OrgMatch] = []
+    listed: list[tuple[int, int]] = []
+    for name in _LISTED_NAME.finditer(text, start, stop):  # "Department for Business, Energy and ..."
+        words = name.group().split()
+        found.append(
+            OrgMatch(
+                " ".join(words),
+                name.start(),
+                name.end(),
+                gazetteer.lookup(name.group()),
+                classify_name(name.group()) or (QC.GovernmentAgency,),
+            )
+        )
+        listed.append((name.start(), name.end()))
     for run in _RUN.finditer(text, start, stop):
+        if any(s <= run.start() < e for s, e in listed):
+            continue
         tokens = list(_PIECE.finditer(run.group()))
         for piece in _split(gazetteer, tokens):
             match = _piece_match(gazetteer, run.start(), piece)
