@@ -151,6 +151,16 @@ ORGANIZATION_WORDS = frozenset(
 )
 
 
+def _coded(name: str) -> bool:
+    """A name written like a program's: with a number, in capitals or camel case, or a program word."""
+    words = name.split()
+    return (
+        any(c.isdigit() for c in name)
+        or any(w.isupper() or (w[:1].isupper() and any(c.isupper() for c in w[1:])) for w in words)
+        or any(w.lower() in PROGRAM_WORDS for w in words)
+    )
+
+
 def program_noun_follows(span: Span) -> bool:
     """Whether the name is a program's: "the OPENQKD project", "SAGA, the segment", "under Horizon 2020"."""
     doc = span.doc
@@ -159,8 +169,8 @@ def program_noun_follows(span: Span) -> bool:
     root = span.root
     if root.dep_ == "compound" and root.head.lower_ in PROGRAM_NOUNS and root.head.i >= span.end:
         return True
-    if root.dep_ == "pobj" and root.head.lower_ in ("under", "through", "via") and root.ent_type_ != "PERSON":
-        return True  # "under Horizon 2020", not "under Leo Kouwenhoven"
+    if root.dep_ == "pobj" and root.head.lower_ in ("under", "through", "via") and _coded(span.text):
+        return True  # "under Horizon 2020", "through NextGenerationEU", not "under Leo Kouwenhoven"
     if (
         root.dep_ in ("oprd", "attr", "dobj")
         and root.head.lemma_ in ("call", "name", "dub")

@@ -277,3 +277,47 @@ def test_regression_a_continent_named_as_a_place_is_not_an_actor(extractor: Extr
         extractor, "places", "# Places\n\nIQM sells its systems to customers elsewhere in Europe.\n"
     )
     assert (QCR["europe"], None, None) not in graph
+
+
+MENTIONS: list[tuple[str, str, str | None]] = [
+    # sentence, a name in it, the kind the finder must give it (None: not a name at all)
+    (
+        "Signed by the Minister, Department for Business, Energy and Industrial Strategy.",
+        "Department for Business, Energy and Industrial Strategy",
+        "actor",
+    ),
+    (
+        "In 2022 researchers reported in the journal Nature Electronics that spin qubits scale.",
+        "Nature Electronics",
+        None,
+    ),
+    (
+        "Moonshot Goal 6 aims at a fault-tolerant universal quantum computer by 2050.",
+        "Moonshot Goal 6",
+        "program",
+    ),
+    ("The Spin Quantum Computing Center opened in 2023.", "Spin Quantum Computing Center", "program"),
+    (
+        "AQTION (Advanced Quantum computing with Trapped IONs) built a trapped-ion computer.",
+        "AQTION",
+        "program",
+    ),
+    ("BRISBANE - The state government welcomed the decision.", "BRISBANE", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "name", "kind"), MENTIONS, ids=[m[1] for m in MENTIONS])
+def test_mention_kinds(extractor: Extractor, sentence: str, name: str, kind: str | None) -> None:
+    mentions = _graph(extractor, sentence).mentions
+    kinds = {m.name: m.kind for m in mentions if m.kind in ("actor", "program")}
+    assert kinds.get(name) == kind
+
+
+def test_regression_a_name_after_under_is_a_program_only_if_written_like_one(extractor: Extractor) -> None:
+    kinds = {
+        m.name: m.kind
+        for m in _graph(extractor, "Microsoft set up a laboratory in Delft under Leo Kouwenhoven.").mentions
+    }
+    assert kinds.get("Leo Kouwenhoven") != "program"
+    under = _graph(extractor, "The work is funded under Horizon 2020.").mentions
+    assert [m.kind for m in under if m.name == "Horizon 2020"] == ["program"]
