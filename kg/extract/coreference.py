@@ -73,6 +73,7 @@ class DocumentMemory:
         self.programs: list[EntityMention] = []
         self.sentence = 0
         self.topic: EntityMention | None = None  # what the last sentence was about: "it" in the next
+        self.named: dict[URIRef, EntityMention] = {}  # every actor named so far, the last named last
 
     def next_sentence(self) -> None:
         """Move on to the next sentence of the document."""
@@ -99,6 +100,8 @@ class DocumentMemory:
             return
         self.recent = [r for r in self.recent if r.mention.iri != mention.iri][-_MAX_RECENT:]
         self.recent.append(Recent(mention, self.sentence))
+        self.named.pop(mention.iri, None)
+        self.named[mention.iri] = mention
 
     def last_program(self) -> EntityMention | None:
         """The program named last, for "the programme" and the like."""
@@ -167,6 +170,9 @@ class DocumentMemory:
         for match in _DEFINITE_HEAD.finditer(doc.text):
             head = match.group(1).lower()
             candidates = [r.mention for r in reversed(self.recent) if head in r.mention.name.lower().split()]
+            candidates = candidates or [  # "the Commission" named long ago
+                m for m in reversed(self.named.values()) if head in m.name.lower().split()
+            ]
             mentions += self._spans(doc, offset, match.start(), match.end(), candidates[:1], taken)
         return mentions
 

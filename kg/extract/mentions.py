@@ -416,7 +416,8 @@ class MentionFinder:
         mentions = []
         for match in find_organizations(self.gazetteer, doc.text):
             left, _, right = match.name.rpartition(" and ")
-            if left and (right.isupper() or self.gazetteer.lookup(right) or self.memory.alias(right)):
+            known = self.gazetteer.lookup(right) if left else None
+            if left and (right.isupper() or (known and known.kind == "actor") or self.memory.alias(right)):
                 match = replace(match, name=left, end=match.start + len(left))  # "U. of Helsinki and VTT"
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:

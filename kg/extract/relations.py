@@ -65,9 +65,9 @@ def _of_objects(noun: Token) -> list[Token]:
 
 
 def _one_agreement(obj: Token) -> bool:
-    """ "an agreement with X and Y" (one, among all three), not "agreements with X and Y"."""
+    """ "an agreement with X and Y", "a plan with X and Y" (one, among all three), not "agreements with"."""
     noun = obj.head.head if obj.head.dep_ == "prep" else obj.head
-    return noun.tag_ == "NN" and noun.lemma_.lower() in COLLAB_NOUNS
+    return noun.tag_ == "NN" and noun.lemma_.lower() in COLLAB_NOUNS | PLAN_NOUNS
 
 
 def _attribute(token: Token) -> bool:
