@@ -71,7 +71,11 @@ COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
     ),
     (
         "IBM announced a ten-year plan with the University of Tokyo and the University of Chicago.",
-        {frozenset({"IBM", "University of Tokyo"}), frozenset({"IBM", "University of Chicago"})},
+        {
+            frozenset({"IBM", "University of Tokyo"}),
+            frozenset({"IBM", "University of Chicago"}),
+            frozenset({"University of Tokyo", "University of Chicago"}),
+        },
     ),
     (
         "EuroQCI is being developed by the European Commission together with the European Space Agency.",
