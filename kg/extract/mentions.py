@@ -30,7 +30,7 @@ from kg.extract.name_shapes import (
     program_slot,
     trimmed,
 )
-from kg.extract.organizations import OrgMatch, classify_name, find_organizations
+from kg.extract.organizations import FIELD_WORDS, OrgMatch, classify_name, find_organizations
 from kg.extract.patterns import find_program_names
 from kg.extract.places import place_of
 from kg.extract.programs import canonical_program
@@ -53,6 +53,20 @@ _CODE_NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
 )
 _STRONG_SLOT = 0.7
+EVENT_WORDS = frozenset(
+    {
+        "conference",
+        "assembly",
+        "summit",
+        "forum",
+        "congress",
+        "symposium",
+        "workshop",
+        "week",
+        "expo",
+        "party",
+    }
+)
 PUBLICATION_NOUNS = frozenset({"journal", "journals", "magazine", "newspaper", "paper", "website", "blog"})
 NUMBERED_WORDS = frozenset({"goal", "call", "phase", "mission", "pillar", "programme", "challenge"})
 FACILITY_WORDS = frozenset({"centre", "center", "hub", "lab", "park", "foundry", "testbed"})
@@ -314,8 +328,8 @@ class MentionFinder:
     def _mention(self, ent: Span, offset: int) -> EntityMention | None:
         if ent.label_.startswith(KNOWN_LABEL_PREFIX):
             entry = self.gazetteer.get(URIRef(ent.ent_id_))
-            if entry is not None and QC.Region in entry.types and not acts(ent):
-                return None  # "in Europe", "across Asia": a place, not a partner
+            if entry is not None and QC.Region in entry.types and (not acts(ent) or ent.root.dep_ == "poss"):
+                return None  # "in Europe", "Europe's first platform": a place, not a partner
             return self._known(ent, offset, entry, GAZETTEER, 0.95) if entry is not None else None
         span = trimmed(ent)
         if span is None or len(span.text) < 2 or not any(c.isupper() for c in span.text):
@@ -325,6 +339,10 @@ class MentionFinder:
         name = " ".join(span.text.split())
         if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):
             return None
+        if name.split()[-1].lower().strip(".") in EVENT_WORDS | {"inc", "ltd", "plc", "gmbh"} and (
+            len(name.split()) == 1 or name.split()[-1].lower() in EVENT_WORDS
+        ):
+            return None  # "the European Quantum Technologies Conference", a lone "Inc."
         if (government := _GOVERNMENT_OF.match(name)) is not None:
             place = place_of(self.gazetteer, government.group("place") or government.group("owner"))
             if place is not None:
@@ -362,9 +380,11 @@ class MentionFinder:
         shape = classify_name(name)
         if shape:
             return self._make(span, offset, name, QCR[slugify(name)], "actor", shape, None, SURFACE, 0.85)
+        if is_place_slot(span):  # "the company, founded in Espoo"
+            return None
         if company_context(span):
             return self._make(span, offset, name, QCR[slugify(name)], "actor", (QC.Company,), None, NER, 0.8)
-        if ent.label_ != "ORG" or is_place_slot(span):
+        if ent.label_ != "ORG":
             return None
         # One capitalized word NER calls an organization is often a place or an adjective: held for review.
         confidence = 0.7 if len(span) > 1 or name.isupper() else max(0.55, _actor_slot(span, []) or 0.0)
@@ -417,7 +437,17 @@ class MentionFinder:
         for match in find_organizations(self.gazetteer, doc.text):
             left, _, right = match.name.rpartition(" and ")
             known = self.gazetteer.lookup(right) if left else None
-            if left and (right.isupper() or (known and known.kind == "actor") or self.memory.alias(right)):
+            # "University of Helsinki and VTT" is two names, "Ministry of Science and ICT" one
+            whole = self.gazetteer.lookup(left) if left else None  # "Delft University of Technology and TNO"
+            acronym = (
+                bool(left)
+                and right.isupper()
+                and (
+                    left.split()[-1].lower() not in FIELD_WORDS
+                    or (whole is not None and whole.kind == "actor")
+                )
+            )
+            if left and (acronym or (known and known.kind == "actor") or self.memory.alias(right)):
                 match = replace(match, name=left, end=match.start + len(left))  # "U. of Helsinki and VTT"
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:
@@ -461,7 +491,8 @@ class MentionFinder:
                 continue
             taken.update(range(span.start, span.end))
             name = span.text
-            if name.upper() in CURRENCY_CODES or self.memory.alias(name) or name.lower() in GENERIC_WORDS:
+            generic_words = all(w.lower() in GENERIC_WORDS for w in name.split())  # "Director General"
+            if name.upper() in CURRENCY_CODES or self.memory.alias(name) or generic_words:
                 continue
             numbered = False
             after = doc[span.end] if span.end < len(doc) else None

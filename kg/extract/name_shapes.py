@@ -35,6 +35,7 @@ PROGRAM_WORDS: dict[str, tuple[URIRef, ...]] = {
         "moonshot",
         "year",
         "goal",
+        "agenda",
     )
 } | {"act": (QC.Legislation, QC.Program), "law": (QC.Legislation, QC.Program)}
 _TRAILING = frozenset({"'s", "’s", "of", "and", "for", "on", "the", "&"})
