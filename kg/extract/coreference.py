@@ -33,7 +33,7 @@ _DEFINITE_HEAD = re.compile(
 )
 # "the company", "the institute", "the two universities": the last actors of that class.
 _NOMINAL = re.compile(
-    r"\b(?:(?P<two>the\s+two|both)\s+|the\s+)(?P<noun>company|companies|firm|firms|start-?up|chipmaker"
+    r"\b(?:(?P<two>the\s+two|both)\s+|the\s+(?:[A-Z][a-z]+\s+)?)(?P<noun>company|companies|firm|firms|start-?up|chipmaker"
     r"|institute|institutes|university|universities|agency|agencies|ministry|government|laboratory)\b"
     r"(?!\s+(?:of\b|[A-Z]))"
 )
@@ -137,10 +137,11 @@ class DocumentMemory:
 
     def _last_of(self, cls: URIRef, count: int) -> list[EntityMention]:
         """The last `count` actors of a class named in the last few sentences, or none."""
+        classes = {cls, QC.Organization} if cls == QC.Company else {cls}  # a company not known as one
         window = [
             r.mention
             for r in self.recent
-            if self.sentence - r.sentence <= _NOMINAL_SENTENCES and cls in r.mention.classes
+            if self.sentence - r.sentence <= _NOMINAL_SENTENCES and classes & set(r.mention.classes)
         ]
         picked = window[-count:]
         return picked if len(picked) == count else []

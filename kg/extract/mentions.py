@@ -53,6 +53,7 @@ _CODE_NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
 )
 _STRONG_SLOT = 0.7
+SITE_HEADS = frozenset({"research", "labs", "lab", "laboratory", "laboratories", "quantum"})
 EVENT_WORDS = frozenset(
     {
         "conference",
@@ -202,10 +203,40 @@ def _quantum_facility(mention: EntityMention) -> bool:
     )
 
 
+def _site_named(doc: Doc, mention: EntityMention, taken: set[int]) -> EntityMention:
+    """ "IBM Research – Zurich": a laboratory named by its company and its site is a name of its own."""
+    dash = mention.end
+    if dash < len(doc) and doc[dash].text.istitle() and doc[dash].lower_ in SITE_HEADS and dash not in taken:
+        dash += 1  # "IBM" + "Research"
+    site = dash + 1
+    if (
+        mention.kind != "actor"
+        or site >= len(doc)
+        or doc[dash].text not in ("–", "—")
+        or site in taken
+        or not doc[site].text.istitle()
+        or (site + 1 < len(doc) and doc[site + 1].text.istitle())
+        or doc[dash - 1].lower_ not in SITE_HEADS
+    ):
+        return mention
+    name = " ".join(doc[mention.start : site + 1].text.split())
+    return replace(
+        mention,
+        end=site + 1,
+        char_end=mention.char_start + doc[site].idx + len(doc[site]) - doc[mention.start].idx,
+        name=name,
+        iri=QCR[slugify(name)],
+        entry=None,
+        classes=(QC.ResearchInstitute,),
+    )
+
+
 def _dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     """ "CSC – IT Center for Science": an acronym, a dash and a new name are one name."""
     merged: list[EntityMention] = []
+    taken = {i for m in mentions for i in range(m.start, m.end)}
     for mention in mentions:
+        mention = _site_named(doc, mention, taken)
         previous = merged[-1] if merged else None
         if (
             previous is not None

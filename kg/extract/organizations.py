@@ -254,6 +254,13 @@ def _piece_match(gazetteer: Gazetteer, offset: int, tokens: list[re.Match[str]])
         return None
     words = _words(tokens)
     heads = [i for i, w in enumerate(words) if w.lower() in ORG_HEADS]
+    joint = next((i for i, w in enumerate(words) if w in ("of", "at") and i > 0), None)
+    if heads and joint is not None and joint < heads[0]:  # "Christopher Monroe of the University of ..."
+        tokens = _trim(tokens[joint + 1 :])
+        if not tokens:
+            return None
+        words = _words(tokens)
+        heads = [i for i, w in enumerate(words) if w.lower() in ORG_HEADS]
     if heads and heads[-1] + 1 < len(words) and words[heads[-1] + 1].lower() not in NAME_CONNECTORS:
         tokens, words = tokens[: heads[-1] + 1], words[: heads[-1] + 1]
     name = " ".join(words)

@@ -144,8 +144,11 @@ class SentenceGraph:
             for child in current.children:
                 if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
                     return child
-            if current.dep_ == "relcl":
-                return current.head
+            if current.dep_ == "relcl":  # "X and Y, which work in partnership with Z": both X and Y
+                head = current.head
+                while head.dep_ == "conj" and head.head is not head:
+                    head = head.head
+                return head
             head = current.head
             if head is current:
                 break
@@ -337,8 +340,10 @@ class SentenceGraph:
             c.dep_ == "dobj" for c in verb.children
         )  # "A, B, C and D agreed"
         largest = _MAX_LIST if bare or self._agreement_object(verb) else _MAX_JOINT
-        if joint and len(subjects) < 2 and self._together(verb):
-            subjects = self.left_conjuncts(verb)
+        if joint and len(subjects) < 2 and (self._together(verb) or self.subject(verb) is None):
+            subjects = self.left_conjuncts(verb)  # the parse lost the subjects or their conjunction
+        if any(c.lower_ in TOGETHER_WORDS for c in verb.children):
+            largest = _MAX_LIST  # "researchers from A, B, C and D work together"
         if verb.dep_ == "relcl" and verb.head.lower_ in COLLAB_NOUNS:  # "the agreement that X and Y signed"
             subjects = [m for c in verb.children if c.dep_ == "nsubj" for m in self.group(c)]
             joint = True
