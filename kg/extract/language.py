@@ -96,6 +96,27 @@ _BODY_HEADS = frozenset(
         "network",
         "committee",
         "dialogue",
+        "hub",
+    }
+)
+# The last words of a field a name goes on from ("Quantum Computing and Simulation Hub").
+_FIELDS = frozenset(
+    {
+        "computing",
+        "simulation",
+        "sensing",
+        "metrology",
+        "communications",
+        "imaging",
+        "science",
+        "technology",
+        "technologies",
+        "research",
+        "innovation",
+        "engineering",
+        "networking",
+        "timing",
+        "navigation",
     }
 )
 _JOINABLE_LABELS = frozenset({"ORG", "PERSON", "LAW", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "NORP"})
@@ -131,6 +152,14 @@ def join_name_parts(doc: Doc) -> Doc:
 def _joined_by_preposition(first: Span, second: Span) -> bool:
     """ "Focus Group" + "on" + "Quantum Technologies": a body or program and what it is for, one name."""
     doc = first.doc
+    if (  # "The Quantum Computing" + "and" + "Simulation Hub"
+        second.start == first.end + 1
+        and doc[first.end].lower_ == "and"
+        and first[-1].lower_ in _FIELDS
+        and second[-1].lower_ in _BODY_HEADS
+        and not first.label_.startswith(KNOWN_LABEL_PREFIX)
+    ):
+        return True
     return (
         second.start == first.end + 1
         and doc[first.end].lower_ in ("on", "for", "of")

@@ -26,6 +26,11 @@ PROGRAM_KEYWORDS: dict[str, str] = {
     "mission": "program",
     "alliance": "program",
     "consortium": "program",
+    "hub": "program",
+    "hubs": "program",
+    "agenda": "program",
+    "challenge": "program",
+    "partnership": "program",
 }
 LEADING_FUNCTION_WORDS = frozenset(
     {
@@ -198,7 +203,14 @@ def find_program_names(text: str, start: int = 0, end: int | None = None) -> lis
         if keyword_at:
             last = keyword_at[-1]
             kind = PROGRAM_KEYWORDS[tokens[last].group().lower()]
-            found.append(_name_match(run.start(), tokens[: last + 1], kind, min_tokens=2))
+            rest = [t.group() for t in tokens[last + 1 :]]
+            if rest and rest[0][:1].isupper():
+                continue  # "Quantum Leap Challenge Institutes": the keyword is not the name's head
+            end = last + 1
+            if rest and rest[0] in ("for", "on", "of") and len(rest) > 1 and rest[1][:1].isupper():
+                stop_at = next((i for i, w in enumerate(rest) if w == "and" and i > 1), len(rest))
+                end = last + 1 + stop_at  # "National Strategy for Quantum Technologies"
+            found.append(_name_match(run.start(), tokens[:end], kind, min_tokens=2))
         elif following:
             found.append(_name_match(run.start(), tokens, "program", min_tokens=2))
     return [match for match in found if match is not None]
