@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rdflib import URIRef
 
@@ -10,6 +12,8 @@ from kg.extract.emitter import Emitter
 from kg.extract.gazetteer import Gazetteer, Mention
 from kg.namespaces import SKOS
 from kg.text.document import Sentence
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Context:
     gazetteer: Gazetteer
     model_keys: dict[str, URIRef] = field(default_factory=dict)
     section_models: dict[int, URIRef] = field(default_factory=dict)
+    _known: dict[tuple[int, int], list[Mention]] = field(default_factory=dict)
+    _found: dict[tuple[str, int, int], object] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -27,8 +33,18 @@ class Context:
         return self.emitter.document.text
 
     def mentions(self, sentence: Sentence) -> list[Mention]:
-        """Known entities named in a sentence."""
-        return self.gazetteer.find(self.text, sentence.start, sentence.end)
+        """Known entities named in a sentence (found once: several steps ask)."""
+        key = (sentence.start, sentence.end)
+        if key not in self._known:
+            self._known[key] = self.gazetteer.find(self.text, sentence.start, sentence.end)
+        return list(self._known[key])
+
+    def remembered(self, step: str, sentence: Sentence, compute: Callable[[], T]) -> T:
+        """What a step found in a sentence, computed once however many steps ask for it."""
+        key = (step, sentence.start, sentence.end)
+        if key not in self._found:
+            self._found[key] = compute()
+        return self._found[key]  # type: ignore[no-any-return]
 
     def label(self, iri: URIRef) -> str:
         """The preferred label already emitted for an entity."""

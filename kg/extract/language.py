@@ -34,23 +34,50 @@ def known_label(kind: str) -> str:
     return KNOWN_LABEL_PREFIX + kind.upper()
 
 
-def ruler_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict[str, object]]:
-    """One token pattern per alias: exact case for short capitals ("US", "EU"), any case otherwise."""
+def ruler_patterns(gazetteer: Gazetteer) -> list[dict[str, object]]:
+    """One phrase pattern per alias, matched in any case (the ruler's phrase matcher compares LOWER: much
+    faster than token patterns); `exact_case_forms` says which must also match their case."""
     patterns: list[dict[str, object]] = []
     for entry in gazetteer.entries.values():
         for alias in sorted({entry.pref_label, *entry.alt_labels}):
             if _is_demonym(entry, alias):
                 continue
-            tokens = [t.text for t in nlp.make_doc(alias)]
-            if is_case_sensitive(alias):
-                pattern = [{"ORTH": t} for t in tokens]
-            else:
-                pattern = [{"LOWER": t.lower()} for t in tokens]
-            patterns.append({"label": known_label(entry.kind), "pattern": pattern, "id": str(entry.iri)})
-            if "'" in alias:
-                curly = [{"LOWER": t.lower().replace("'", "’")} for t in tokens]
-                patterns.append({"label": known_label(entry.kind), "pattern": curly, "id": str(entry.iri)})
+            for form in {alias, alias.replace("'", "’")}:
+                patterns.append({"label": known_label(entry.kind), "pattern": form, "id": str(entry.iri)})
     return patterns
+
+
+def exact_case_forms(gazetteer: Gazetteer) -> list[str]:
+    """The aliases found only in their own case ("US", "EU"), for lower-cased forms no other alias has."""
+    aliases = {a for e in gazetteer.entries.values() for a in (e.pref_label, *e.alt_labels)}
+    loose = {a.lower() for a in aliases if not is_case_sensitive(a)}
+    return sorted(a for a in aliases if is_case_sensitive(a) and a.lower() not in loose)
+
+
+@Language.factory("qc_exact_case", default_config={"forms": []})
+def make_exact_case(nlp: Language, name: str, forms: list[str]) -> ExactCase:
+    """The component that drops known names matched in the wrong case ("us" is not "US")."""
+    return ExactCase(forms)
+
+
+class ExactCase:
+    """Known short capitals must match with their case: the ruler's matches of "us" or "eu" are dropped."""
+
+    def __init__(self, forms: list[str]) -> None:
+        self.forms = set(forms)
+        self.folded = {form.lower() for form in self.forms}
+
+    def __call__(self, doc: Doc) -> Doc:
+        kept = []
+        for ent in doc.ents:
+            known = ent.label_.startswith(KNOWN_LABEL_PREFIX)
+            if known and ent.text.lower() in self.folded and ent.text not in self.forms:
+                for token in ent:
+                    token.ent_id_ = ""
+                continue
+            kept.append(ent)
+        doc.ents = kept
+        return doc
 
 
 def _is_demonym(entry: KnownEntity, alias: str) -> bool:
@@ -65,8 +92,13 @@ def _is_demonym(entry: KnownEntity, alias: str) -> bool:
 def extraction_language(gazetteer: Gazetteer, model_path: Path | None = None) -> tuple[Language, ModelInfo]:
     """The statistical pipeline with the known names ahead of the statistical NER."""
     nlp, info = load_language(model_path)
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "validate": False})
-    ruler.add_patterns(ruler_patterns(nlp, gazetteer))  # type: ignore[attr-defined]
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        before="ner",
+        config={"overwrite_ents": True, "validate": False, "phrase_matcher_attr": "LOWER"},
+    )
+    ruler.add_patterns(ruler_patterns(gazetteer))  # type: ignore[attr-defined]
+    nlp.add_pipe("qc_exact_case", after="entity_ruler", config={"forms": exact_case_forms(gazetteer)})
     nlp.add_pipe("qc_name_parts", after="ner")
     lemmas = nlp.get_pipe("attribute_ruler")
     for word, lemma in CO_WORDS.items():

@@ -286,6 +286,7 @@ class MentionFinder:
     def __init__(self, gazetteer: Gazetteer, memory: DocumentMemory) -> None:
         self.gazetteer = gazetteer
         self.memory = memory
+        self._organizations: dict[str, list[OrgMatch]] = {}
 
     def _names(self, doc: Doc, offset: int) -> list[EntityMention]:
         """The names the sentence spells out: statistical entities, program patterns, organization shapes."""
@@ -465,7 +466,9 @@ class MentionFinder:
     def _shaped_organizations(self, doc: Doc, offset: int) -> list[EntityMention]:
         """Names shaped like organizations ("Korea Institute of Science and Technology", "X GmbH")."""
         mentions = []
-        for match in find_organizations(self.gazetteer, doc.text):
+        if doc.text not in self._organizations:  # asked twice: for the definitions, then for the mentions
+            self._organizations[doc.text] = find_organizations(self.gazetteer, doc.text)
+        for match in self._organizations[doc.text]:
             left, _, right = match.name.rpartition(" and ")
             known = self.gazetteer.lookup(right) if left else None
             # "University of Helsinki and VTT" is two names, "Ministry of Science and ICT" one

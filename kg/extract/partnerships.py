@@ -63,6 +63,10 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 def actor_refs(ctx: Context, sentence: Sentence) -> list[ActorRef]:
     """The actors a sentence names, longest name first; owners of organizations are left out."""
+    return list(ctx.remembered("actor_refs", sentence, lambda: _actor_refs(ctx, sentence)))
+
+
+def _actor_refs(ctx: Context, sentence: Sentence) -> list[ActorRef]:
     text, blocked = ctx.text, blocked_spans(ctx, sentence)
     candidates = [
         ActorRef(m.iri, m.start, m.end, m.entry, m)

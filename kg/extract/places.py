@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
 import pycountry
 from rdflib import URIRef
 
@@ -16,11 +21,32 @@ AMBIGUOUS_REGIONS = frozenset({"Washington", "Luxembourg", "New York", "Georgia"
 Place = tuple[KnownEntity | None, URIRef, tuple[URIRef, ...], str]
 
 
+@cache
+def _countries() -> Mapping[str, Any]:
+    """ISO 3166-1 by every name and code, lower-cased: pycountry's own lookup scans the list each time."""
+    index: dict[str, Any] = {}
+    for country in pycountry.countries:
+        for key in ("alpha_2", "alpha_3", "numeric", "name", "official_name", "common_name"):
+            value = getattr(country, key, None)
+            if value:
+                index.setdefault(value.lower(), country)
+    return MappingProxyType(index)
+
+
+@cache
+def _subdivisions() -> Mapping[str, Any]:
+    """ISO 3166-2 by code and name, lower-cased."""
+    index: dict[str, Any] = {}
+    for region in pycountry.subdivisions:
+        for value in (region.code, region.name):
+            index.setdefault(value.lower(), region)
+    return MappingProxyType(index)
+
+
 def country_code(name: str) -> tuple[str, str] | None:
     """The ISO 3166-1 alpha-2 code and common name of a country, or None."""
-    try:
-        country = pycountry.countries.lookup(name)
-    except LookupError:
+    country = _countries().get(name.strip().lower())
+    if country is None:
         return None
     return country.alpha_2, getattr(country, "common_name", None) or country.name
 
@@ -38,9 +64,8 @@ def place_of(gazetteer: Gazetteer, name: str) -> Place | None:
             if known is not None and known.kind == "actor":
                 return known, known.iri, tuple(sorted(known.types)), known.pref_label
         return None, QCR[slugify(label)], (QC.Country,), label
-    try:
-        region = pycountry.subdivisions.lookup(name)
-    except LookupError:
+    region = _subdivisions().get(name.strip().lower())
+    if region is None:
         return None
     if str(region.type).lower() not in REGION_TYPES or region.name != name or name in AMBIGUOUS_REGIONS:
         return None

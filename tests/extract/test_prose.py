@@ -307,6 +307,11 @@ MENTIONS: list[tuple[str, str, str | None]] = [
         "program",
     ),
     ("BRISBANE - The state government welcomed the decision.", "BRISBANE", None),
+    # The ruler matches known names in any case, except short capitals: "us" is not the US.
+    ("Let us see what the rules of the eu say.", "us", None),
+    ("Let us see what the rules of the eu say.", "eu", None),
+    ("The US and the EU signed the statement.", "US", "actor"),
+    ("The european commission and the university of tokyo met.", "european commission", "actor"),
 ]
 
 
