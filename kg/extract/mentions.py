@@ -54,6 +54,48 @@ _CODE_NAME = re.compile(
 )
 _STRONG_SLOT = 0.7
 SITE_HEADS = frozenset({"research", "labs", "lab", "laboratory", "laboratories", "quantum"})
+TITLE_WORDS = frozenset(
+    {
+        "minister",
+        "director",
+        "president",
+        "chair",
+        "chairman",
+        "chairwoman",
+        "ceo",
+        "secretary",
+        "head",
+        "ambassador",
+        "commissioner",
+        "professor",
+        "founder",
+        "chief",
+        "deputy",
+        "governor",
+        "premier",
+    }
+)
+NAME_HEADS = frozenset(
+    {
+        "Policy",
+        "Centre",
+        "Center",
+        "Institute",
+        "Council",
+        "Agency",
+        "Office",
+        "Foundation",
+        "Laboratory",
+        "Park",
+        "Hub",
+        "Programme",
+        "Program",
+        "Initiative",
+        "Strategy",
+        "Consortium",
+        "Alliance",
+    }
+)
 EVENT_WORDS = frozenset(
     {
         "conference",
@@ -160,6 +202,45 @@ def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
     if root.dep_ == "nsubj" and root.head.pos_ == "VERB":
         return 0.55
     return None
+
+
+def _titled_person(span: Span) -> bool:
+    """ "François-Philippe Champagne, then Minister of Innovation": a person named with their office."""
+    doc = span.doc
+    after = [t for t in doc[span.end : span.end + 4]]
+    if not after or after[0].text != ",":
+        return False
+    words = [t.lower_ for t in after[1:]]
+    while words and words[0] in ("then", "the", "former", "its", "a", "now"):
+        words = words[1:]
+    return bool(words) and words[0] in TITLE_WORDS
+
+
+def _field_after_and(span: Span) -> bool:
+    """ "Minister of Science and ICT": a field of a longer name, not a name of its own."""
+    doc = span.doc
+    return (
+        len(span) == 1
+        and span.start >= 2
+        and doc[span.start - 1].lower_ == "and"
+        and doc[span.start - 2].lower_ in FIELD_WORDS
+    )
+
+
+def _name_goes_on(span: Span) -> Span:
+    """ "White House Office of Science and Technology" + "Policy", "Illinois Quantum" + "and
+    Microelectronics Park": the statistical entity stopped short of the name's head."""
+    doc = span.doc
+    end = span.end
+    if end < len(doc) and doc[end].text in NAME_HEADS and span[-1].lower_ in FIELD_WORDS:
+        return doc[span.start : end + 1]  # "... Office of Science and Technology" + "Policy"
+    if end + 1 < len(doc) and doc[end].lower_ == "and":
+        last = end + 1
+        while last < len(doc) and last - end <= 4 and doc[last].text.istitle():
+            if doc[last].text in NAME_HEADS:
+                return doc[span.start : last + 1]
+            last += 1
+    return span
 
 
 def _plain(match: OrgMatch) -> str:
@@ -368,6 +449,9 @@ class MentionFinder:
             return None
         if span.start and span.doc[span.start - 1].lower_ in PUBLICATION_NOUNS:
             return None  # "the journal Nature Electronics"
+        if _titled_person(span) or _field_after_and(span):
+            return None  # "Champagne, then Minister of ...", the "ICT" of "Minister of Science and ICT"
+        span = _name_goes_on(span)
         name = " ".join(span.text.split())
         if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):
             return None
@@ -526,6 +610,7 @@ class MentionFinder:
             taken.update(range(span.start, span.end))
             name = span.text
             generic_words = all(w.lower() in GENERIC_WORDS for w in name.split())  # "Director General"
+            generic_words = generic_words or name.lower().strip(".") in ("inc", "ltd", "plc", "gmbh", "llc")
             if name.upper() in CURRENCY_CODES or self.memory.alias(name) or generic_words:
                 continue
             numbered = False

@@ -51,8 +51,8 @@ def trimmed(span: Span) -> Span | None:
     opening = next((t.i for t in span if t.text == "("), None)
     if opening is not None and opening > start:
         end = opening
-    while start < end and doc[start].lower_ in _LEADING:
-        start += 1
+    while start < end and (doc[start].lower_ in _LEADING or doc[start].text.islower()):
+        start += 1  # "the", "federal Department of ..."
     body = next(
         (
             t.i + 1

@@ -307,6 +307,18 @@ MENTIONS: list[tuple[str, str, str | None]] = [
         "program",
     ),
     ("BRISBANE - The state government welcomed the decision.", "BRISBANE", None),
+    (
+        "The strategy was launched by François-Philippe Champagne, then Minister of Industry.",
+        "François-Philippe Champagne",
+        None,
+    ),
+    ("Lee Jong-ho, Minister of Science and ICT, signed for Korea.", "ICT", None),
+    (
+        "In 2023 the federal Department of Industry, Science and Resources ran a process.",
+        "Department of Industry, Science and Resources",
+        "actor",
+    ),
+    ("Companies such as D-Wave, Xanadu and Photonic Inc. are well known.", "Inc.", None),
     # The ruler matches known names in any case, except short capitals: "us" is not the US.
     ("Let us see what the rules of the eu say.", "us", None),
     ("Let us see what the rules of the eu say.", "eu", None),
