@@ -85,6 +85,13 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "Rs": "INR",
     "Rs.": "INR",
     "₩": "KRW",
+    "₪": "ILS",
+    "NIS": "ILS",
+    "₽": "RUB",
+    "₺": "TRY",
+    "R$": "BRL",
+    "NT$": "TWD",
+    "Mex$": "MXN",
 }
 CURRENCY_WORDS: dict[str, str] = {
     "euro": "EUR",
@@ -125,7 +132,7 @@ SCALES: dict[str, int] = {
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>(?i:trillion|billion|million|thousand|bn|mn|crore|lakh))|(?P<short>[kmbKMB]))\b"
 _AMOUNT_BEFORE = re.compile(
-    r"(?P<cur>US\$|AU\$|CA\$|NZ\$|HK\$|A\$|C\$|S\$|[€$£¥₹₩]|\bRs\.?|"
+    r"(?P<cur>US\$|AU\$|CA\$|NZ\$|HK\$|NT\$|Mex\$|R\$|A\$|C\$|S\$|[€$£¥₹₩₪₽₺]|\bRs\.?|\bNIS\b|"
     rf"{CURRENCY_CODE_PATTERN})\s?"
     rf"{_NUMBER}(?:{_SCALE})?"
 )

@@ -23,6 +23,13 @@ AMOUNTS = [
     ("360 million Canadian dollars", "360000000", "CAD"),
     ("2 billion US dollars", "2000000000", "USD"),
     ("3 billion euros", "3000000000", "EUR"),
+    ("DKK 1.5 billion", "1500000000", "DKK"),
+    ("SEK 1 billion", "1000000000", "SEK"),
+    ("49 billion won", "49000000000", "KRW"),
+    ("10 million Swiss francs", "10000000", "CHF"),
+    ("₪100 million", "100000000", "ILS"),
+    ("NIS 115 million", "115000000", "ILS"),
+    ("R$ 5 million", "5000000", "BRL"),
 ]
 
 
