@@ -54,6 +54,7 @@ _CODE_NAME = re.compile(
 )
 _STRONG_SLOT = 0.7
 SITE_HEADS = frozenset({"research", "labs", "lab", "laboratory", "laboratories", "quantum"})
+DESCRIBED_HEADS = frozenset({"programme", "program", "project", "initiative", "strategy", "mission", "call"})
 TITLE_WORDS = frozenset(
     {
         "minister",
@@ -378,7 +379,42 @@ class MentionFinder:
                 found.append(mention)
         found += self._pattern_programs(doc, offset)
         found += self._shaped_organizations(doc, offset)
+        found += self._described_programs(doc, offset)
         return found
+
+    def _described_programs(self, doc: Doc, offset: int) -> list[EntityMention]:
+        """Programs named by what they are: "the national quantum computer project", "a strategic
+        programme for quantum research and innovation" (lower case, "quantum" in the description)."""
+        mentions = []
+        for head in doc:
+            if head.pos_ != "NOUN" or head.lower_ not in DESCRIBED_HEADS or not head.text.islower():
+                continue
+            modifiers = [t for t in head.lefts if t.dep_ in ("amod", "compound", "nmod")]
+            words = [w for m in modifiers for w in m.subtree]
+            tail: list[Token] = []
+            for child in head.rights:
+                if (
+                    child.dep_ == "prep"
+                    and child.lower_ in ("for", "on")
+                    and "quantum" in {t.lower_ for t in child.subtree}
+                ):
+                    tail = list(child.subtree)
+                    break
+            described = {t.lower_ for t in [*words, *tail]}
+            if "quantum" not in described or len(words) + len(tail) < 2 or not modifiers and not tail:
+                continue
+            if any(t.text[:1].isupper() for t in [*words, *tail]):
+                continue  # a capitalized name is read elsewhere
+            start = min(t.i for t in [*words, head])
+            end = max(t.i for t in [head, *tail]) + 1
+            span = doc[start:end]
+            name = " ".join(span.text.split())
+            mentions.append(
+                self._make(
+                    span, offset, name, QCR[slugify(name)], "program", (QC.Program,), None, SURFACE, 0.65
+                )
+            )
+        return mentions
 
     def find(self, doc: Doc, offset: int) -> list[EntityMention]:
         """Every actor and program the sentence names, in text order, without overlaps."""

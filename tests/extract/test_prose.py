@@ -319,6 +319,17 @@ MENTIONS: list[tuple[str, str, str | None]] = [
         "actor",
     ),
     ("Companies such as D-Wave, Xanadu and Photonic Inc. are well known.", "Inc.", None),
+    (
+        "VTT built Finland's first machine in the national quantum computer project.",
+        "national quantum computer project",
+        "program",
+    ),
+    (
+        "The foundation funds a strategic programme for quantum research and innovation.",
+        "strategic programme for quantum research and innovation",
+        "program",
+    ),
+    ("The project was a success.", "project", None),
     # The ruler matches known names in any case, except short capitals: "us" is not the US.
     ("Let us see what the rules of the eu say.", "us", None),
     ("Let us see what the rules of the eu say.", "eu", None),
