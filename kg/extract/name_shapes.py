@@ -248,6 +248,8 @@ def acts(span: Span) -> bool:
     token = span.root
     while token.dep_ == "conj" and token.head is not token:  # "Australia and Queensland will invest"
         token = token.head
+    if token.dep_ in ("amod", "compound") and token.head.lemma_.lower() in ("government", "state"):
+        return True  # "the Australian and Queensland governments"
     return token.dep_ in ("nsubj", "nsubjpass", "poss", "agent") or (
         token.dep_ == "pobj" and token.head.lower_ in ("by", "with", "between")
     )

@@ -128,6 +128,14 @@ class SentenceGraph:
                         yield from self._phrase(grandchild)
             elif child.dep_ == "appos" and own is None:
                 yield from self._phrase(child)
+            elif child.dep_ == "acl" and child.lemma_.lower() in ("make", "consist", "comprise", "compose"):
+                for part in child.children:  # "the Quad, made up of A, B, C and D"
+                    if part.dep_ == "dobj":
+                        yield from self._phrase(part)
+                    elif part.dep_ in ("prep", "agent") and part.lower_ in ("of", "by"):
+                        for grandchild in part.children:
+                            if grandchild.dep_ == "pobj":
+                                yield from self._phrase(grandchild)
             elif child.dep_ == "appos":  # "NPL, the UK institute, and NIST": a conjunct of the apposition
                 listed = self.at.get(child.i)  # "Aalto University, the University of Helsinki and VTT"
                 listing = any(g.dep_ == "conj" for g in child.children)
