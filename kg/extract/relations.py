@@ -78,6 +78,7 @@ def _attribute(token: Token) -> bool:
 
 MEMBERSHIP_VERBS = frozenset({"include", "comprise", "bring", "gather", "unite", "involve", "count"})
 MEMBER_NOUNS = frozenset({"partners", "partnership", "project", "projects"})
+OWNED_LISTS = frozenset({"partners", "members", "customers", "clients", "participants"})
 
 
 class SentenceGraph:
@@ -289,11 +290,18 @@ class SentenceGraph:
         program_subject = subject is not None and (
             (owner is not None and owner.kind == "program") or subject.lower_ in PROGRAM_NOUNS
         )
+        listed = [m for c in verb.children if c.dep_ in ("dobj", "attr") for m in self.group(c)]
+        if subject is not None and subject.lower_ in OWNED_LISTS:  # "IBM's partners include X and Y"
+            owners = [m for c in subject.children if c.dep_ == "poss" for m in self.group(c)]
+            if owners:
+                return [(a, b, 0.75) for a, b in product(owners, listed) if a.iri != b.iri]
+            if not any(c.dep_ == "poss" and c.lower_ in CONSORTIUM_NOUNS | {"its"} for c in subject.children):
+                return []
         if subject is None or not (
             subject.lower_ in CONSORTIUM_NOUNS | MEMBER_NOUNS or (gathers and program_subject)
         ):
             return []
-        members = [m for c in verb.children if c.dep_ in ("dobj", "attr") for m in self.group(c)]
+        members = list(listed)
         for clause in [*verb.children, *subject.children]:
             if clause.dep_ in ("advcl", "acl", "relcl") and clause.lemma_.lower() in LEAD_VERBS:
                 members += [

@@ -122,6 +122,14 @@ COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
         "In July 2024 DARPA chose PsiQuantum and Microsoft for the final stage of its programme.",
         {frozenset({"DARPA", "PsiQuantum"}), frozenset({"DARPA", "Microsoft"})},
     ),
+    (
+        "QuTech's industry partners include Intel, Microsoft and Fujitsu.",
+        {
+            frozenset({"QuTech", "Intel"}),
+            frozenset({"QuTech", "Microsoft"}),
+            frozenset({"QuTech", "Fujitsu"}),
+        },
+    ),
     # Co-mentions, rivalry, hedges and negation are not collaborations.
     (
         "In July 2020 it announced three institutes, led by the University of Colorado Boulder, the "
