@@ -235,7 +235,11 @@ def load_extracted(
     store.drop_graph(str(ONTOLOGY_GRAPH))
     store.load(settings.ontology_path.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
     for graph_iri, graph in extracted.items():
-        store.replace_graph(graph_iri, graph)
+        if store.has_graph(graph_iri):
+            store.replace_graph(graph_iri, graph)
+        else:  # a new graph: the engine's own N-Triples parser, much faster than an INSERT DATA
+            data = graph.serialize(format="nt", encoding="utf-8")
+            store.load(data, ox.RdfFormat.N_TRIPLES, graph=graph_iri)
     kept = set(keep)
     for stale in store.named_graphs():
         if stale.startswith(DOCUMENT_GRAPH_PREFIX) and stale not in extracted and stale not in kept:

@@ -38,13 +38,20 @@ def validate_graphs(
     large, and graphs that may be judged one by one may as well be judged together.
     """
     workers = processes or os.cpu_count() or 1
-    batches = [_union(graphs[i : i + BATCH_SIZE]) for i in range(0, len(graphs), BATCH_SIZE)]
+    starts = range(0, len(graphs), BATCH_SIZE)
     if workers < 2 or len(graphs) < _PARALLEL_FROM:
         validator = Validator(shapes_path, ontology_path)
-        return [(o.conforms, o.report_text) for o in (validator.validate(g) for g in batches)]
-    jobs = [(shapes_path, ontology_path, g.serialize(format="nt")) for g in batches]
-    with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+        outcomes = (validator.validate(_union(graphs[i : i + BATCH_SIZE])) for i in starts)
+        return [(o.conforms, o.report_text) for o in outcomes]
+    # A generator: each batch is serialized while the workers already validate the ones before it.
+    jobs = ((shapes_path, ontology_path, _ntriples(graphs[i : i + BATCH_SIZE])) for i in starts)
+    with ProcessPoolExecutor(min(workers, len(starts))) as pool:
         return list(pool.map(_validate_in_worker, jobs))
+
+
+def _ntriples(graphs: Sequence[Graph]) -> str:
+    """The graphs as one N-Triples document (a worker's input)."""
+    return "".join(g.serialize(format="nt") for g in graphs)
 
 
 def _union(graphs: Sequence[Graph]) -> Graph:
