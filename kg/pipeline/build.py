@@ -52,8 +52,9 @@ def seed_documents(seeds_dir: Path) -> list[Path]:
     """The documents to extract from, in a stable order (hidden files left out)."""
     if not seeds_dir.is_dir():
         raise QcollabError(f"the seeds folder {seeds_dir} does not exist")
-    return sorted(p for p in seeds_dir.iterdir()
-                  if p.suffix.lower() in SEED_SUFFIXES and not p.name.startswith("."))
+    return sorted(
+        p for p in seeds_dir.iterdir() if p.suffix.lower() in SEED_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def _seed_digest(path: Path, max_bytes: int) -> bytes:
@@ -127,12 +128,15 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
     documents = seed_documents(settings.seeds_dir)
     digest = extractor_digest(settings.shapes_path, settings.ontology_path)
     cache = ExtractionCache(_cache_dir(settings), f"{digest} {_extraction_settings(settings)}")
-    extracted, kept, new = _extract(settings, documents, cache, report, force, progress)
+    serialized: dict[str, bytes] = {}  # the new graphs as N-Triples, serialized once for the cache
+    extracted, kept, new = _extract(settings, documents, cache, report, force, progress, serialized)
     if progress and new:
         progress(f"validating {len(new)} new graphs against the shapes", 0, len(new))
-    check_conformance(settings, [extracted[iri] for iri in new], settings.build_processes)
+    check_conformance(
+        settings, [extracted[iri] for iri in new], settings.build_processes, [serialized[iri] for iri in new]
+    )
     with open_store(settings.resolved_store_path) as store:
-        load_extracted(store, settings, extracted, report, keep=kept)
+        load_extracted(store, settings, extracted, report, keep=kept, serialized=serialized)
         if progress:
             progress("materializing inferences", len(documents), len(documents))
         report.inferred = materialize(store)
@@ -157,8 +161,13 @@ class _Pending:
 
 
 def _extract(
-    settings: Settings, documents: list[Path], cache: ExtractionCache, report: BuildReport, force: bool,
+    settings: Settings,
+    documents: list[Path],
+    cache: ExtractionCache,
+    report: BuildReport,
+    force: bool,
     progress: Progress | None,
+    serialized: dict[str, bytes],
 ) -> tuple[dict[str, Graph], set[str], list[str]]:
     """The graph of each readable document (from the cache when unchanged), the graph IRIs of documents
     that failed (their graphs in the store are kept), and the graph IRIs extracted anew."""
@@ -175,8 +184,10 @@ def _extract(
             report.failed[name] = f"{name}: the file name has no letters or digits to name its graph"
             continue
         if graph_iri in claimed:
-            report.failed[name] = (f"{name}: names the same graph ({graph_iri.removeprefix(QCG)}) as "
-                                   f"{claimed[graph_iri]}; rename one of them")
+            report.failed[name] = (
+                f"{name}: names the same graph ({graph_iri.removeprefix(QCG)}) as "
+                f"{claimed[graph_iri]}; rename one of them"
+            )
             continue
         claimed[graph_iri] = name
         try:
@@ -185,8 +196,15 @@ def _extract(
             cached = None if force else cache.graph(name, sha256, source)
             if cached is None:
                 text = decode_document(path, data)
-                item = TextInput(text.text, document_slug(path), source, text.sha256, text.markdown,
-                                 text.media_type, text.title)
+                item = TextInput(
+                    text.text,
+                    document_slug(path),
+                    source,
+                    text.sha256,
+                    text.markdown,
+                    text.media_type,
+                    text.title,
+                )
                 pending.append(_Pending(name, graph_iri, sha256, source, item))
                 continue
         except DocumentError as error:
@@ -209,7 +227,9 @@ def _extract(
         for done, (item, result) in enumerate(zip(pending, results, strict=True), start=1):
             if progress:
                 progress(f"extracting {item.name}", done, len(pending))
-            cache.put(item.name, item.sha256, item.source, item.graph_iri, result.graph)
+            serialized[item.graph_iri] = cache.put(
+                item.name, item.sha256, item.source, item.graph_iri, result.graph
+            )
             save_document_review(_cache_dir(settings), item.name, result.review)
             extracted[item.graph_iri] = result.graph
             report.extracted.append(item.name)
@@ -217,19 +237,25 @@ def _extract(
     return extracted, kept, [p.graph_iri for p in pending]
 
 
-def check_conformance(settings: Settings, graphs: Sequence[Graph], processes: int = 1) -> None:
+def check_conformance(
+    settings: Settings, graphs: Sequence[Graph], processes: int = 1, ntriples: Sequence[bytes] | None = None
+) -> None:
     """Validate each document graph (in parallel processes for many); raise with a readable report if one
     does not conform. What is checked across documents (one kind per IRI, one value per functional
     property) the extraction already keeps (kg/extract/consistency.py)."""
-    outcomes = validate_graphs(settings.shapes_path, settings.ontology_path, graphs, processes)
+    outcomes = validate_graphs(settings.shapes_path, settings.ontology_path, graphs, processes, ntriples)
     failures = [text for conforms, text in outcomes if not conforms]
     if failures:
         raise NonConformingError("\n".join(failures))
 
 
 def load_extracted(
-    store: KnowledgeStore, settings: Settings, extracted: dict[str, Graph], report: BuildReport,
+    store: KnowledgeStore,
+    settings: Settings,
+    extracted: dict[str, Graph],
+    report: BuildReport,
     keep: Iterable[str] = (),
+    serialized: dict[str, bytes] | None = None,
 ) -> None:
     """Write the ontology and each document graph; drop graphs of documents now gone (not those in `keep`)."""
     store.drop_graph(str(ONTOLOGY_GRAPH))
@@ -238,7 +264,7 @@ def load_extracted(
         if store.has_graph(graph_iri):
             store.replace_graph(graph_iri, graph)
         else:  # a new graph: the engine's own N-Triples parser, much faster than an INSERT DATA
-            data = graph.serialize(format="nt", encoding="utf-8")
+            data = (serialized or {}).get(graph_iri) or graph.serialize(format="nt", encoding="utf-8")
             store.load(data, ox.RdfFormat.N_TRIPLES, graph=graph_iri)
     kept = set(keep)
     for stale in store.named_graphs():

@@ -101,12 +101,13 @@ class ExtractionCache:
             return None
         return entry.graph, Graph().parse(data=data, format="nt")
 
-    def put(self, name: str, sha256: str, source: str, graph_iri: str, graph: Graph) -> None:
-        """Keep a freshly extracted graph (written now; listed in the manifest by `save`)."""
+    def put(self, name: str, sha256: str, source: str, graph_iri: str, graph: Graph) -> bytes:
+        """Keep a freshly extracted graph (written now; listed in the manifest by `save`); its N-Triples."""
         self.folder.mkdir(parents=True, exist_ok=True)
         data = graph.serialize(format="nt", encoding="utf-8")
         _write_atomically(self._file(name), data)
         self.entries[name] = CacheEntry(sha256, source, graph_iri, hashlib.sha256(data).hexdigest())
+        return data
 
     def save(self, names: set[str]) -> None:
         """Forget documents not in `names` (removed from the seeds), then write the manifest."""
@@ -115,6 +116,8 @@ class ExtractionCache:
         for stale in self.folder.glob("*.nt"):
             if stale.name.removesuffix(".nt") not in self.entries:
                 stale.unlink()
-        manifest = {"extractor": self.extractor,
-                    "documents": {name: asdict(entry) for name, entry in sorted(self.entries.items())}}
+        manifest = {
+            "extractor": self.extractor,
+            "documents": {name: asdict(entry) for name, entry in sorted(self.entries.items())},
+        }
         _write_atomically(self.folder / MANIFEST_NAME, json.dumps(manifest, indent=1).encode())

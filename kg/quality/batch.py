@@ -30,12 +30,17 @@ def _validate_in_worker(job: tuple[Path, Path, str]) -> tuple[bool, str]:
 
 
 def validate_graphs(
-    shapes_path: Path, ontology_path: Path, graphs: Sequence[Graph], processes: int = 0
+    shapes_path: Path,
+    ontology_path: Path,
+    graphs: Sequence[Graph],
+    processes: int = 0,
+    ntriples: Sequence[bytes] | None = None,
 ) -> list[tuple[bool, str]]:
     """Whether each batch of graphs conforms, and its report; `processes` 0 means one per CPU core.
 
     The graphs are validated in batches (their union, `BATCH_SIZE` at a time): pySHACL's cost per call is
-    large, and graphs that may be judged one by one may as well be judged together.
+    large, and graphs that may be judged one by one may as well be judged together. `ntriples`, the
+    graphs already serialized (in the same order), saves serializing them again for the workers.
     """
     workers = processes or os.cpu_count() or 1
     starts = range(0, len(graphs), BATCH_SIZE)
@@ -44,13 +49,15 @@ def validate_graphs(
         outcomes = (validator.validate(_union(graphs[i : i + BATCH_SIZE])) for i in starts)
         return [(o.conforms, o.report_text) for o in outcomes]
     # A generator: each batch is serialized while the workers already validate the ones before it.
-    jobs = ((shapes_path, ontology_path, _ntriples(graphs[i : i + BATCH_SIZE])) for i in starts)
+    jobs = ((shapes_path, ontology_path, _ntriples(graphs[i : i + BATCH_SIZE], ntriples, i)) for i in starts)
     with ProcessPoolExecutor(min(workers, len(starts))) as pool:
         return list(pool.map(_validate_in_worker, jobs))
 
 
-def _ntriples(graphs: Sequence[Graph]) -> str:
+def _ntriples(graphs: Sequence[Graph], serialized: Sequence[bytes] | None, start: int) -> str:
     """The graphs as one N-Triples document (a worker's input)."""
+    if serialized is not None:
+        return b"".join(serialized[start : start + len(graphs)]).decode("utf-8")
     return "".join(g.serialize(format="nt") for g in graphs)
 
 
