@@ -104,3 +104,23 @@ PROGRAM_NOUNS = words(
 CURRENCY_CODES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
 _CODES = "|".join(sorted(CURRENCY_CODES))
 CURRENCY_CODE_PATTERN = rf"\b(?:{_CODES})\b"
+
+# The words the mention finder keys on: a laboratory named by its site ("IBM Research – Zurich"),
+SITE_HEADS = words("research labs lab laboratory laboratories quantum")
+# programs named by a description ("the national quantum computer project"),
+DESCRIBED_HEADS = words("programme program project initiative strategy mission call")
+# Offices a person is named with ("Champagne, then Minister of ..."): the name is a person's.
+TITLE_WORDS = words(
+    "minister director president chair chairman chairwoman ceo secretary head ambassador commissioner "
+    "professor founder chief deputy governor premier"
+)
+# The heads a name NER stopped short of goes on to ("... Science and Technology" + "Policy").
+NAME_HEADS = words(
+    "Policy Centre Center Institute Council Agency Office Foundation Laboratory Park Hub Programme Program "
+    "Initiative Strategy Consortium Alliance"
+)
+# events, publications, numbered program names and facilities.
+EVENT_WORDS = words("conference assembly summit forum congress symposium workshop week expo party")
+PUBLICATION_NOUNS = words("journal journals magazine newspaper paper website blog")
+NUMBERED_WORDS = words("goal call phase mission pillar programme challenge")
+FACILITY_WORDS = words("centre center hub lab park foundry testbed")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rdflib import URIRef
 from spacy.tokens import Doc, Span, Token
@@ -12,11 +12,13 @@ from kg.extract.coreference import DocumentMemory
 from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.language import KNOWN_LABEL_PREFIX
 from kg.extract.lexicon import (
-    COMPANY_NOUNS,
     CURRENCY_CODE_PATTERN,
     CURRENCY_CODES,
+    DESCRIBED_HEADS,
+    EVENT_WORDS,
     GENERIC_WORDS,
-    PARTNER_VERBS,
+    NUMBERED_WORDS,
+    PUBLICATION_NOUNS,
 )
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
 from kg.extract.name_shapes import (
@@ -34,6 +36,23 @@ from kg.extract.organizations import FIELD_WORDS, OrgMatch, classify_name, find_
 from kg.extract.patterns import find_program_names
 from kg.extract.places import place_of
 from kg.extract.programs import canonical_program
+from kg.extract.spans import (
+    ACRONYM,
+    STRONG_SLOT,
+    EntityMention,
+    acronym_after,
+    actor_slot,
+    dateline,
+    field_after_and,
+    fits,
+    lone_misread,
+    longest,
+    name_goes_on,
+    plain,
+    proper_runs,
+    quantum_facility,
+    titled_person,
+)
 from kg.namespaces import QC, QCR
 from kg.text.sentences import slugify
 
@@ -52,314 +71,6 @@ _GOVERNMENT_OF = re.compile(
 _CODE_NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
 )
-_STRONG_SLOT = 0.7
-SITE_HEADS = frozenset({"research", "labs", "lab", "laboratory", "laboratories", "quantum"})
-DESCRIBED_HEADS = frozenset({"programme", "program", "project", "initiative", "strategy", "mission", "call"})
-TITLE_WORDS = frozenset(
-    {
-        "minister",
-        "director",
-        "president",
-        "chair",
-        "chairman",
-        "chairwoman",
-        "ceo",
-        "secretary",
-        "head",
-        "ambassador",
-        "commissioner",
-        "professor",
-        "founder",
-        "chief",
-        "deputy",
-        "governor",
-        "premier",
-    }
-)
-NAME_HEADS = frozenset(
-    {
-        "Policy",
-        "Centre",
-        "Center",
-        "Institute",
-        "Council",
-        "Agency",
-        "Office",
-        "Foundation",
-        "Laboratory",
-        "Park",
-        "Hub",
-        "Programme",
-        "Program",
-        "Initiative",
-        "Strategy",
-        "Consortium",
-        "Alliance",
-    }
-)
-EVENT_WORDS = frozenset(
-    {
-        "conference",
-        "assembly",
-        "summit",
-        "forum",
-        "congress",
-        "symposium",
-        "workshop",
-        "week",
-        "expo",
-        "party",
-    }
-)
-PUBLICATION_NOUNS = frozenset({"journal", "journals", "magazine", "newspaper", "paper", "website", "blog"})
-NUMBERED_WORDS = frozenset({"goal", "call", "phase", "mission", "pillar", "programme", "challenge"})
-FACILITY_WORDS = frozenset({"centre", "center", "hub", "lab", "park", "foundry", "testbed"})
-_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-²]*[A-Z0-9²][A-Za-z0-9&\-²]*")
-
-
-@dataclass(frozen=True)
-class EntityMention:
-    """An actor or program named in a sentence: token span, absolute character span and identity."""
-
-    start: int
-    end: int
-    char_start: int
-    char_end: int
-    name: str
-    iri: URIRef
-    kind: str
-    classes: tuple[URIRef, ...]
-    entry: KnownEntity | None
-    method: Method
-    confidence: float
-
-    def covers(self, token: Token) -> bool:
-        """True when the token is part of this mention."""
-        return self.start <= token.i < self.end
-
-
-def _proper_runs(doc: Doc) -> list[Span]:
-    """Runs of capitalized proper nouns no entity covers ("Craft Prospect", "Diraq"): for actor slots."""
-    runs: list[Span] = []
-    start = None
-    for token in [*doc, None]:
-        proper = token is not None and token.pos_ == "PROPN" and token.text[:1].isupper()
-        proper = proper and (
-            not token.ent_type_ or _lone_misread(token) or _generic_entity(token)  # type: ignore[arg-type]
-        )
-        if proper and start is None:
-            start = token.i  # type: ignore[union-attr]
-        elif not proper and start is not None:
-            end = token.i if token is not None else len(doc)
-            if end - start <= 4 and not (start == 0 and end - start == 1):
-                runs.append(doc[start:end])
-            start = None
-    return runs
-
-
-def _generic_entity(token: Token) -> bool:
-    """A one-word entity that is only a generic word ("Quantum" of "Quantum Policy Dialogue")."""
-    return (
-        token.ent_type_ == "ORG"
-        and token.ent_iob_ == "B"
-        and token.lower_ in GENERIC_WORDS
-        and (token.i + 1 >= len(token.doc) or token.nbor(1).ent_iob_ != "I")
-    )
-
-
-def _lone_misread(token: Token) -> bool:
-    """A one-word name NER took for a person or a place ("Orange", "Leonardo"): an actor in a strong slot."""
-    return (
-        token.ent_type_ in ("PERSON", "GPE") and token.ent_iob_ == "B" and token.nbor(1).ent_iob_ != "I"
-        if token.i + 1 < len(token.doc)
-        else token.ent_type_ in ("PERSON", "GPE") and token.ent_iob_ == "B"
-    )
-
-
-def _actor_slot(span: Span, found: list[EntityMention]) -> float | None:
-    """How likely an unknown code ("SES", "GRNET") names an actor from its slot: "led by SES", "X and SES".
-
-    The subject of a verb is the weakest slot (programs are subjects too): below the default threshold,
-    such a name goes to the review report.
-    """
-    root = span.root
-    before = span.doc[span.start - 1] if span.start else None
-    actor_tokens = {i for m in found if m.kind == "actor" for i in range(m.start, m.end)}
-    if before is not None and before.lower_ in COMPANY_NOUNS:
-        return 0.75
-    if root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between"):
-        return 0.65
-    if (root.dep_ == "conj" and root.head.i in actor_tokens) or any(
-        c.dep_ == "conj" and c.i in actor_tokens for c in root.children
-    ):
-        return 0.65
-    subject = root.head if root.dep_ == "conj" and root.head.dep_ == "nsubj" else root
-    verb = subject.head
-    partnering = verb.lemma_.lower() in PARTNER_VERBS and (
-        verb.lemma_.lower() != "take" or any(c.lower_ == "part" for c in verb.children)
-    )
-    if subject.dep_ == "nsubj" and partnering:
-        return _STRONG_SLOT  # "in which Orange and Leonardo took part", "Diraq partnered with"
-    if root.dep_ == "nsubj" and root.head.pos_ == "VERB":
-        return 0.55
-    return None
-
-
-def _titled_person(span: Span) -> bool:
-    """ "François-Philippe Champagne, then Minister of Innovation": a person named with their office."""
-    doc = span.doc
-    after = [t for t in doc[span.end : span.end + 4]]
-    if not after or after[0].text != ",":
-        return False
-    words = [t.lower_ for t in after[1:]]
-    while words and words[0] in ("then", "the", "former", "its", "a", "now"):
-        words = words[1:]
-    return bool(words) and words[0] in TITLE_WORDS
-
-
-def _field_after_and(span: Span) -> bool:
-    """ "Minister of Science and ICT": a field of a longer name, not a name of its own."""
-    doc = span.doc
-    return (
-        len(span) == 1
-        and span.start >= 2
-        and doc[span.start - 1].lower_ == "and"
-        and doc[span.start - 2].lower_ in FIELD_WORDS
-    )
-
-
-def _name_goes_on(span: Span) -> Span:
-    """ "White House Office of Science and Technology" + "Policy", "Illinois Quantum" + "and
-    Microelectronics Park": the statistical entity stopped short of the name's head."""
-    doc = span.doc
-    end = span.end
-    if end < len(doc) and doc[end].text in NAME_HEADS and span[-1].lower_ in FIELD_WORDS:
-        return doc[span.start : end + 1]  # "... Office of Science and Technology" + "Policy"
-    if end + 1 < len(doc) and doc[end].lower_ == "and":
-        last = end + 1
-        while last < len(doc) and last - end <= 4 and doc[last].text.istitle():
-            if doc[last].text in NAME_HEADS:
-                return doc[span.start : last + 1]
-            last += 1
-    return span
-
-
-def _plain(match: OrgMatch) -> str:
-    """ "Ministry of Education (Japan)" as the text names it: "Ministry of Education"."""
-    return match.name.removesuffix(f" ({match.owner.pref_label})") if match.owner else match.name
-
-
-def _longest(doc: Doc, found: list[EntityMention]) -> list[EntityMention]:
-    """The longest names that do not overlap, in text order, with "CSC – IT Center for Science" joined."""
-    chosen: list[EntityMention] = []
-    for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
-        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
-            chosen.append(mention)
-    return _dash_names(doc, sorted(chosen, key=lambda m: m.start))
-
-
-def _dateline(doc: Doc, mention: EntityMention) -> bool:
-    """ "BRISBANE - ...", "**ESPOO, January 2024** –": the place a news story was filed from."""
-    first = next((t.i for t in doc if t.text.strip("*_") != ""), 0)
-    after = mention.end
-    return (
-        mention.entry is None
-        and mention.start == first
-        and mention.name.isupper()
-        and len(mention.name) >= 4
-        and after < len(doc)
-        and doc[after].text in ("-", "–", "—", ",", ":")
-    )
-
-
-def _quantum_facility(mention: EntityMention) -> bool:
-    """ "the Spin Quantum Computing Center", "Quantum Materials Lab": a facility set up for quantum work is a
-    program; "Centre for Quantum Technologies" and "German Aerospace Center" stay actors."""
-    words = mention.name.lower().split()
-    return (
-        mention.kind == "actor"
-        and mention.entry is None
-        and len(words) >= 2
-        and words[-1] in FACILITY_WORDS
-        and "quantum" in words
-    )
-
-
-def _site_named(doc: Doc, mention: EntityMention, taken: set[int]) -> EntityMention:
-    """ "IBM Research – Zurich": a laboratory named by its company and its site is a name of its own."""
-    dash = mention.end
-    if dash < len(doc) and doc[dash].text.istitle() and doc[dash].lower_ in SITE_HEADS and dash not in taken:
-        dash += 1  # "IBM" + "Research"
-    site = dash + 1
-    if (
-        mention.kind != "actor"
-        or site >= len(doc)
-        or doc[dash].text not in ("–", "—")
-        or site in taken
-        or not doc[site].text.istitle()
-        or (site + 1 < len(doc) and doc[site + 1].text.istitle())
-        or doc[dash - 1].lower_ not in SITE_HEADS
-    ):
-        return mention
-    name = " ".join(doc[mention.start : site + 1].text.split())
-    return replace(
-        mention,
-        end=site + 1,
-        char_end=mention.char_start + doc[site].idx + len(doc[site]) - doc[mention.start].idx,
-        name=name,
-        iri=QCR[slugify(name)],
-        entry=None,
-        classes=(QC.ResearchInstitute,),
-    )
-
-
-def _dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
-    """ "CSC – IT Center for Science": an acronym, a dash and a new name are one name."""
-    merged: list[EntityMention] = []
-    taken = {i for m in mentions for i in range(m.start, m.end)}
-    for mention in mentions:
-        mention = _site_named(doc, mention, taken)
-        previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and previous.kind == mention.kind == "actor"
-            and mention.entry is None
-            and previous.end - previous.start == 1
-            and previous.name.isupper()
-            and mention.start == previous.end + 1
-            and doc[previous.end].text in ("–", "—")
-        ):
-            name = f"{previous.name} – {mention.name}"
-            merged[-1] = replace(
-                mention,
-                start=previous.start,
-                char_start=previous.char_start,
-                name=name,
-                iri=QCR[slugify(name)],
-                entry=None,
-            )
-            continue
-        merged.append(mention)
-    return merged
-
-
-def _acronym_after(doc: Doc, end: int) -> int | None:
-    """The position of "(ACR)" right after a name, past Markdown emphasis ("**Name** (ACR)"), or None."""
-    while end < len(doc) and doc[end].text.strip("*_") == "":
-        end += 1
-    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
-        return end + 1
-    return None
-
-
-def _fits(acronym: str, mention: EntityMention) -> bool:
-    """Whether "(VTT)" can abbreviate the name before it. A place must begin with the acronym's letter:
-    "... Centre of Finland (VTT)" read as "Finland" is not VTT ("(TNO)" may well be Dutch for the name)."""
-    if not _ACRONYM.fullmatch(acronym) or acronym == mention.name:
-        return False
-    if not set(mention.classes) & {QC.Country, QC.Region, QC.SupranationalUnion}:
-        return True
-    return any(word[:1].lower() == acronym[0].lower() for word in re.split(r"[\s\-–]+", mention.name))
 
 
 class MentionFinder:
@@ -423,9 +134,9 @@ class MentionFinder:
         found += self._unnamed(doc, offset, found)
         found += self.memory.short_forms(doc, offset, found)
         found += self.memory.pronouns(doc, offset, found)
-        chosen = self._define_acronyms(doc, _longest(doc, [m for m in found if not _dateline(doc, m)]))
+        chosen = self._define_acronyms(doc, longest(doc, [m for m in found if not dateline(doc, m)]))
         chosen = [
-            replace(m, kind="program", classes=(QC.Program,)) if _quantum_facility(m) else m for m in chosen
+            replace(m, kind="program", classes=(QC.Program,)) if quantum_facility(m) else m for m in chosen
         ]
         for mention in chosen:
             if mention.name.lower() not in ("it", "its"):
@@ -469,9 +180,9 @@ class MentionFinder:
 
     def definitions(self, doc: Doc, offset: int) -> None:
         """Acronyms the sentence defines ("UK Research and Innovation (UKRI)"), read before the document."""
-        for mention in _longest(doc, self._names(doc, offset)):
-            at = _acronym_after(doc, mention.end)
-            if at is not None and _fits(doc[at].text, mention):
+        for mention in longest(doc, self._names(doc, offset)):
+            at = acronym_after(doc, mention.end)
+            if at is not None and fits(doc[at].text, mention):
                 self.memory.define(doc[at].text, self._adopted(doc[at].text, mention))
 
     def _mention(self, ent: Span, offset: int) -> EntityMention | None:
@@ -485,9 +196,9 @@ class MentionFinder:
             return None
         if span.start and span.doc[span.start - 1].lower_ in PUBLICATION_NOUNS:
             return None  # "the journal Nature Electronics"
-        if _titled_person(span) or _field_after_and(span):
+        if titled_person(span) or field_after_and(span):
             return None  # "Champagne, then Minister of ...", the "ICT" of "Minister of Science and ICT"
-        span = _name_goes_on(span)
+        span = name_goes_on(span)
         name = " ".join(span.text.split())
         if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):
             return None
@@ -539,7 +250,7 @@ class MentionFinder:
         if ent.label_ != "ORG":
             return None
         # One capitalized word NER calls an organization is often a place or an adjective: held for review.
-        confidence = 0.7 if len(span) > 1 or name.isupper() else max(0.55, _actor_slot(span, []) or 0.0)
+        confidence = 0.7 if len(span) > 1 or name.isupper() else max(0.55, actor_slot(span, []) or 0.0)
         org = (QC.Organization,)
         return self._make(span, offset, name, QCR[slugify(name)], "actor", org, None, NER, confidence)
 
@@ -620,17 +331,15 @@ class MentionFinder:
                         0.9,
                     )
                 )
-            elif (remembered := self.memory.alias(_plain(match))) is not None:
+            elif (remembered := self.memory.alias(plain(match))) is not None:
                 mentions.append(self._as_remembered(span, offset, match.name, remembered))
             else:
-                plain = _plain(match)
+                name = plain(match)
                 mention = self._make(
-                    span, offset, plain, match.iri, "actor", match.classes, None, SURFACE, 0.85
+                    span, offset, name, match.iri, "actor", match.classes, None, SURFACE, 0.85
                 )
-                if (
-                    match.owner is not None
-                ):  # "Germany's Federal Ministry ...", later "the Federal Ministry ..."
-                    self.memory.define(plain, mention)
+                if match.owner is not None:  # "Germany's Federal Ministry ...", later "the Federal Ministry"
+                    self.memory.define(name, mention)
                 mentions.append(mention)
         return mentions
 
@@ -639,7 +348,7 @@ class MentionFinder:
         taken = {i for m in found for i in range(m.start, m.end)}
         mentions: list[EntityMention] = []
         spans = [doc.char_span(m.start(), m.end()) for m in _CODE_NAME.finditer(doc.text)]
-        candidates = [s for s in [*spans, *_proper_runs(doc)] if s is not None]
+        candidates = [s for s in [*spans, *proper_runs(doc)] if s is not None]
         for span in sorted(candidates, key=lambda s: (s.start - s.end, s.start)):  # the longest first
             if any(i in taken for i in range(span.start, span.end)):
                 continue
@@ -661,8 +370,8 @@ class MentionFinder:
                 mentions.append(
                     self._make(span, offset, name, iri, "program", (QC.Program,), None, SURFACE, 0.7)
                 )
-            elif (confidence := _actor_slot(span, found)) is not None and (
-                confidence >= _STRONG_SLOT or not _lone_misread(span[0])
+            elif (confidence := actor_slot(span, found)) is not None and (
+                confidence >= STRONG_SLOT or not lone_misread(span[0])
             ):
                 org = (QC.Organization,)
                 mentions.append(self._make(span, offset, name, iri, "actor", org, None, SURFACE, confidence))
@@ -687,7 +396,7 @@ class MentionFinder:
         taken = {i for m in found for i in range(m.start, m.end)}
         mentions = []
         for token in doc:
-            if token.i in taken or not _ACRONYM.fullmatch(token.text):
+            if token.i in taken or not ACRONYM.fullmatch(token.text):
                 continue
             remembered = self.memory.alias(token.text)
             if remembered is not None:
@@ -709,8 +418,8 @@ class MentionFinder:
         """ "UK Research and Innovation (UKRI)": UKRI names the entity from now on, here too."""
         result = list(mentions)
         for index, original in enumerate(mentions):
-            at = _acronym_after(doc, original.end)
-            if at is None or not _fits(doc[at].text, original):
+            at = acronym_after(doc, original.end)
+            if at is None or not fits(doc[at].text, original):
                 continue
             acronym = doc[at]
             mention = self._adopted(acronym.text, original)

@@ -194,6 +194,17 @@ class SentenceGraph:
                 found += [m for m in self.group(sibling) if m.iri not in {f.iri for f in found}]
         return found[:_MAX_GROUP]
 
+    def agents(self, verb: Token) -> list[EntityMention]:
+        """The actors after "by" of a passive verb ("founded by X and Y")."""
+        return [
+            m
+            for c in verb.children
+            if c.dep_ == "agent"
+            for g in c.children
+            if g.dep_ == "pobj"
+            for m in self.group(g)
+        ]
+
     def left_conjuncts(self, verb: Token) -> list[EntityMention]:
         """ "X and Y jointly designed", read off the words when the parse lost the conjunction."""
         doc = self.doc
@@ -304,14 +315,7 @@ class SentenceGraph:
         members = list(listed)
         for clause in [*verb.children, *subject.children]:
             if clause.dep_ in ("advcl", "acl", "relcl") and clause.lemma_.lower() in LEAD_VERBS:
-                members += [
-                    m
-                    for a in clause.children
-                    if a.dep_ == "agent"
-                    for g in a.children
-                    if g.dep_ == "pobj"
-                    for m in self.group(g)
-                ]
+                members += self.agents(clause)
         unique = list({str(m.iri): m for m in members}.values())
         return [(a, b, 0.75) for a, b in combinations(unique, 2)] if 2 <= len(unique) <= _MAX_GROUP else []
 
@@ -333,14 +337,7 @@ class SentenceGraph:
                 if child.dep_ == "dobj" and child.lemma_.lower() in JOINT_NOUNS | PLAN_NOUNS:
                     objects += self.with_objects(child)
         if any(c.dep_ == "auxpass" for c in verb.children):  # "developed by X together with Y"
-            agents = [
-                m
-                for c in verb.children
-                if c.dep_ == "agent"
-                for g in c.children
-                if g.dep_ == "pobj"
-                for m in self.group(g)
-            ]
+            agents = self.agents(verb)
             if agents and objects:
                 subjects = agents
         if lemma in WITH_VERBS or objects and lemma not in ("compete", "rival"):
@@ -381,14 +378,7 @@ class SentenceGraph:
             pairs += [(a, b, 0.75) for a, b in product(subjects, chosen) if QC.Country not in b.classes]
         target = self.passive_target(verb) if lemma in FOUND_VERBS else None
         if target is not None and target.tag_ != "NNS":  # "founded by X and Y", not "institutes led by"
-            founders = [
-                m
-                for c in verb.children
-                if c.dep_ == "agent"
-                for g in c.children
-                if g.dep_ == "pobj"
-                for m in self.group(g)
-            ]
+            founders = self.agents(verb)
             if 2 <= len(founders) <= _MAX_JOINT:
                 pairs += [(a, b, 0.8) for a, b in combinations(founders, 2)]
         return pairs
