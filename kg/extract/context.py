@@ -24,7 +24,6 @@ class Context:
     gazetteer: Gazetteer
     model_keys: dict[str, URIRef] = field(default_factory=dict)
     section_models: dict[int, URIRef] = field(default_factory=dict)
-    _known: dict[tuple[int, int], list[Mention]] = field(default_factory=dict)
     _found: dict[tuple[str, int, int], object] = field(default_factory=dict)
 
     @property
@@ -34,10 +33,10 @@ class Context:
 
     def mentions(self, sentence: Sentence) -> list[Mention]:
         """Known entities named in a sentence (found once: several steps ask)."""
-        key = (sentence.start, sentence.end)
-        if key not in self._known:
-            self._known[key] = self.gazetteer.find(self.text, sentence.start, sentence.end)
-        return list(self._known[key])
+        found = self.remembered(
+            "mentions", sentence, lambda: self.gazetteer.find(self.text, sentence.start, sentence.end)
+        )
+        return list(found)
 
     def remembered(self, step: str, sentence: Sentence, compute: Callable[[], T]) -> T:
         """What a step found in a sentence, computed once however many steps ask for it."""
