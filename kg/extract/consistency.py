@@ -11,22 +11,11 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from kg.extract.gazetteer import ACTOR_CLASSES
 from kg.namespaces import QC, RDF, RDFS
 
-ACTOR_CLASS_NAMES = (
-    "Actor",
-    "Country",
-    "SupranationalUnion",
-    "Region",
-    "Organization",
-    "University",
-    "ResearchInstitute",
-    "Company",
-    "GovernmentAgency",
-    "StandardsBody",
-)
 # The coarse kind of each class whose instances may not be of another kind (the ontology's disjoint classes).
-CLASS_KINDS: dict[URIRef, str] = {QC[name]: "actor" for name in ACTOR_CLASS_NAMES} | {
+CLASS_KINDS: dict[URIRef, str] = {cls: "actor" for cls in ACTOR_CLASSES} | {
     QC.Program: "program",
     QC.Legislation: "program",
     QC.Collaboration: "collaboration",
