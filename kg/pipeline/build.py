@@ -243,7 +243,9 @@ def check_conformance(
     """Validate each document graph (in parallel processes for many); raise with a readable report if one
     does not conform. What is checked across documents (one kind per IRI, one value per functional
     property) the extraction already keeps (kg/extract/consistency.py)."""
-    outcomes = validate_graphs(settings.shapes_path, settings.ontology_path, graphs, processes, ntriples)
+    outcomes = validate_graphs(
+        settings.shapes_path, settings.ontology_path, graphs, processes, ntriples, settings.shacl_engine
+    )
     failures = [text for conforms, text in outcomes if not conforms]
     if failures:
         raise NonConformingError("\n".join(failures))

@@ -5,20 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
-import pyshacl
-from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.errors import ValidationEngineError
 from kg.namespaces import RDF, SH
+from kg.quality.engines import make_engine
 from kg.quality.rdfs import RdfsSchema
+from kg.settings import ShaclEngineName, get_settings
 from kg.store.interface import KnowledgeStore
 
 
@@ -132,49 +128,27 @@ def readable_report(violations: list[Violation]) -> str:
     return "\n".join(lines)
 
 
-class PreparedQueryGraph(Graph):
-    """A graph that parses each SPARQL text once: pySHACL runs a SPARQL constraint's text per focus node."""
-
-    def __init__(self, prepared: dict[str, Query]) -> None:
-        super().__init__()
-        self._prepared = prepared
-
-    def query(self, query_object: object, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        if isinstance(query_object, str):
-            prepared = self._prepared.get(query_object)
-            if prepared is None:
-                prepared = self._prepared.setdefault(query_object, prepareQuery(query_object))
-            query_object = prepared
-        return super().query(query_object, *args, **kwargs)  # type: ignore[arg-type]
-
-
 class Validator:
-    """Loads the shapes and the ontology once, then validates any number of graphs."""
+    """Loads the shapes and the ontology once, then validates any number of graphs, from many threads.
 
-    def __init__(self, shapes_path: Path, ontology_path: Path) -> None:
+    `engine` is the SHACL engine (`kg.quality.engines`; default: the `shacl_engine` setting); the
+    outcome has the same shape whichever it is.
+    """
+
+    def __init__(self, shapes_path: Path, ontology_path: Path, engine: ShaclEngineName | None = None) -> None:
         self.shapes = Graph().parse(shapes_path, format="turtle")
         self.ontology = Graph().parse(ontology_path, format="turtle")
         self.schema = RdfsSchema(self.ontology)
-        self._prepared: dict[str, Query] = {}
+        self.engine = make_engine(engine or get_settings().shacl_engine, self.shapes)
 
-    def validate(self, data: Graph, focus_nodes: list[URIRef] | None = None) -> ValidationOutcome:
+    def validate(
+        self, data: Graph, focus_nodes: list[URIRef] | None = None, *, whole_ontology: bool = True
+    ) -> ValidationOutcome:
         """Validate a graph (only the given focus nodes, if any); ValidationEngineError when it cannot."""
-        try:
-            conforms, report, _ = pyshacl.validate(
-                self.schema.entailed(data, into=PreparedQueryGraph(self._prepared)),
-                focus_nodes=focus_nodes,
-                shacl_graph=self.shapes,
-                inference="none",
-                advanced=True,
-                allow_warnings=True,
-                inplace=True,
-            )
-        except ReportableRuntimeError as error:
-            raise ValidationEngineError(f"the SHACL engine could not validate: {error}") from error
-        if not isinstance(report, Graph):
-            raise ValidationEngineError("the SHACL engine returned no report graph")
+        entailed = self.schema.entailed(data, into=self.engine.data_graph(), whole_ontology=whole_ontology)
+        conforms, report = self.engine.run(entailed, focus_nodes)
         violations = violations_of(report)
-        return ValidationOutcome(bool(conforms), report, readable_report(violations), violations)
+        return ValidationOutcome(conforms, report, readable_report(violations), violations)
 
     def validate_record(self, record: Graph, store: KnowledgeStore | None = None) -> ValidationOutcome:
         """Judge a record's own nodes, with what the store says about the entities it cites.
@@ -184,10 +158,16 @@ class Validator:
         """
         if store is None:
             return self.validate(record)
-        named = record.skolemize()
-        focus = {s for s in named.subjects() if isinstance(s, URIRef)}
-        focus |= {o for _, p, o in named if isinstance(o, URIRef) and p != RDF.type}
-        return self.validate(named + store_context(store, named), focus_nodes=sorted(focus))
+        data, focus = record_scope(record, store)
+        return self.validate(data, focus_nodes=focus)
+
+
+def record_scope(record: Graph, store: KnowledgeStore) -> tuple[Graph, list[URIRef]]:
+    """What a record is validated in (itself, skolemized, with its store context) and its focus nodes."""
+    named = record.skolemize()
+    focus = {s for s in named.subjects() if isinstance(s, URIRef)}
+    focus |= {o for _, p, o in named if isinstance(o, URIRef) and p != RDF.type}
+    return named + store_context(store, named), sorted(focus)
 
 
 def store_context(store: KnowledgeStore, record: Graph, hops: int = 3) -> Graph:
