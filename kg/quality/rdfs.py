@@ -53,17 +53,30 @@ class RdfsSchema:
             self.domains[prop].add(cls)
         for prop, cls in ontology.subject_objects(RDFS.range):
             self.ranges[prop].add(cls)
+        self._about: dict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
+        for triple in ontology:
+            self._about[triple[0]].append(triple)
 
     def _classes(self, cls: Node) -> set[Node]:
         return self.superclasses.get(cls, {cls})
 
-    def entailed(self, data: Graph, into: Graph | None = None) -> Graph:
-        """The data, the ontology, and what RDFS entails from both (added to `into`, if given)."""
+    def entailed(self, data: Graph, into: Graph | None = None, *, whole_ontology: bool = True) -> Graph:
+        """The data, the ontology, and what RDFS entails from both (added to `into`, if given).
+
+        Without `whole_ontology`, only the ontology's statements about the terms the data cites come
+        along (what shapes read from it: a class's or a concept's own description); the class and
+        property hierarchies are applied to the data either way.
+        """
         out = Graph() if into is None else into
-        for prefix, namespace in data.namespaces():
-            out.bind(prefix, namespace, override=False)
+        if whole_ontology:
+            for prefix, namespace in data.namespaces():
+                out.bind(prefix, namespace, override=False)
         add = out.add
-        for graph in (self.ontology, data):
+        ontology: Graph | list[tuple[Node, Node, Node]] = self.ontology
+        if not whole_ontology:
+            cited = set(data.subjects()) | set(data.objects()) | set(data.predicates())
+            ontology = [t for node in cited for t in self._about.get(node, ())]
+        for graph in (ontology, data):
             for s, p, o in graph:
                 add((s, p, o))
                 for q in self.superproperties.get(p, (p,)):

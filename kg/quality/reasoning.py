@@ -44,9 +44,7 @@ def _to_ntriples(data: bytes, fmt: str) -> bytes:
     return Graph().parse(data=data, format=fmt).serialize(format="nt", encoding="utf-8")
 
 
-def check_consistency(
-    ontology_path: Path, extra_ntriples: bytes | None = None
-) -> ConsistencyReport:
+def check_consistency(ontology_path: Path, extra_ntriples: bytes | None = None) -> ConsistencyReport:
     """Run HermiT on the ontology (Turtle), with optional instance data in N-Triples."""
     import owlready2
 
@@ -79,15 +77,25 @@ def check_consistency(
             world.close()
 
 
-def _rules(ontology_graph: str) -> list[str]:
-    """The SPARQL updates; each inserts into qcg:inferred what is not already there."""
+def _rules(
+    ontology_graph: str,
+    premises: str = "?g",
+    into: str = str(INFERRED_GRAPH),
+    graphs: list[str] | None = None,
+) -> list[str]:
+    """The SPARQL updates; each inserts into `into` what no named graph holds yet.
+
+    Premises come from the graph `premises` names (a variable: every named graph, or those of `graphs`).
+    """
     ont = f"<{ontology_graph}>"
-    inferred = f"<{INFERRED_GRAPH}>"
+    inferred = f"<{into}>"
+
+    values = f"VALUES {premises} {{ {' '.join(f'<{g}>' for g in graphs)} }}" if graphs else ""
 
     def rule(conclusion: str, where: str) -> str:
         return (
             f"INSERT {{ GRAPH {inferred} {{ {conclusion} }} }}\n"
-            f"WHERE {{ {where}\n"
+            f"WHERE {{ {values} {where}\n"
             f"  FILTER NOT EXISTS {{ GRAPH ?asserted {{ {conclusion} }} }} }}"
         )
 
@@ -96,14 +104,14 @@ def _rules(ontology_graph: str) -> list[str]:
         rule(
             "?x a ?d .",
             f"{{ SELECT DISTINCT ?c ?d WHERE {{ GRAPH {ont} {{ ?c rdfs:subClassOf+ ?d }} "
-            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH ?g { ?x a ?c }",
+            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH " + premises + " { ?x a ?c }",
         ),
         # x a C, C owl:equivalentClass D (either way)  =>  x a D
         rule(
             "?x a ?d .",
             f"{{ SELECT DISTINCT ?c ?d WHERE {{ GRAPH {ont} {{ "
             "{ ?c owl:equivalentClass ?d } UNION { ?d owl:equivalentClass ?c } } "
-            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH ?g { ?x a ?c }",
+            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH " + premises + " { ?x a ?c }",
         ),
         # x p y, p rdfs:subPropertyOf+ q (or owl:equivalentProperty)  =>  x q y
         rule(
@@ -111,20 +119,22 @@ def _rules(ontology_graph: str) -> list[str]:
             f"{{ SELECT DISTINCT ?p ?q WHERE {{ GRAPH {ont} {{ "
             "{ ?p rdfs:subPropertyOf+ ?q } UNION { ?p owl:equivalentProperty ?q } "
             "UNION { ?q owl:equivalentProperty ?p } } "
-            "FILTER (isIRI(?p) && isIRI(?q) && ?p != ?q) } }\n  GRAPH ?g { ?x ?p ?y }",
+            "FILTER (isIRI(?p) && isIRI(?q) && ?p != ?q) } }\n  GRAPH " + premises + " { ?x ?p ?y }",
         ),
         # x p y, p owl:inverseOf q (either way)  =>  y q x
         rule(
             "?y ?q ?x .",
             f"{{ SELECT DISTINCT ?p ?q WHERE {{ GRAPH {ont} {{ "
             "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } } "
-            "FILTER (isIRI(?p) && isIRI(?q)) } }\n  GRAPH ?g { ?x ?p ?y } FILTER (!isLiteral(?y))",
+            "FILTER (isIRI(?p) && isIRI(?q)) } }\n  GRAPH "
+            + premises
+            + " { ?x ?p ?y } FILTER (!isLiteral(?y))",
         ),
         # x p y, p a owl:SymmetricProperty  =>  y p x
         rule(
             "?y ?p ?x .",
             f"GRAPH {ont} {{ ?p a owl:SymmetricProperty }} FILTER (isIRI(?p))\n"
-            "  GRAPH ?g { ?x ?p ?y } FILTER (!isLiteral(?y))",
+            "  GRAPH " + premises + " { ?x ?p ?y } FILTER (!isLiteral(?y))",
         ),
     ]
 
@@ -147,4 +157,33 @@ def materialize(store: KnowledgeStore, ontology_graph: str = ONTOLOGY_GRAPH) -> 
         if count == previous:
             return count
         previous = count
+    raise RuntimeError(f"materialization did not reach a fixpoint in {MAX_ROUNDS} rounds")
+
+
+def materialize_graphs(store: KnowledgeStore, graphs: list[str], ontology_graph: str = ONTOLOGY_GRAPH) -> int:
+    """Add to qcg:inferred what the triples of `graphs` entail, at a cost that follows their size.
+
+    For graphs just loaded into a store whose qcg:inferred was up to date: the rules run from the new
+    triples only, then from what the previous round derived (kept in a scratch graph), to the fixpoint;
+    inferred triples that the graphs now assert are removed. Returns the number of triples added.
+    """
+    inferred = str(INFERRED_GRAPH)
+    before = store.triple_count(inferred)
+    for graph in graphs:
+        store.update(
+            f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+            f"GRAPH <{inferred}> {{ ?s ?p ?o }} }}"
+        )
+    frontier = list(graphs)
+    for index in range(MAX_ROUNDS):
+        scratch = f"{inferred}/delta/{index}"
+        for update in _rules(str(ontology_graph), "?premises", scratch, frontier):
+            store.update(update)
+        if index:
+            store.drop_graph(frontier[0])
+        if not store.has_graph(scratch) or not store.triple_count(scratch):
+            store.drop_graph(scratch)
+            return store.triple_count(inferred) - before
+        store.update(f"ADD <{scratch}> TO <{inferred}>")
+        frontier = [scratch]
     raise RuntimeError(f"materialization did not reach a fixpoint in {MAX_ROUNDS} rounds")

@@ -1,89 +1,198 @@
-"""Writes behind a SHACL gate: a change is tried on a copy, validated, then committed or refused."""
+"""Writes behind a SHACL gate: a change is worked out, validated where it lands, then committed or refused."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
 
 from kg.errors import RejectedWriteError
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.quality.effects import check_syntax, effect_of
+from kg.quality.inference import IncrementalInference
+from kg.quality.neighbourhood import Neighbourhood, TypingPredicates, rdflib_term
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.store.interface import KnowledgeStore, StoreChanges
 
 Change = Callable[[KnowledgeStore], None]
-Observer = Callable[[], None]
-NOT_DATA = (str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH))
+Observer = Callable[[StoreChanges | None], None]  # None: anything may have changed
+SCHEMA_GRAPHS = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))}
 
 
+def _quads(data: Graph, graph: str | None) -> set[ox.Quad]:
+    """The triples of an rdflib graph as quads of one graph (None: the default graph)."""
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    parsed = ox.parse(data.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
+    return {ox.Quad(t.subject, t.predicate, t.object, target) for t in parsed}
+
+
+def merged(first: StoreChanges, second: StoreChanges) -> StoreChanges:
+    """Two changes that touch different quads, as one."""
+    return StoreChanges(
+        first.removed | second.removed,
+        first.added | second.added,
+        first.created | second.created,
+        first.dropped | second.dropped,
+    )
 
 
 class GuardedWriter:
     """Applies SPARQL updates and Graph Store writes only when the result conforms.
 
-    The change runs first on an in-memory copy of the store; the nodes it touches (and the
-    nodes pointing at them) are validated with SHACL in the context of the whole copy, against
-    the shapes and the ontology; only then is the difference committed to the real store and
-    the inferred graph rebuilt. Writes are serialized by a lock. The copy costs time linear in
-    the store size, which is right for a curated graph of this size.
+    A change is worked out first (kg.quality.effects for SPARQL Update; the graph's quads for the
+    Graph Store protocol), without copying the store. The nodes it touches are validated against the
+    shapes and the ontology in a bounded neighbourhood (kg.quality.neighbourhood), and only a
+    conforming change is committed: its quads and its inferences (kg.quality.inference) in one
+    journaled step of the store. Writes are serialized by a lock. An update this module cannot work
+    out alone (LOAD, CREATE, ADD, MOVE, COPY, or an operation reading what an earlier one of the same
+    request changed) is tried on an in-memory copy of the store, as before, at a cost that grows
+    with the store.
     """
 
     def __init__(self, store: KnowledgeStore, validator: Validator) -> None:
         self.store = store
         self.validator = validator
+        self.typing = TypingPredicates.of(validator.schema)
+        self._inference: IncrementalInference | None = None
         self._lock = threading.Lock()
         self._observers: list[Observer] = []
 
     def observe(self, observer: Observer) -> None:
-        """Call `observer` after every committed write, before the write returns (under the write lock)."""
+        """Call `observer` with each committed change, before the write returns (under the write lock)."""
         self._observers.append(observer)
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update if its result conforms (RdfSyntaxError propagates)."""
-        self._apply(lambda target: target.update(sparql))
+        """Run a SPARQL 1.1 update if its result conforms (RdfSyntaxError when it does not parse)."""
+        check_syntax(sparql)
+        with self._lock:
+            changes = effect_of(self.store, sparql)
+            if changes is None:
+                changes = self._on_copy(lambda target: target.update(sparql))
+            self._commit(changes)
 
     def put_graph(self, graph_iri: str | None, data: Graph) -> bool:
         """Replace a graph's content (None: the default graph); True when the graph is new."""
-        created = not self.store.has_graph_or_default(graph_iri)
-        self._apply(lambda target: target.put_graph(graph_iri, data))
+        new = _quads(data, graph_iri)
+        with self._lock:
+            created = not self.store.has_graph_or_default(graph_iri)
+            target = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
+            old = set(self.store.quads_matching(graph=target))
+            graphs = {target} if created and isinstance(target, ox.NamedNode) else set()
+            self._commit(StoreChanges(old - new, new - old, graphs))  # type: ignore[arg-type]
         return created
 
     def post_graph(self, graph_iri: str | None, data: Graph) -> bool:
         """Merge triples into a graph (None: the default graph); True when the graph is new."""
-        created = not self.store.has_graph_or_default(graph_iri)
-        self._apply(lambda target: target.post_graph(graph_iri, data))
+        new = _quads(data, graph_iri)
+        with self._lock:
+            created = not self.store.has_graph_or_default(graph_iri)
+            added = {quad for quad in new if not self.store.contains(quad)}
+            graphs = {ox.NamedNode(graph_iri)} if created and graph_iri else set()
+            self._commit(StoreChanges(set(), added, graphs))
         return created
 
     def delete_graph(self, graph_iri: str | None) -> bool:
         """Remove a graph (the default graph is emptied); False when it did not exist."""
-        if not self.store.has_graph_or_default(graph_iri):
-            return False
-        self._apply(lambda target: target.delete_graph(graph_iri))
+        with self._lock:
+            if not self.store.has_graph_or_default(graph_iri):
+                return False
+            target = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
+            removed = set(self.store.quads_matching(graph=target))
+            dropped = {target} if isinstance(target, ox.NamedNode) else set()
+            self._commit(StoreChanges(removed, set(), set(), dropped))  # type: ignore[arg-type]
         return True
 
-    def _apply(self, change: Change) -> None:
-        with self._lock:
-            candidate = self.store.copy()
+    def _on_copy(self, change: Change) -> StoreChanges:
+        """The change a request makes, found by running it on an in-memory copy (cost: the store's size)."""
+        candidate = self.store.copy()
+        try:
             change(candidate)
-            changes = self.store.changes_to(candidate)
-            if not changes:
-                return
-            self._check(candidate, changes)
+            return self.store.changes_to(candidate)
+        finally:
+            candidate.clear()
+
+    def _commit(self, changes: StoreChanges) -> None:
+        """Validate, then apply the change with its inferences in one step and tell the observers."""
+        if not changes:
+            return
+        self._check(changes)
+        schema_changed = any(q.graph_name in SCHEMA_GRAPHS for q in changes.removed | changes.added)
+        if schema_changed or changes.dropped & SCHEMA_GRAPHS:
             self.store.apply(changes)
             materialize(self.store)
+            self._inference = None
             self.store.flush()
-            for observer in self._observers:
-                observer()
+            self._tell(None)
+            return
+        full = merged(changes, self.inference.inferences(changes))
+        self.store.apply(full)
+        self._tell(full)
 
-    def _check(self, candidate: KnowledgeStore, changes: StoreChanges) -> None:
-        """Validate what the change touches (and what points at it) in the context of all the data."""
-        touched = changes.touched_iris()
-        focus = touched | candidate.referrers(touched, exclude=NOT_DATA)
+    @property
+    def inference(self) -> IncrementalInference:
+        """The inference rules of the ontology graph as it is now (read again after it changes)."""
+        if self._inference is None:
+            self._inference = IncrementalInference(self.store)
+        return self._inference
+
+    def _tell(self, changes: StoreChanges | None) -> None:
+        for observer in self._observers:
+            observer(changes)
+
+    def _check(self, changes: StoreChanges) -> None:
+        """Validate the nodes the change touches in their neighbourhood after the change."""
+        neighbourhood = Neighbourhood(self.store, changes, self.typing)
+        focus = neighbourhood.focus()
         if not focus:
             return
-        data = candidate.union_graph(exclude=NOT_DATA)
-        outcome = self.validator.validate(data, focus_nodes=sorted(URIRef(iri) for iri in focus))
+        data = neighbourhood.graph(focus)
+        nodes = sorted((rdflib_term(node) for node in focus), key=str)
+        outcome = self.validator.validate(data, focus_nodes=nodes, whole_ontology=False)  # type: ignore[arg-type]
         if not outcome.conforms:
             raise RejectedWriteError(outcome)
+
+    def load(
+        self,
+        path: str,
+        fmt: ox.RdfFormat,
+        graph: str | None,
+        *,
+        replace: bool = False,
+        validate: bool | None = None,
+        base_iri: str | None = None,
+    ) -> None:
+        """Bulk-load a large file into `graph` (None: the default graph; a dataset keeps its graphs).
+
+        The file is staged beside itself and validated in batches (kg.quality.loading; `validate` None:
+        when it uses the qcollab vocabulary); `replace` empties the graph once the new data passed.
+        The observers are then told to rebuild their views (None), as the change is not itemized.
+        """
+        from pathlib import Path
+
+        from kg.errors import QcollabError
+        from kg.quality.loading import load_files
+        from kg.store.loading import LoadFile
+
+        source = Path(path)
+        with self._lock:
+            unchanged = False
+            try:
+                load_files(
+                    self.store,
+                    [(LoadFile(source, fmt, base_iri), graph)],
+                    make_validator=lambda: self.validator,
+                    staging_dir=source.parent,
+                    validate=validate,
+                    replace=replace,
+                )
+            except QcollabError:
+                unchanged = True  # refused or unreadable: nothing was written
+                raise
+            finally:
+                if not unchanged:
+                    self._inference = None  # the ontology graph may have changed
+                    for observer in self._observers:
+                        observer(None)

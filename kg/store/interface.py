@@ -50,6 +50,13 @@ class KnowledgeStore(Protocol):
 
     def construct(self, sparql: str, substitutions: Mapping[str, str] | None = None) -> set[ox.Triple]: ...
 
+    def evaluate(
+        self,
+        sparql: str,
+        default_graph: list[ox.NamedNode | ox.DefaultGraph] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None,
+    ) -> QueryResult: ...
+
     def update(self, sparql: str) -> None: ...
 
     # Reading graphs.
@@ -61,6 +68,8 @@ class KnowledgeStore(Protocol):
 
     def triple_count(self, graph: str | None = None) -> int: ...
 
+    def quad_count(self) -> int: ...
+
     def graph(self, graph: str) -> Graph: ...
 
     def union_graph(self, exclude: Iterable[str] = ()) -> Graph: ...
@@ -69,10 +78,33 @@ class KnowledgeStore(Protocol):
 
     def quads_in_graph(self, graph: str) -> Iterator[ox.Quad]: ...
 
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None: ...
+
+    def contains(self, quad: ox.Quad) -> bool: ...
+
+    def quads_matching(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,  # noqa: A002
+        graph: ox.NamedNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[ox.Quad]: ...
+
     def referrers(self, iris: Iterable[str], exclude: Iterable[str] = ()) -> set[str]: ...
 
     # Writing graphs.
     def load(self, data: bytes | str, fmt: ox.RdfFormat, graph: str | None = None) -> None: ...
+
+    # A large file or stream, never all in memory, all or nothing (RdfSyntaxError when it does not parse).
+    def bulk_load(
+        self,
+        source: Path | IO[bytes],
+        fmt: ox.RdfFormat,
+        graph: str | None = None,
+        *,
+        lenient: bool = False,
+        base_iri: str | None = None,
+    ) -> None: ...
 
     def replace_graph(self, graph: str, triples: Graph) -> None: ...
 
@@ -100,8 +132,12 @@ class KnowledgeStore(Protocol):
 
     def load_snapshot(self, path: Path) -> None: ...
 
+    def backup(self, target: Path) -> None: ...
+
     # Life cycle.
     def flush(self) -> None: ...
+
+    def optimize(self) -> None: ...
 
     def close(self) -> None: ...
 

@@ -93,3 +93,27 @@ def test_removing_a_sentence_that_entities_cite_is_refused(writer: GuardedWriter
     with pytest.raises(RejectedWriteError, match="SourceSentence needs exactly one prov:value"):
         writer.update(f"DELETE WHERE {{ GRAPH ?g {{ <{cited}> ?p ?o }} }}")
     assert quads(writer.store) == before
+
+
+def test_a_country_without_provenance_is_refused_naming_only_itself(writer: GuardedWriter) -> None:
+    """Regression: the 422 of a new 4-triple Country record also listed every other country
+    (the class qc:Country was taken for a touched node, and what points at it for focus nodes)."""
+    before = quads(writer.store)
+    update = (
+        f"INSERT DATA {{ GRAPH <{RECORD_GRAPH}> {{ qcr:freedonia a qc:Country ; "
+        'rdfs:label "Freedonia"@en ; skos:prefLabel "Freedonia"@en ; qc:iso3166Alpha2 "FD" } }'
+    )
+    with pytest.raises(RejectedWriteError) as refused:
+        writer.update(update)
+    focus = {v.focus_node for v in refused.value.outcome.violations}
+    assert focus == {"https://w3id.org/qcollab/resource/freedonia"}
+    assert quads(writer.store) == before
+
+
+def test_a_write_commits_its_inferences_with_it_and_a_delete_takes_them_back(writer: GuardedWriter) -> None:
+    writer.post_graph(RECORD_GRAPH, Graph().parse(data=VALID_RECORD, format="turtle"))
+    inferred = "ASK { GRAPH qcg:inferred { qcr:japan qc:collaboratesWith qcr:ruritania } }"
+    assert bool(writer.store.query(inferred))
+    link = "qcr:ruritania qc:collaboratesWith qcr:japan"
+    writer.update(f"DELETE DATA {{ GRAPH <{RECORD_GRAPH}> {{ {link} }} }}")
+    assert not bool(writer.store.query(inferred))

@@ -1,0 +1,355 @@
+"""What a SPARQL 1.1 Update would change, worked out before anything is written.
+
+The request is split into its operations (a tokenizer that knows strings, IRIs and comments). INSERT
+DATA and DELETE DATA are parsed by the engine on an empty scratch store; DELETE WHERE and
+DELETE/INSERT … WHERE have their WHERE clause evaluated first and their templates instantiated with
+CONSTRUCT queries, one per template block (the graph of a `GRAPH ?g` block bound per value); CLEAR
+and DROP read the graphs they empty. The cost is that of the patterns and the graphs the request
+names, never a pass over the store. What this module does not work out (LOAD, CREATE, ADD, MOVE,
+COPY, or an operation that reads what an earlier operation of the same request changed) it reports
+as `None`, and the writer falls back to trying the request on a copy of the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.errors import UpdateFailedError
+from kg.formats.parsing import syntax_error_from
+from kg.namespaces import PREFIXES
+from kg.store.interface import KnowledgeStore, StoreChanges
+
+_TOKEN = re.compile(
+    r"(?P<skip>\s+|#[^\n]*)"
+    r"|(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")"
+    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)"
+    r"|(?P<open>[{(\[])|(?P<close>[})\]])|(?P<semicolon>;)"
+    r"|(?P<word>[^\s{}()\[\];,.'\"<>#]+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+_READS = {"DELETE_WHERE", "MODIFY", "CLEAR", "DROP"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Operation:
+    """One operation of an update request: its kind, its tokens and the prologue that applies to it."""
+
+    kind: str
+    tokens: list[Token]
+    prologue: str
+    text: str = ""
+
+
+@dataclass
+class _Net:
+    """The net difference of a request so far, relative to the store."""
+
+    store: KnowledgeStore
+    removed: set[ox.Quad] = field(default_factory=set)
+    added: set[ox.Quad] = field(default_factory=set)
+    graphs_dropped: set[ox.NamedNode] = field(default_factory=set)
+    graphs_created: set[ox.NamedNode] = field(default_factory=set)
+
+    def insert(self, quads: Iterable[ox.Quad]) -> None:
+        for quad in quads:
+            if quad in self.removed:
+                self.removed.discard(quad)
+            elif not self.store.contains(quad):
+                self.added.add(quad)
+            if isinstance(quad.graph_name, ox.NamedNode) and not self.store.has_graph(quad.graph_name.value):
+                self.graphs_created.add(quad.graph_name)
+
+    def delete(self, quads: Iterable[ox.Quad]) -> None:
+        for quad in quads:
+            if quad in self.added:
+                self.added.discard(quad)
+            elif self.store.contains(quad):
+                self.removed.add(quad)
+
+    def changes(self) -> StoreChanges:
+        return StoreChanges(self.removed, self.added, self.graphs_created, self.graphs_dropped)
+
+
+def tokens_of(sparql: str) -> list[Token]:
+    """The tokens of a request, whitespace and comments left out."""
+    return [
+        Token(match.lastgroup or "other", match.group(), match.start(), match.end())
+        for match in _TOKEN.finditer(sparql)
+        if match.lastgroup != "skip"
+    ]
+
+
+def operations(sparql: str) -> list[Operation]:
+    """The operations of a request, each with the PREFIX and BASE declarations before it."""
+    found: list[Operation] = []
+    prologue: list[str] = []
+    current: list[Token] = []
+    depth = 0
+    tokens = tokens_of(sparql)
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        word = token.text.upper() if token.kind == "word" else ""
+        if depth == 0 and not current and word in ("PREFIX", "BASE"):
+            width = 3 if word == "PREFIX" else 2
+            prologue.append(" ".join(t.text for t in tokens[index : index + width]))
+            index += width
+            continue
+        if token.kind == "open":
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+        if depth == 0 and token.kind == "semicolon":
+            if current:
+                found.append(_operation(current, "\n".join(prologue), sparql))
+            current = []
+        else:
+            current.append(token)
+        index += 1
+    if current:
+        found.append(_operation(current, "\n".join(prologue), sparql))
+    return found
+
+
+def _operation(tokens: list[Token], prologue: str, sparql: str) -> Operation:
+    words = [t.text.upper() for t in tokens[:2] if t.kind == "word"]
+    first, second = (words + ["", ""])[:2]
+    if first in ("INSERT", "DELETE") and second in ("DATA", "WHERE"):
+        kind = f"{first}_{second}"
+    elif first in ("INSERT", "DELETE", "WITH"):
+        kind = "MODIFY"
+    else:
+        kind = first
+    return Operation(kind, tokens, prologue, sparql[tokens[0].start : tokens[-1].end])
+
+
+def check_syntax(sparql: str) -> None:
+    """Parse the request with the engine (on an empty scratch store); RdfSyntaxError with line and column."""
+    try:
+        ox.Store().update(sparql, prefixes=PREFIXES)
+    except SyntaxError as error:
+        raise syntax_error_from(error) from None
+    except (RuntimeError, OSError):
+        pass  # an evaluation error on the empty store (e.g. CREATE of an existing graph): judged later
+
+
+def effect_of(store: KnowledgeStore, sparql: str) -> StoreChanges | None:
+    """The change a (syntactically valid) update request would make; None when not worked out here."""
+    ops = operations(sparql)
+    if any(op.kind not in {"INSERT_DATA", "DELETE_DATA"} | _READS for op in ops):
+        return None
+    net = _Net(store)
+    for position, op in enumerate(ops):
+        if op.kind in _READS and position > 0 and net.changes():
+            return None  # it would read what an earlier operation changed
+        if op.kind in ("INSERT_DATA", "DELETE_DATA"):
+            quads = _data_quads(op)
+            net.insert(quads) if op.kind == "INSERT_DATA" else net.delete(quads)
+        elif op.kind in ("CLEAR", "DROP"):
+            if not _clear(store, op, net):
+                return None
+        else:
+            if not _modify(store, op, net):
+                return None
+    return net.changes()
+
+
+def _data_quads(op: Operation) -> list[ox.Quad]:
+    """The quads of INSERT DATA / DELETE DATA, parsed by the engine on a scratch store."""
+    body = op.text[op.tokens[2].start - op.tokens[0].start :]
+    scratch = ox.Store()
+    try:
+        scratch.update(f"{op.prologue}\nINSERT DATA {body}", prefixes=PREFIXES)
+    except SyntaxError as error:
+        raise syntax_error_from(error) from None
+    return list(scratch)
+
+
+def _clear(store: KnowledgeStore, op: Operation, net: _Net) -> bool:
+    """CLEAR or DROP [SILENT] (GRAPH iri | DEFAULT | NAMED | ALL)."""
+    silent = any(t.kind == "word" and t.text.upper() == "SILENT" for t in op.tokens[1:2])
+    words = op.tokens[2:] if silent else op.tokens[1:]
+    if not words:
+        return False
+    target = words[0].text.upper()
+    if target == "GRAPH" and len(words) > 1:
+        graph = _resolve(op, words[1].text)
+        if graph is None:
+            return False
+        if not silent and not store.has_graph(graph.value):
+            raise UpdateFailedError(f"the update failed: the graph {graph} does not exist")
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [graph]
+    elif target == "DEFAULT":
+        graphs = [ox.DefaultGraph()]
+    elif target in ("NAMED", "ALL"):
+        graphs = [ox.NamedNode(g) for g in store.named_graphs()]
+        if target == "ALL":
+            graphs.append(ox.DefaultGraph())
+    else:
+        return False
+    for graph in graphs:
+        net.delete(store.quads_matching(graph=graph))
+        if op.kind == "DROP" and isinstance(graph, ox.NamedNode) and store.has_graph(graph.value):
+            net.graphs_dropped.add(graph)
+    return True
+
+
+def _resolve(op: Operation, term: str) -> ox.NamedNode | None:
+    """An IRI or prefixed name of the request as an IRI (with its prologue)."""
+    try:
+        rows = ox.Store().query(f"{op.prologue}\nSELECT ?g WHERE {{ BIND({term} AS ?g) }}", prefixes=PREFIXES)
+        value = next(iter(rows))["g"]  # type: ignore[index]
+    except (SyntaxError, StopIteration, TypeError):
+        return None
+    return value if isinstance(value, ox.NamedNode) else None
+
+
+@dataclass
+class _Modify:
+    """DELETE/INSERT … WHERE, cut into its parts."""
+
+    with_graph: str | None = None
+    delete: str | None = None
+    insert: str | None = None
+    using: list[str] = field(default_factory=list)
+    using_named: list[str] = field(default_factory=list)
+    where: str = "{}"
+
+
+def _block(tokens: list[Token], start: int) -> int:
+    """The index just past the brace block that opens at tokens[start]."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        if tokens[index].kind == "open":
+            depth += 1
+        elif tokens[index].kind == "close":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    raise UpdateFailedError("unbalanced braces in the update")
+
+
+def _parts(op: Operation) -> _Modify | None:
+    tokens, text, base = op.tokens, op.text, op.tokens[0].start
+    parts = _Modify()
+
+    def span(first: int, last: int) -> str:
+        return text[tokens[first].start - base : tokens[last - 1].end - base]
+
+    index = 0
+    while index < len(tokens):
+        word = tokens[index].text.upper() if tokens[index].kind == "word" else ""
+        if word == "WITH":
+            parts.with_graph, index = tokens[index + 1].text, index + 2
+        elif word in ("DELETE", "INSERT") and op.kind == "DELETE_WHERE":
+            end = _block(tokens, index + 2)
+            parts.delete = parts.where = span(index + 2, end)
+            index = end
+        elif word in ("DELETE", "INSERT"):
+            end = _block(tokens, index + 1)
+            setattr(parts, word.lower(), span(index + 1, end))
+            index = end
+        elif word == "USING":
+            named = tokens[index + 1].text.upper() == "NAMED"
+            iri = tokens[index + 2 if named else index + 1].text
+            (parts.using_named if named else parts.using).append(iri)
+            index += 3 if named else 2
+        elif word == "WHERE":
+            end = _block(tokens, index + 1)
+            parts.where, index = span(index + 1, end), end
+        else:
+            return None
+    return parts
+
+
+def _template_blocks(template: str) -> list[tuple[str | None, str]]:
+    """A quad template as (graph term or None, triples text) blocks."""
+    inner = template.strip()[1:-1]
+    tokens = tokens_of(inner)
+    blocks: list[tuple[str | None, str]] = []
+    rest: list[str] = []
+    cursor, index = 0, 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "word" and token.text.upper() == "GRAPH" and index + 2 < len(tokens):
+            end = _block(tokens, index + 2)
+            rest.append(inner[cursor : token.start])
+            body = inner[tokens[index + 2].start + 1 : tokens[end - 1].start]
+            blocks.append((tokens[index + 1].text, body))
+            cursor = tokens[end - 1].end
+            index = end
+            continue
+        index += 1
+    rest.append(inner[cursor:])
+    default = " ".join(part.strip() for part in rest).strip().strip(".").strip()
+    if default:
+        blocks.insert(0, (None, default))
+    return blocks
+
+
+def _modify(store: KnowledgeStore, op: Operation, net: _Net) -> bool:
+    parts = _parts(op)
+    if parts is None:
+        return False
+    dataset: dict[str, object] = {}
+    if parts.using or parts.using_named:
+        dataset["default_graph"] = [_resolve(op, iri) for iri in parts.using]
+        dataset["named_graphs"] = [_resolve(op, iri) for iri in parts.using_named]
+    elif parts.with_graph:
+        dataset["default_graph"] = [_resolve(op, parts.with_graph)]
+    if any(graph is None for graphs in dataset.values() for graph in graphs):  # type: ignore[attr-defined]
+        return False
+    target = _resolve(op, parts.with_graph) if parts.with_graph else ox.DefaultGraph()
+    if target is None:
+        return False
+    removed = _instances(store, op, parts.delete, parts.where, dataset, target)
+    added = _instances(store, op, parts.insert, parts.where, dataset, target)
+    net.delete(removed - added)
+    net.insert(added)
+    return True
+
+
+def _instances(
+    store: KnowledgeStore,
+    op: Operation,
+    template: str | None,
+    where: str,
+    dataset: dict[str, object],
+    target: ox.NamedNode | ox.DefaultGraph,
+) -> set[ox.Quad]:
+    """The quads a template yields over the solutions of the WHERE clause."""
+    if template is None:
+        return set()
+    quads: set[ox.Quad] = set()
+    for graph_term, triples in _template_blocks(template):
+        if graph_term is None:
+            graphs: list[ox.NamedNode | ox.DefaultGraph] = [target]
+            bindings = [""]
+        elif graph_term.startswith(("?", "$")):
+            rows = store.evaluate(f"{op.prologue}\nSELECT DISTINCT {graph_term} WHERE {where}", **dataset)
+            values = [row[graph_term[1:]] for row in rows]  # type: ignore[index]
+            graphs = [value for value in values if isinstance(value, ox.NamedNode)]
+            bindings = [f" VALUES {graph_term} {{ {value} }}" for value in graphs]
+        else:
+            named = _resolve(op, graph_term)
+            if named is None:
+                raise UpdateFailedError(f"cannot resolve the graph {graph_term} of the template")
+            graphs, bindings = [named], [""]
+        for graph, binding in zip(graphs, bindings, strict=True):
+            sparql = f"{op.prologue}\nCONSTRUCT {{ {triples} }} WHERE {{ {where}{binding} }}"
+            for triple in store.evaluate(sparql, **dataset):  # type: ignore[union-attr]
+                quads.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+    return quads

@@ -1,0 +1,148 @@
+"""The bounded part of the store a change is validated in: the nodes it touches and what they point at.
+
+The focus is every subject of a changed quad, every node an added quad gives a new type (by the
+property's range), and, where a node may have lost a type (a removed rdf:type, or a removed triple
+whose property has a domain or range), the nodes pointing at it. The data graph holds the focus
+nodes' descriptions after the change, and for every node they point at its types and one triple per
+property with a domain or a range (what the RDFS entailments of kg.quality.rdfs type it by). Its
+size follows the change and the degree of the nodes it touches, never the size of the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from kg.quality.rdfs import RdfsSchema
+from kg.store.interface import KnowledgeStore, StoreChanges
+
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+XSD_STRING = PREFIXES["xsd"] + "string"
+LANG_STRING = PREFIXES["rdf"] + "langString"
+NOT_DATA = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))}
+Resource = ox.NamedNode | ox.BlankNode
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term of a pyoxigraph term (xsd:string literals plain, as N-Triples has them)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype in (XSD_STRING, LANG_STRING) else URIRef(datatype))
+
+
+@dataclass(frozen=True)
+class TypingPredicates:
+    """The properties whose use types a node (RDFS domain and range, through super-properties)."""
+
+    with_domain: frozenset[str]
+    with_range: frozenset[str]
+    range_classes: dict[str, frozenset[str]]  # what a property's value is typed as (superclasses too)
+    superclasses: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, schema: RdfsSchema) -> TypingPredicates:
+        properties = set(schema.superproperties) | set(schema.domains) | set(schema.ranges)
+
+        def classes(table: dict[Node, set[Node]], prop: Node) -> frozenset[str]:
+            direct = {c for q in schema.superproperties.get(prop, {prop}) for c in table.get(q, ())}
+            return frozenset(str(s) for c in direct for s in schema.superclasses.get(c, {c}))
+
+        ranges = {str(p): classes(schema.ranges, p) for p in properties}
+        domains = {str(p): classes(schema.domains, p) for p in properties}
+        supers = {str(c): frozenset(str(s) for s in above) for c, above in schema.superclasses.items()}
+        return cls(
+            frozenset(p for p, found in domains.items() if found),
+            frozenset(p for p, found in ranges.items() if found),
+            {p: found for p, found in ranges.items() if found},
+            supers,
+        )
+
+
+class Neighbourhood:
+    """The state after a change, restricted to what validating the change needs."""
+
+    def __init__(self, store: KnowledgeStore, changes: StoreChanges, typing: TypingPredicates) -> None:
+        self.store, self.typing = store, typing
+        self.removed = {q for q in changes.removed if q.graph_name not in NOT_DATA}
+        self.added = {q for q in changes.added if q.graph_name not in NOT_DATA}
+
+    def _outgoing(self, node: Resource, predicate: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+        for quad in self.store.quads_matching(node, predicate, None):
+            if quad.graph_name not in NOT_DATA and quad not in self.removed:
+                yield quad
+        yield from (q for q in self.added if q.subject == node and predicate in (None, q.predicate))
+
+    def _incoming(self, node: Resource, predicate: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+        for quad in self.store.quads_matching(None, predicate, node):
+            if quad.graph_name not in NOT_DATA and quad not in self.removed:
+                yield quad
+        yield from (q for q in self.added if q.object == node and predicate in (None, q.predicate))
+
+    def _types(self, node: ox.NamedNode | ox.BlankNode) -> set[str]:
+        """The classes a node is asserted to have, with their superclasses."""
+        asserted = {q.object.value for q in self.store.quads_matching(node, RDF_TYPE, None)}
+        asserted |= {q.object.value for q in self.added if q.subject == node and q.predicate == RDF_TYPE}
+        return asserted.union(*(self.typing.superclasses.get(c, ()) for c in asserted))
+
+    def focus(self) -> set[Resource]:
+        """The nodes whose shapes the change may break.
+
+        Every subject of a changed quad; a node an added quad points at when the property types it
+        as something it was not already (so new shapes reach it); and where a node may have lost a
+        type, the nodes pointing at it (their sh:class constraints on it).
+        """
+        changed = self.removed | self.added
+        nodes: set[Resource] = {q.subject for q in changed}  # type: ignore[misc]
+        for quad in self.added:
+            value, classes = quad.object, self.typing.range_classes.get(quad.predicate.value)
+            pointed = isinstance(value, ox.NamedNode | ox.BlankNode) and value not in nodes
+            if classes and pointed and not classes <= self._types(value):  # type: ignore[arg-type]
+                nodes.add(value)  # type: ignore[arg-type]
+        retyped = {
+            q.subject
+            for q in self.removed
+            if q.predicate == RDF_TYPE or q.predicate.value in self.typing.with_domain
+        } | {q.object for q in self.removed if q.predicate.value in self.typing.with_range}
+        for node in retyped:
+            if isinstance(node, ox.NamedNode | ox.BlankNode):
+                nodes |= {q.subject for q in self._incoming(node)}  # type: ignore[misc]
+        return nodes
+
+    def graph(self, focus: set[Resource]) -> Graph:
+        """The focus nodes' descriptions, and how the nodes they point at are typed."""
+        triples: set[tuple[Node, Node, Node]] = set()
+
+        def add(quad: ox.Quad) -> None:
+            triples.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
+
+        pointed: set[Resource] = set()
+        for node in focus:
+            for quad in self._outgoing(node):
+                add(quad)
+                if isinstance(quad.object, ox.NamedNode | ox.BlankNode) and quad.object not in focus:
+                    pointed.add(quad.object)
+        for node in pointed:
+            for predicate in (RDF_TYPE, *(ox.NamedNode(p) for p in self.typing.with_domain)):
+                found = self._outgoing(node, predicate)
+                for quad in found if predicate == RDF_TYPE else [next(iter(found), None)]:
+                    if quad is not None:
+                        add(quad)
+        for node in focus | pointed:
+            for predicate in self.typing.with_range:
+                witness = next(iter(self._incoming(node, ox.NamedNode(predicate))), None)
+                if witness is not None:
+                    add(witness)
+        data = Graph()
+        for triple in triples:
+            data.add(triple)
+        return data
