@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kg import data
 
 DEFAULT_MAX_DOCUMENT_BYTES = 20_000_000  # 20 MB: a larger source document is refused unread
+ShaclEngineName = Literal["turbo", "pyshacl"]  # kg.quality.engines
 
 
 class Settings(BaseSettings):
@@ -27,6 +29,9 @@ class Settings(BaseSettings):
     shapes_path: Path = Field(default_factory=data.shapes_path)
     data_dir: Path = Path("data")
     store_path: Path | None = None
+    # memory: each query worker loads a copy of the store (fastest, for graphs that fit in memory);
+    # disk: workers open read-only checkpoints of the store on disk (for large graphs)
+    store_mode: Literal["memory", "disk"] = "memory"
     base_iri: str = "https://w3id.org/qcollab/resource/"
     public_base_url: str = "http://127.0.0.1:8000"
 
@@ -37,6 +42,8 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     query_workers: int = Field(default=2, ge=1, le=256)  # processes: queries evaluated at once
     max_body_bytes: int = Field(default=5_000_000, gt=0)
+    max_load_bytes: int = Field(default=2_000_000_000, gt=0)  # an admin's Graph Store upload, streamed
+    load_batch_size: int = Field(default=2000, ge=1)  # subjects validated together by `qcollab load`
     max_document_bytes: int = Field(default=DEFAULT_MAX_DOCUMENT_BYTES, gt=0)
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
@@ -49,6 +56,7 @@ class Settings(BaseSettings):
     nlp_model_path: Path | None = None  # a spaCy pipeline folder; default: the pinned en_core_web_sm
     min_confidence: float = Field(default=0.6, ge=0, le=1)  # facts below go to the review report
     build_processes: int = Field(default=0, ge=0, le=64)  # a build parses and validates in these; 0: cores
+    shacl_engine: ShaclEngineName = "turbo"  # pyshacl-turbo (Rust) or pySHACL (the reference)
 
     @field_validator("seeds_dir", "data_dir", "store_path", "ontology_path", "shapes_path", "nlp_model_path")
     @classmethod

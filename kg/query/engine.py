@@ -119,6 +119,7 @@ class QueryEngine:
         snapshot = self.pool.snapshots.acquire()
         running = RunningQuery(self, worker, snapshot, abandoned)
         try:
+            self.pool.use(worker, snapshot)
             worker.start(snapshot, sparql, dataset, self.chunk_bytes)
             _, running.form = await running.receive()  # type: ignore[assignment]
         except BaseException:
@@ -127,7 +128,7 @@ class QueryEngine:
         running.evaluating = False
         return running
 
-    def refresh(self) -> None:
+    def refresh(self, changes: object = None) -> None:
         """Give the next queries the store as it is now (called after every committed write)."""
         self.pool.snapshots.write()
 

@@ -51,6 +51,7 @@ class Worker:
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
         self.process, self.conn = process, conn
         self.pid: int = process.pid or 0
+        self.loaded: Snapshot | None = None  # the snapshot the process has open, held on disk for it
 
     def start(self, snapshot: Snapshot, sparql: str, dataset: QueryDataset, chunk_bytes: int) -> None:
         self.conn.send(Job(snapshot, sparql, dataset, chunk_bytes))
@@ -185,7 +186,7 @@ def serve(conn: Connection, snapshot: Snapshot) -> None:
         except EOFError:
             return
         if job.snapshot != snapshot:
-            store.clear()  # free the old copy before loading the new one
+            store.close()  # free the old copy (or close the old checkpoint) before opening the new one
             snapshot, store = job.snapshot, job.snapshot.load()
         _answer(conn, store, job)
 
@@ -226,9 +227,25 @@ class WorkerPool:
         """A worker that finished its query is idle again."""
         self._idle.put_nowait(worker)
 
+    def use(self, worker: Worker, snapshot: Snapshot) -> None:
+        """The worker opens `snapshot` for its next query: hold a checkpoint on disk while it is open.
+
+        An N-Quads snapshot is read once, when loaded: only checkpoints stay open, so only they are held.
+        """
+        if snapshot.checkpoint and worker.loaded != snapshot:
+            self.snapshots.hold(snapshot)
+            self._let_go(worker)
+            worker.loaded = snapshot
+
+    def _let_go(self, worker: Worker) -> None:
+        if worker.loaded is not None:
+            self.snapshots.release(worker.loaded)
+            worker.loaded = None
+
     def discard(self, worker: Worker) -> None:
         """Kill a worker (its query cannot be stopped any other way) and start a replacement."""
         worker.kill()
+        self._let_go(worker)
         self._workers.pop(worker.pid, None)
         task = asyncio.create_task(self._replace(worker))
         self._replacing.add(task)
@@ -249,6 +266,7 @@ class WorkerPool:
         for worker in workers:
             if not worker.conn.closed:
                 worker.kill()
+            self._let_go(worker)
         await asyncio.gather(*(asyncio.to_thread(self._end, worker) for worker in workers))
         self.snapshots.remove_all()
 
@@ -262,10 +280,16 @@ class WorkerPool:
             except BaseException:
                 worker.kill()
                 raise
-        finally:
+        except BaseException:
+            self.snapshots.release(snapshot)
+            raise
+        if snapshot.checkpoint:
+            worker.loaded = snapshot
+        else:
             self.snapshots.release(snapshot)
         if self._closed:
             worker.kill()
+            self._let_go(worker)
             return
         self._workers[worker.pid] = worker
         self._idle.put_nowait(worker)

@@ -219,7 +219,7 @@ def test_the_writer_tells_its_observers_of_committed_writes_only(built_data: Pat
     writer = GuardedWriter(open_store(settings.resolved_store_path),
                            Validator(settings.shapes_path, settings.ontology_path))
     calls: list[int] = []
-    writer.observe(lambda: calls.append(len(writer.store.named_graphs())))
+    writer.observe(lambda changes: calls.append(len(writer.store.named_graphs())))
     with pytest.raises(RejectedWriteError):
         writer.update(f"INSERT DATA {{ GRAPH <{RECORD}x> {{ qcr:atlantis a qc:Country }} }}")
     assert calls == []
