@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import os
+import tempfile
 import uuid
+from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import Graph
@@ -18,13 +24,16 @@ from api.negotiation import TRIPLE_OFFERS
 from kg.errors import UnsupportedFormatError
 from kg.formats.parsing import FORMAT_BY_MEDIA_TYPE, format_for_media_type, parse_rdf
 from kg.namespaces import RECORD_GRAPH_PREFIX
+from kg.quality.writer import GuardedWriter
 from kg.query.dataset import QueryDataset
 from kg.settings import Settings
+from kg.store.loading import LoadFile, flattened
 
 router = APIRouter(tags=["graph store"])
 
 PATH = "/rdf-graphs"
 DEFAULT = object()
+STREAMED_FROM = 1_000_000  # bodies larger than this (or of unknown length, or gzip) go to the bulk loader
 
 
 def target_of(request: Request, *, required: bool = True) -> str | None | object:
@@ -49,11 +58,11 @@ def location(settings: Settings, graph: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}{PATH}?graph={quote(graph, safe='')}"
 
 
-async def body_graph(request: Request, base_iri: str) -> Graph:
-    """The request body parsed in its Content-Type; 415 for other types, 400 with line/column."""
+def body_format(request: Request) -> tuple[ox.RdfFormat, str]:
+    """The RDF syntax and charset of the request body, from its Content-Type; 415 for other types."""
     media, charset = essence(request.headers.get("content-type"))
     try:
-        fmt = format_for_media_type(media)
+        return format_for_media_type(media), charset
     except UnsupportedFormatError:
         supported = sorted(FORMAT_BY_MEDIA_TYPE)
         raise ProblemError(
@@ -61,10 +70,72 @@ async def body_graph(request: Request, base_iri: str) -> Graph:
             f"unsupported Content-Type {media or '(none)'!r}: use one of " + ", ".join(supported),
             supported=supported,
         ) from None
+
+
+async def body_graph(request: Request, base_iri: str) -> Graph:
+    """The request body parsed in its Content-Type; 415 for other types, 400 with line/column."""
+    fmt, charset = body_format(request)
     body = await request.body()
     if charset not in ("utf-8", "utf8"):
         body = decode(body, charset).encode()
     return parse_rdf(body, fmt, base_iri=base_iri)
+
+
+def streamed(request: Request) -> bool:
+    """Whether a write's body goes to the bulk loader: large, of unknown length, or compressed."""
+    length = request.headers.get("content-length", "")
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    return encoding != "identity" or not length.isdigit() or int(length) > STREAMED_FROM
+
+
+async def _save_body(request: Request, output: IO[bytes], charset: str, limit: int) -> None:
+    """Copy the body as it arrives, as UTF-8; 413 past `limit` bytes, 400 for a bad charset."""
+    try:
+        decoder = None if charset in ("utf-8", "utf8") else codecs.getincrementaldecoder(charset)()
+    except LookupError:
+        raise ProblemError(400, f"unknown charset {charset!r}") from None
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            detail = f"the request body is larger than the limit of {limit} bytes"
+            raise ProblemError(413, detail, limit=limit)
+        try:
+            output.write(chunk if decoder is None else decoder.decode(chunk).encode())
+        except UnicodeDecodeError as error:
+            raise ProblemError(400, f"the request body is not valid {charset} text: {error}") from None
+
+
+async def load_body(
+    request: Request, settings: Settings, writer: GuardedWriter, graph: str | None, *, replace: bool
+) -> bool:
+    """Stream the body to a file in the data folder and bulk-load it into the graph; True when it is new.
+
+    A dataset body (TriG, N-Quads) is flattened into the graph, as on the small-body path.
+    """
+    fmt, charset = body_format(request)
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("identity", "gzip") or (encoding == "gzip" and charset not in ("utf-8", "utf8")):
+        raise ProblemError(415, f"unsupported Content-Encoding {encoding!r} (with charset {charset}): "
+                                "send identity, or gzip of UTF-8 text")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".upload-", dir=settings.data_dir)
+    body, flat = Path(name), Path(name + ".nt")
+    try:
+        with os.fdopen(handle, "wb") as output:
+            await _save_body(request, output, charset, settings.max_load_bytes)
+        base = graph or f"{settings.public_base_url.rstrip('/')}{PATH}"
+        source = LoadFile(body, fmt, base)
+        if fmt.supports_datasets:
+            source = await asyncio.to_thread(flattened, source, flat)
+        created = not writer.store.has_graph_or_default(graph)
+        await asyncio.to_thread(
+            writer.load, str(source.path), source.fmt, graph, replace=replace, validate=None, base_iri=base
+        )
+        return created
+    finally:
+        body.unlink(missing_ok=True)
+        flat.unlink(missing_ok=True)
 
 
 @router.get(PATH, summary="Read a graph (HEAD too)", openapi_extra=openapi.GRAPH_READ)
@@ -92,6 +163,9 @@ async def put_graph(request: Request, settings: SettingsDep, writer: WriterDep) 
     require_admin(request, settings)
     target = target_of(request)
     assert target is not DEFAULT
+    if streamed(request):
+        created = await load_body(request, settings, writer, target, replace=True)  # type: ignore[arg-type]
+        return Response(status_code=201 if created else 204)
     data = await body_graph(request, target or f"{settings.public_base_url.rstrip('/')}{PATH}")
     created = await asyncio.to_thread(writer.put_graph, target, data)  # type: ignore[arg-type]
     return Response(status_code=201 if created else 204)
@@ -105,8 +179,11 @@ async def post_graph(request: Request, settings: SettingsDep, writer: WriterDep)
     new = target is DEFAULT
     if new:
         target = f"{RECORD_GRAPH_PREFIX}{uuid.uuid4().hex}"
-    data = await body_graph(request, target or f"{settings.public_base_url.rstrip('/')}{PATH}")
-    created = await asyncio.to_thread(writer.post_graph, target, data)  # type: ignore[arg-type]
+    if streamed(request):
+        created = await load_body(request, settings, writer, target, replace=False)  # type: ignore[arg-type]
+    else:
+        data = await body_graph(request, target or f"{settings.public_base_url.rstrip('/')}{PATH}")
+        created = await asyncio.to_thread(writer.post_graph, target, data)  # type: ignore[arg-type]
     if new:
         return Response(status_code=201, headers={"Location": location(settings, str(target))})
     return Response(status_code=201 if created else 204)

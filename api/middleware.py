@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +18,7 @@ from api.errors import ProblemError, StreamAbortedError, install_error_handlers,
 from kg.settings import Settings
 
 log = logging.getLogger("qcollab.http")
+UPLOAD_PATH = "/rdf-graphs"  # the Graph Store protocol, whose admin writes may be large
 
 
 class BodyTooLargeError(ProblemError):
@@ -25,19 +28,38 @@ class BodyTooLargeError(ProblemError):
         super().__init__(413, f"the request body is larger than the limit of {limit} bytes", limit=limit)
 
 
-class BodyLimitMiddleware:
-    """413 for a body over `limit` bytes: at once on Content-Length, while reading for streamed bodies."""
+def admin_upload_limit(settings: Settings) -> Callable[[Scope], int | None]:
+    """The limit of an admin's Graph Store write (PUT or POST /rdf-graphs with the admin token), streamed
+    to the bulk loader: `max_load_bytes` instead of `max_body_bytes`."""
+    token = (settings.admin_token or "").encode()
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def limit(scope: Scope) -> int | None:
+        if not token or scope["method"] not in ("PUT", "POST") or scope["path"] != UPLOAD_PATH:
+            return None
+        scheme, _, given = dict(scope["headers"]).get(b"authorization", b"").partition(b" ")
+        if scheme.lower() == b"bearer" and secrets.compare_digest(given.strip(), token):
+            return settings.max_load_bytes
+        return None
+
+    return limit
+
+
+class BodyLimitMiddleware:
+    """413 for a body over `limit` bytes: at once on Content-Length, while reading for streamed bodies.
+
+    `larger`, when given, may name another limit for a request (an admin's upload)."""
+
+    def __init__(self, app: ASGIApp, limit: int, larger: Callable[[Scope], int | None] | None = None) -> None:
+        self.app, self.default_limit, self.larger = app, limit, larger
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = (self.larger(scope) if self.larger else None) or self.default_limit
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await problem(413, BodyTooLargeError(self.limit).detail, limit=self.limit)(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await problem(413, BodyTooLargeError(limit).detail, limit=limit)(scope, receive, send)
             return
         received = 0
         started = False
@@ -47,8 +69,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLargeError(self.limit)
+                if received > limit:
+                    raise BodyTooLargeError(limit)
             return message
 
         async def watching_send(message: Message) -> None:
@@ -61,7 +83,7 @@ class BodyLimitMiddleware:
         except BodyTooLargeError as error:
             if started:
                 raise
-            await problem(413, error.detail, limit=self.limit)(scope, receive, send)
+            await problem(413, error.detail, limit=limit)(scope, receive, send)
 
 
 class TimingMiddleware:
@@ -144,7 +166,8 @@ def _configure_logging() -> None:
 def install_middleware(app: FastAPI, settings: Settings) -> None:
     """Attach the middleware (outermost first: timing/logging, HEAD, CORS, body limit), /readyz, handlers."""
     _configure_logging()
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    larger = admin_upload_limit(settings)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, larger=larger)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -35,6 +35,18 @@ class RdfSyntaxError(InputError):
         super().__init__(f"{where}{message}")
 
 
+class FileSyntaxError(RdfSyntaxError):
+    """A file that does not parse, named as editors and compilers do: `file:line:column: message`."""
+
+    def __init__(self, file: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message, line, column)
+        self.file = file
+
+    def __str__(self) -> str:
+        where = f":{self.line}:{self.column}" if self.line is not None else ""
+        return f"{self.file}{where}: {self.message}"
+
+
 class UnsupportedFormatError(InputError):
     """A serialization we cannot read or write."""
 
@@ -115,6 +127,10 @@ class EngineBusyError(QueryTimeoutError):
 
 class QueryCancelledError(UnavailableError):
     """The query was stopped because nobody waits for its results any more."""
+
+
+class ViewNotReadyError(UnavailableError):
+    """A view of the store (the name index, the dataset statistics) is still being built."""
 
 
 class StoreInUseError(UnavailableError):

@@ -15,6 +15,7 @@ INFERRED_GRAPH = QCG["inferred"]
 DOCUMENT_GRAPH_PREFIX = str(QCG["document/"])
 LINKSET_GRAPH_PREFIX = str(QCG["linkset/"])
 RECORD_GRAPH_PREFIX = str(QCG["record/"])
+LOAD_GRAPH_PREFIX = str(QCG["load/"])
 
 PREFIXES: dict[str, str] = {
     "qc": str(QC),
@@ -38,4 +39,5 @@ __all__ = [
     "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "VOID", "XSD",
     "QC", "QCR", "QCG", "SH", "OA", "PREFIXES", "ONTOLOGY_IRI", "ONTOLOGY_GRAPH",
     "INFERRED_GRAPH", "DOCUMENT_GRAPH_PREFIX", "LINKSET_GRAPH_PREFIX", "RECORD_GRAPH_PREFIX",
+    "LOAD_GRAPH_PREFIX",
 ]

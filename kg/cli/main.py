@@ -17,6 +17,7 @@ from rich.table import Table
 from kg import __version__
 from kg.cli.documents import add_command, build_command, review_command
 from kg.cli.evaluate import evaluate_command
+from kg.cli.load import load_command
 from kg.cli.output import (
     RESULT_FORMATS,
     ExportFormat,
@@ -81,6 +82,7 @@ def main_options(
 app.command("build")(build_command)
 app.command("add")(add_command)
 app.command("review")(review_command)
+app.command("load")(load_command)
 
 
 @app.command()
@@ -130,7 +132,7 @@ def validate(
     """Validate a record against the shapes, the ontology and the entities it cites; exit 1 if invalid."""
     settings = _settings()
     graph = parse_rdf_file(path)
-    validator = Validator(settings.shapes_path, settings.ontology_path)
+    validator = Validator(settings.shapes_path, settings.ontology_path, settings.shacl_engine)
     if settings.resolved_store_path.is_dir():
         with _open_existing(settings) as store:
             outcome = validator.validate_record(graph, store)
@@ -157,9 +159,11 @@ def export(
     settings = _settings()
     store = _open_existing(settings)
     if void:
+        from kg.describe.statistics import DatasetStatistics
         from kg.describe.void import VOID_FORMATS, describe_dataset
 
-        data = describe_dataset(store, settings).serialize(format=VOID_FORMATS[fmt.value], encoding="utf-8")
+        stats = DatasetStatistics.from_store(store, settings.base_iri)
+        data = describe_dataset(stats, settings).serialize(format=VOID_FORMATS[fmt.value], encoding="utf-8")
         if output is None:
             sys.stdout.buffer.write(data)
         else:
