@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import graph_store, lookup, reconcile, resources, sparql, validation, web
+from api.deps import start_views
 from api.middleware import install_middleware
 from kg import __version__
-from kg.names.index import NameIndexes
 from kg.quality.shacl import Validator
 from kg.quality.writer import GuardedWriter
 from kg.query.engine import QueryEngine
@@ -27,10 +27,10 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.resolved_store_path)
-        validator = Validator(settings.shapes_path, settings.ontology_path)
+        validator = Validator(settings.shapes_path, settings.ontology_path, settings.shacl_engine)
         app.state.store = store
         app.state.validator = validator
-        snapshots = await asyncio.to_thread(Snapshots, store, settings.data_dir)
+        snapshots = await asyncio.to_thread(Snapshots, store, settings.data_dir, settings.store_mode)
         pool = WorkerPool(snapshots, settings.query_workers)
         try:
             await pool.start()
@@ -38,8 +38,10 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.query_engine = engine
             app.state.writer = GuardedWriter(store, validator)
             app.state.writer.observe(engine.refresh)
-            app.state.names = NameIndexes(store, settings.base_iri)
-            app.state.writer.observe(app.state.names.invalidate)
+            names, statistics = start_views(store, settings)
+            app.state.names, app.state.statistics = names, statistics
+            app.state.writer.observe(names.apply)
+            app.state.writer.observe(statistics.apply)
             yield
         finally:
             await pool.close()

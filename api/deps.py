@@ -6,10 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kg.describe.statistics import LiveStatistics
 from kg.names.index import NameIndexes
+from kg.names.lookup import LookupIndex
 from kg.quality.shacl import Validator
 from kg.quality.writer import GuardedWriter
 from kg.query.engine import QueryEngine
+from kg.reconcile.matching import ReconcileIndex
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
 
@@ -36,8 +39,24 @@ def get_writer(request: Request) -> GuardedWriter:
 
 
 def get_names(request: Request) -> NameIndexes:
-    """The app's entity index behind lookup and reconciliation, made again after each write."""
+    """The app's entity index behind lookup and reconciliation, updated by each write."""
     return request.app.state.names
+
+
+def get_statistics(request: Request) -> LiveStatistics:
+    """The app's dataset statistics behind VoID and the Service Description, updated by each write."""
+    return request.app.state.statistics
+
+
+def start_views(store: KnowledgeStore, settings: Settings) -> tuple[NameIndexes, LiveStatistics]:
+    """The name index (with lookup and reconciliation over it) and the dataset statistics, each built
+    in a background thread; register their `apply` with the writer."""
+    budget = settings.query_timeout_seconds
+    names = NameIndexes(store, settings.base_iri, views=(LookupIndex, ReconcileIndex), wait_seconds=budget)
+    statistics = LiveStatistics(store, settings.base_iri, wait_seconds=budget)
+    names.start()
+    statistics.start()
+    return names, statistics
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
@@ -46,3 +65,4 @@ ValidatorDep = Annotated[Validator, Depends(get_validator)]
 EngineDep = Annotated[QueryEngine, Depends(get_engine)]
 WriterDep = Annotated[GuardedWriter, Depends(get_writer)]
 NamesDep = Annotated[NameIndexes, Depends(get_names)]
+StatisticsDep = Annotated[LiveStatistics, Depends(get_statistics)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import NamesDep
@@ -16,11 +16,6 @@ router = APIRouter(tags=["lookup"])
 
 MAX_LIMIT = 100
 MAX_QUERY_CHARS = 200
-
-
-async def get_index(names: NamesDep) -> LookupIndex:
-    """The search index of this app, over the shared entity index (rebuilt lazily after a write)."""
-    return await run_in_threadpool(names.view, LookupIndex)
 
 
 def _limit(raw: str | None) -> int:
@@ -37,7 +32,7 @@ def _limit(raw: str | None) -> int:
 
 @router.get("/lookup", summary="Find entities by label or alias")
 async def lookup(
-    index: Annotated[LookupIndex, Depends(get_index)],
+    names: NamesDep,
     q: Annotated[str | None, Query(description="words to look for; case, accents, typos ignored")] = None,
     type: Annotated[str | None, Query(description="a class: qc:Country, Country or a full IRI")] = None,
     limit: Annotated[str | None, Query(description=f"at most this many results (1–{MAX_LIMIT})")] = None,
@@ -48,11 +43,14 @@ async def lookup(
     if len(q) > MAX_QUERY_CHARS:
         raise ProblemError(400, f"the query q is longer than {MAX_QUERY_CHARS} characters")
     count = _limit(limit)
-    type_iri = None
-    if type:
-        try:
-            type_iri = index.resolve_type(type.strip())
-        except ValueError as error:
-            raise ProblemError(400, str(error)) from None
-    hits = await run_in_threadpool(index.search, q, type_iri, count)
-    return [asdict(hit) for hit in hits]
+
+    def search(index: LookupIndex) -> list[dict[str, Any]]:
+        type_iri = None
+        if type:
+            try:
+                type_iri = index.resolve_type(type.strip())
+            except ValueError as error:
+                raise ProblemError(400, str(error)) from None
+        return [asdict(hit) for hit in index.search(q, type_iri, count)]
+
+    return await run_in_threadpool(names.read, LookupIndex, search)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 from urllib.parse import parse_qsl, quote
 
 import pyoxigraph as ox
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import NamesDep, SettingsDep, StoreDep
+from api.deps import NamesDep, SettingsDep, StatisticsDep
 from api.errors import ProblemError
 from api.negotiation import TRIPLE_OFFERS, UnknownFormatError, choose, producible
 from kg import __version__
@@ -27,12 +28,13 @@ from kg.settings import Settings
 
 router = APIRouter(tags=["reconciliation"])
 
+T = TypeVar("T")
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
 
 
-async def _index(names: NameIndexes) -> ReconcileIndex:
-    """The reconciliation index over the app's entity index (rebuilt lazily after a write)."""
-    return await run_in_threadpool(names.view, ReconcileIndex)
+async def _using(names: NameIndexes, use: Callable[[ReconcileIndex], T]) -> T:
+    """`use` on the reconciliation index over the app's entity index, with no write applied meanwhile."""
+    return await run_in_threadpool(names.read, ReconcileIndex, use)
 
 
 def manifest(settings: Settings, index: ReconcileIndex) -> dict[str, object]:
@@ -85,10 +87,9 @@ async def reconcile_get(
     callback: Annotated[str | None, Query(description="JSONP callback")] = None,
 ) -> Response:
     """Without `queries`: the service manifest. With it: the answers, as for POST."""
-    index = await _index(names)
     if queries is None:
-        return _answer(manifest(settings, index), callback)
-    return _answer(await run_in_threadpool(_batch, queries, index), callback)
+        return _answer(await _using(names, lambda index: manifest(settings, index)), callback)
+    return _answer(await _using(names, lambda index: _batch(queries, index)), callback)
 
 
 @router.post("/reconcile", summary="Reconcile a batch of queries (form field `queries`)")
@@ -114,8 +115,7 @@ async def reconcile_post(request: Request, names: NamesDep) -> Response:
         raise ProblemError(
             415, "send the form field 'queries' as application/x-www-form-urlencoded (or JSON)"
         )
-    index = await _index(names)
-    return _answer(await run_in_threadpool(_batch, raw_text, index), None)
+    return _answer(await _using(names, lambda index: _batch(raw_text, index)), None)
 
 
 @router.get("/reconcile/preview", response_class=HTMLResponse, summary="A small HTML preview of an entity")
@@ -124,7 +124,10 @@ async def reconcile_preview(
     names: NamesDep,
     id: Annotated[str, Query(description="Entity id (relative to the identifier space) or IRI")],  # noqa: A002
 ) -> HTMLResponse:
-    index = await _index(names)
+    return HTMLResponse(await _using(names, lambda index: _preview(settings, index, id)))
+
+
+def _preview(settings: Settings, index: ReconcileIndex, id: str) -> str:  # noqa: A002
     entry = index.entry(id)
     if entry is None:
         raise ProblemError(404, f"no entity with id {id!r}")
@@ -148,7 +151,7 @@ async def reconcile_preview(
         + (f"<ul>{links}</ul>" if links else "")
         + "</body></html>"
     )
-    return HTMLResponse(body)
+    return body
 
 
 @router.get("/reconcile/suggest/entity", summary="Suggest entities by name prefix")
@@ -159,12 +162,13 @@ async def suggest_entity(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     callback: Annotated[str | None, Query()] = None,
 ) -> Response:
-    index = await _index(names)
-    try:
-        result = index.suggest_entities(prefix, type, limit)
-    except ReconcileQueryError as error:
-        raise ProblemError(400, str(error)) from None
-    return _answer({"result": result}, callback)
+    def suggest(index: ReconcileIndex) -> list[dict[str, object]]:
+        try:
+            return index.suggest_entities(prefix, type, limit)
+        except ReconcileQueryError as error:
+            raise ProblemError(400, str(error)) from None
+
+    return _answer({"result": await _using(names, suggest)}, callback)
 
 
 @router.get("/reconcile/suggest/type", summary="Suggest types by name prefix")
@@ -174,15 +178,15 @@ async def suggest_type(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     callback: Annotated[str | None, Query()] = None,
 ) -> Response:
-    index = await _index(names)
-    return _answer({"result": index.suggest_types(prefix, limit)}, callback)
+    result = await _using(names, lambda index: index.suggest_types(prefix, limit))
+    return _answer({"result": result}, callback)
 
 
 @router.get("/.well-known/void", tags=["linked data"], summary="VoID description of the dataset and linksets")
 async def well_known_void(
     request: Request,
     settings: SettingsDep,
-    store: StoreDep,
+    statistics: StatisticsDep,
     format: Annotated[str | None, Query(description="ttl, nt, jsonld, rdfxml or a media type")] = None,  # noqa: A002
 ) -> Response:
     """The VoID description (Turtle by default; other RDF syntaxes by Accept or ?format=)."""
@@ -194,7 +198,7 @@ async def well_known_void(
         available = ", ".join(producible(TRIPLE_OFFERS))
         raise ProblemError(406, f"no acceptable media type; available: {available}")
     assert isinstance(offer.format, ox.RdfFormat)
-    graph = await run_in_threadpool(describe_dataset, store, settings)
+    graph = describe_dataset(await run_in_threadpool(statistics.current), settings)
     data = graph.serialize(format="nt", encoding="utf-8")
     triples = [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
     headers = {"Content-Type": offer.content_type, "Vary": "Accept"}

@@ -83,7 +83,8 @@ async def describe_service(request: Request, params: MultiDict) -> Response:
         return RedirectResponse("/", status_code=303)
     offer = negotiated(request, params, RDF_OFFERS)
     state = request.app.state
-    graph = await asyncio.to_thread(service_description, state.store, state.settings)
+    statistics = await asyncio.to_thread(state.statistics.current)
+    graph = await asyncio.to_thread(service_description, statistics, state.settings)
     body = serialize_graph(graph, offer.format)  # type: ignore[arg-type]
     return Response(body, media_type=offer.content_type, headers={"Vary": "Accept"})
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
+from kg.describe.statistics import DatasetStatistics
 from kg.describe.void import DATASET, describe_dataset
 from kg.formats.table import W3C_FORMATS, rdf_formats, results_formats
 from kg.settings import Settings
-from kg.store.interface import KnowledgeStore
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace(W3C_FORMATS)
@@ -30,10 +30,10 @@ def _triples(void: Graph, node: URIRef | None) -> Literal | None:
     return value if isinstance(value, Literal) else None
 
 
-def service_description(store: KnowledgeStore, settings: Settings) -> Graph:
+def service_description(stats: DatasetStatistics, settings: Settings) -> Graph:
     """sd:Service for the endpoint: languages, formats, features and the default dataset (with VoID)."""
     base = settings.public_base_url.rstrip("/")
-    graph = describe_dataset(store, settings)
+    graph = describe_dataset(stats, settings)
     graph.bind("sd", SD)
     graph.bind("formats", FORMATS)
     service = URIRef(f"{base}/sparql#service")
@@ -60,7 +60,7 @@ def service_description(store: KnowledgeStore, settings: Settings) -> Graph:
     graph.add((default, DCTERMS.description, Literal("The union of all named graphs", lang="en")))
     if (count := _triples(graph, dataset)) is not None:
         graph.add((default, VOID.triples, count))
-    for name in store.named_graphs():
+    for name in sorted(stats.graphs):
         named, described = BNode(), BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
@@ -69,6 +69,6 @@ def service_description(store: KnowledgeStore, settings: Settings) -> Graph:
         graph.add((described, RDF.type, SD.Graph))
         count = _triples(graph, URIRef(name))
         if count is None:
-            count = Literal(store.triple_count(name), datatype=XSD.integer)
+            count = Literal(stats.graphs[name], datatype=XSD.integer)
         graph.add((described, VOID.triples, count))
     return graph

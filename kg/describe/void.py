@@ -1,14 +1,14 @@
-"""A VoID description of the dataset, its named graphs and its linksets (computed from the store)."""
+"""A VoID description of the dataset, its named graphs and its linksets (from kg.describe.statistics)."""
 
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD
 
+from kg.describe.statistics import EXAMPLE_CLASSES, DatasetStatistics
 from kg.formats.table import by_name, rdf_formats
 from kg.namespaces import LINKSET_GRAPH_PREFIX, ONTOLOGY_IRI, PREFIXES, QC
 from kg.settings import Settings
-from kg.store.interface import KnowledgeStore
 
 VOID_NS = Namespace("https://w3id.org/qcollab/void#")
 DATASET = VOID_NS["dataset"]
@@ -53,16 +53,7 @@ def linkset_iri(name: str, predicate: URIRef) -> URIRef:
     return VOID_NS[f"linkset/{name}/{local}"]
 
 
-def _count(store: KnowledgeStore, sparql: str) -> int:
-    row = next(iter(store.query(sparql)))
-    return int(row["n"].value)
-
-
-def _column(store: KnowledgeStore, sparql: str, name: str) -> list[str]:
-    return [row[name].value for row in store.query(sparql) if row[name] is not None]
-
-
-def describe_dataset(store: KnowledgeStore, settings: Settings) -> Graph:
+def describe_dataset(stats: DatasetStatistics, settings: Settings) -> Graph:
     """The VoID description of the whole dataset, one subset per named graph, and the linksets."""
     graph = Graph()
     graph.bind("void", VOID)
@@ -82,49 +73,38 @@ def describe_dataset(store: KnowledgeStore, settings: Settings) -> Graph:
     for name in FEATURES:
         graph.add((ds, VOID.feature, URIRef(by_name(name).iri)))
 
-    union = "{ SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-    graph.add((ds, VOID.triples, _typed(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {union}"))))
-    subjects = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    graph.add((ds, VOID.distinctSubjects, _typed(_count(store, subjects))))
-    objects = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    graph.add((ds, VOID.distinctObjects, _typed(_count(store, objects))))
-    entities = (
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(settings.base_iri)})) }}"
-    )
-    graph.add((ds, VOID.entities, _typed(_count(store, entities))))
-    properties = _column(store, "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }", "p")
-    graph.add((ds, VOID.properties, _typed(len(properties))))
-    classes = _column(store, "SELECT DISTINCT ?c WHERE { GRAPH ?g { ?s a ?c } }", "c")
-    graph.add((ds, VOID.classes, _typed(len(classes))))
-    for vocabulary in _vocabularies(properties + classes):
+    graph.add((ds, VOID.triples, _typed(stats.triples)))
+    graph.add((ds, VOID.distinctSubjects, _typed(stats.subjects)))
+    graph.add((ds, VOID.distinctObjects, _typed(stats.objects)))
+    graph.add((ds, VOID.entities, _typed(stats.entities)))
+    graph.add((ds, VOID.properties, _typed(len(stats.properties))))
+    graph.add((ds, VOID.classes, _typed(len(stats.classes))))
+    for vocabulary in _vocabularies([*stats.properties, *stats.classes]):
         graph.add((ds, VOID.vocabulary, URIRef(vocabulary)))
     graph.add((ds, VOID.vocabulary, URIRef(str(QC))))
-    for example in _examples(store, settings):
-        graph.add((ds, VOID.exampleResource, URIRef(example)))
-    _class_partitions(graph, store, settings)
-    for name in store.named_graphs():
-        _describe_graph(graph, store, settings, name)
+    for name in EXAMPLE_CLASSES:
+        if name in stats.examples:
+            graph.add((ds, VOID.exampleResource, URIRef(stats.examples[name])))
+    _class_partitions(graph, stats)
+    for name in sorted(stats.graphs):
+        _describe_graph(graph, stats, settings, name)
     return graph
 
 
-def _describe_graph(graph: Graph, store: KnowledgeStore, settings: Settings, name: str) -> None:
+def _describe_graph(graph: Graph, stats: DatasetStatistics, settings: Settings, name: str) -> None:
     subset = URIRef(name)
     graph.add((DATASET, VOID.subset, subset))
     graph.add((subset, RDF.type, VOID.Dataset))
     graph.add((subset, DCTERMS.description, Literal(f"The named graph <{name}>", lang="en")))
-    graph.add((subset, VOID.triples, _typed(store.triple_count(name))))
+    graph.add((subset, VOID.triples, _typed(stats.graphs[name])))
     if not name.startswith(LINKSET_GRAPH_PREFIX):
         return
     target_name = name[len(LINKSET_GRAPH_PREFIX):].strip("/")
     target = _describe_target(graph, settings, target_name)
     graph.add((subset, DCTERMS.title, Literal(f"Links from qcollab to {_title(target_name)}", lang="en")))
+    counts = stats.links.get(name, {})
     for predicate in LINK_PREDICATES:
-        links = _count(
-            store,
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s <{predicate}> ?o "
-            f"FILTER(isIRI(?o) && !STRSTARTS(STR(?o), {_string(settings.base_iri)})) }} }}",
-        )
+        links = counts.get(str(predicate), 0)
         if not links:
             continue
         linkset = linkset_iri(target_name, predicate)
@@ -141,13 +121,8 @@ def _describe_graph(graph: Graph, store: KnowledgeStore, settings: Settings, nam
         graph.add((linkset, VOID.objectsTarget, target))
         graph.add((linkset, VOID.target, DATASET))
         graph.add((linkset, VOID.target, target))
-        for when in _column(
-            store,
-            f"SELECT (MAX(?t) AS ?when) WHERE {{ GRAPH <{name}> {{ ?run a prov:Activity ; "
-            "prov:startedAtTime ?t } }",
-            "when",
-        ):
-            graph.add((linkset, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
+        if name in stats.modified:
+            graph.add((linkset, DCTERMS.modified, Literal(stats.modified[name], datatype=XSD.dateTime)))
 
 
 def _describe_target(graph: Graph, settings: Settings, name: str) -> URIRef:
@@ -164,31 +139,12 @@ def _describe_target(graph: Graph, settings: Settings, name: str) -> URIRef:
     return target
 
 
-def _class_partitions(graph: Graph, store: KnowledgeStore, settings: Settings) -> None:
-    rows = store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
-        f"FILTER(STRSTARTS(STR(?c), STR(qc:)) && STRSTARTS(STR(?s), {_string(settings.base_iri)})) }} "
-        "GROUP BY ?c ORDER BY ?c"
-    )
-    for row in rows:
-        cls = row["c"].value
+def _class_partitions(graph: Graph, stats: DatasetStatistics) -> None:
+    for cls, count in sorted(stats.class_entities.items()):
         partition = VOID_NS[f"class/{cls.rsplit('#', 1)[-1]}"]
         graph.add((DATASET, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], URIRef(cls)))
-        graph.add((partition, VOID.entities, _typed(int(row["n"].value))))
-
-
-def _examples(store: KnowledgeStore, settings: Settings) -> list[str]:
-    """A few representative resources: a country, a program, a technology area, an application domain."""
-    found: list[str] = []
-    for cls in ("Country", "SupranationalUnion", "Program", "TechnologyArea", "ApplicationDomain"):
-        found += _column(
-            store,
-            f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a qc:{cls} }} "
-            f"FILTER(STRSTARTS(STR(?s), {_string(settings.base_iri)})) }} ORDER BY ?s LIMIT 1",
-            "s",
-        )
-    return found
+        graph.add((partition, VOID.entities, _typed(count)))
 
 
 def _vocabularies(terms: list[str]) -> list[str]:
@@ -207,8 +163,3 @@ def _title(name: str) -> str:
 
 def _typed(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
-
-
-def _string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'

@@ -58,15 +58,14 @@ from kg.linking.scoring import (
 from kg.linking.sources import (
     DBPEDIA,
     PROFILES,
-    SKOS_ALT,
     WIKIDATA,
     CandidateSource,
     TargetProfile,
     open_source,
 )
-from kg.names.index import RDF_TYPE, RDFS_LABEL, EntityIndex
+from kg.names.index import EntityIndex
 from kg.names.normalize import normalize, spelling_variants
-from kg.namespaces import QC, QCR
+from kg.namespaces import QCR
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
 
@@ -90,18 +89,14 @@ def entities_to_link(index: EntityIndex) -> list[LocalEntity]:
     kinds = {str(cls): kind for cls, kind in KIND_OF_CLASS}
     entities = []
     for entry in index.entries.values():
-        classes = entry.properties.get(RDF_TYPE, set()) & set(kinds)
+        classes = entry.classes & set(kinds)
         if not classes:
             continue
         entity = LocalEntity(entry.iri, next(kind for cls, kind in KIND_OF_CLASS if str(cls) in classes))
-        entity.classes = classes
-        values = entry.properties
-        entity.codes = {code.strip().upper() for code in values.get(str(QC.iso3166Alpha2), set())}
-        entity.labels = sorted(values.get(RDFS_LABEL, set()))
-        for text in sorted(values.get(PREF, set())):
-            if text not in entity.labels:
-                entity.labels.insert(0, text)
-        entity.aliases = sorted(values.get(SKOS_ALT, set()))
+        entity.classes = set(classes)
+        entity.codes = {code.strip().upper() for code in entry.codes}
+        entity.labels = list(entry.labels)
+        entity.aliases = sorted({name.text for name in entry.names if name.origin == "alias"})
         entities.append(entity)
     return sorted(entities, key=lambda e: e.iri)
 

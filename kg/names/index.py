@@ -1,49 +1,73 @@
-"""The entity index: our resources with their names, classes and links, read from the store at once.
+"""The entity index: our resources with their names, classes and links, kept in step with the store.
 
 Lookup (kg.names.lookup), reconciliation (kg.reconcile.matching) and linking (kg.linking.run) read the
-same entries.
-An entry holds what the data graphs say about a resource under the base IRI (every graph but
-the linksets, the default graph included): rdfs:label and skos:prefLabel as labels,
-skos:altLabel as aliases, its description and property values; its classes (from every graph)
-with their superclasses; its owl:sameAs / skos:exactMatch links in the linkset graphs; and the
-labels, aliases and redirect names of the linked Wikidata / DBpedia items in the reference
-snapshot. Statements are read in a fixed order (subject, predicate, value, language, graph), so
-"the first label" or "the first description" is the same whatever the store's layout.
-`NameIndexes` keeps the index of one store (and what is built over it) until a write.
+same entries (kg.names.entries): every resource under the base IRI with a name or a qc: class, but
+source sentences and reified statements; its classes (from every graph) with their superclasses; its
+owl:sameAs / skos:exactMatch links in the linkset graphs; and the labels, aliases and redirect names
+of the linked Wikidata / DBpedia items in the reference snapshot.
+`EntityIndex.apply` takes one write's StoreChanges and reads again just the resources it touched;
+`NameIndexes` keeps the index of one store and the views over it, built once and then updated.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 import pyoxigraph as ox
 
 from kg import data
-from kg.namespaces import LINKSET_GRAPH_PREFIX, PREFIXES, QC, QCR
-from kg.store.interface import KnowledgeStore
+from kg.names.entries import (
+    DESCRIPTION,
+    EXACT_MATCH,
+    ORIGIN_OF,
+    RDF_TYPE,
+    RDFS_LABEL,
+    READ,
+    SAME_AS,
+    SKOS_ALT,
+    SKOS_PREF,
+    SUBCLASS_OF,
+    EntityName,
+    Entry,
+    Row,
+    make_entry,
+    retyped,
+    with_linked_names,
+)
+from kg.namespaces import LINKSET_GRAPH_PREFIX, QC, QCR
+from kg.store.interface import KnowledgeStore, StoreChanges
 from kg.store.oxigraph import OxigraphStore
+from kg.store.views import LiveView
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
-RDFS_LABEL = PREFIXES["rdfs"] + "label"
-SKOS_ALT = PREFIXES["skos"] + "altLabel"
-SKOS_PREF = PREFIXES["skos"] + "prefLabel"
-DESCRIPTION = PREFIXES["dcterms"] + "description"
-SAME_AS = PREFIXES["owl"] + "sameAs"
-EXACT_MATCH = PREFIXES["skos"] + "exactMatch"
+__all__ = [
+    "DESCRIPTION",
+    "EXACT_MATCH",
+    "ORIGIN_OF",
+    "RDF_TYPE",
+    "RDFS_LABEL",
+    "SAME_AS",
+    "SKOS_ALT",
+    "SKOS_PREF",
+    "EntityIndex",
+    "EntityName",
+    "Entry",
+    "NameIndexes",
+    "reference_names",
+]
+
 DBO_REDIRECT = "http://dbpedia.org/ontology/wikiPageRedirects"
-ORIGIN_OF = {RDFS_LABEL: "label", SKOS_PREF: "label", SKOS_ALT: "alias"}
-
-_STATEMENTS = """
-SELECT ?e ?p ?o ?g WHERE {
-  { ?e ?p ?o } UNION { GRAPH ?g { ?e ?p ?o } }
+_PREDICATES = " ".join(f"<{p}>" for p in READ)
+_STATEMENTS = f"""
+SELECT ?e ?p ?o ?g WHERE {{
+  VALUES ?p {{ {_PREDICATES} }}
+  {{ ?e ?p ?o }} UNION {{ GRAPH ?g {{ ?e ?p ?o }} }}
   FILTER(isIRI(?e) && STRSTARTS(STR(?e), BASE) && !isBlank(?o))
-}"""
+}} ORDER BY ?e"""
 _SUBCLASSES = "SELECT DISTINCT ?c ?super WHERE { ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?super)) }"
 _CLASS_LABELS = (
     "SELECT ?c (SAMPLE(?label) AS ?l) WHERE { ?c a owl:Class ; rdfs:label ?label "
@@ -51,129 +75,122 @@ _CLASS_LABELS = (
 )
 
 View = TypeVar("View")
-Statement = tuple[str, str, str, str, str, bool]  # subject, predicate, value, language, graph, literal
-
-
-@dataclass(frozen=True)
-class EntityName:
-    """One name of an entity: its text, language ("" for none) and origin.
-
-    The origin is "label" or "alias" for our own names, "linked-label" or "linked-alias" for
-    the names of a linked item in the reference snapshot (redirect names count as aliases).
-    """
-
-    text: str
-    language: str = ""
-    origin: str = "label"
-
-    @property
-    def preferred(self) -> bool:
-        """Labels are preferred names, aliases are not."""
-        return self.origin in ("label", "linked-label")
-
-    @property
-    def local(self) -> bool:
-        """Whether the name is ours rather than a linked item's."""
-        return not self.origin.startswith("linked-")
-
-
-@dataclass
-class Entry:
-    """One resource of ours: its names, classes, description, property values and links."""
-
-    iri: str
-    id: str
-    name: str = ""
-    names: list[EntityName] = field(default_factory=list)
-    types: set[str] = field(default_factory=set)
-    all_types: set[str] = field(default_factory=set)
-    description: str | None = None
-    properties: dict[str, set[str]] = field(default_factory=dict)
-    links: set[str] = field(default_factory=set)
+R = TypeVar("R")
+Replaced = list[tuple[Entry | None, Entry | None]]  # (old, new) entries of the resources a write touched
 
 
 class EntityIndex:
-    """Every resource under the base IRI that has a name or a class, by IRI (in IRI order).
-
-    `name` is the first English label (else the first label, else the id); `types` are the
-    most specific qc: classes, `all_types` every class with all its superclasses; the
-    description is the first English (or untagged) one, else the first.
-    """
+    """Every resource under the base IRI that a consumer reads, by IRI."""
 
     def __init__(
-        self,
-        entries: dict[str, Entry],
-        superclasses: dict[str, set[str]],
-        class_labels: dict[str, str],
-        base_iri: str,
+        self, store: KnowledgeStore, base_iri: str = str(QCR), reference_dir: Path | None = None
     ) -> None:
-        self.entries = entries
-        self.superclasses = superclasses
-        self.class_labels = class_labels
+        self.store = store
         self.base_iri = base_iri
+        self.reference_dir = reference_dir
+        self.entries: dict[str, Entry] = {}
+        self.superclasses: dict[str, set[str]] = {}
+        self.class_labels: dict[str, str] = {}
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
 
     @classmethod
     def from_store(
         cls, store: KnowledgeStore, base_iri: str = str(QCR), reference_dir: Path | None = None
     ) -> EntityIndex:
         """Read the entries, the class hierarchy and the class labels of a store."""
+        index = cls(store, base_iri, reference_dir)
+        index.superclasses, index.class_labels = index._schema()
+        rows = store.query(_STATEMENTS.replace("BASE", json.dumps(base_iri)), union_default_graph=False)
+        for iri, group in groupby(rows, key=lambda row: row["e"].value):
+            index._put(iri, sorted(_row(row["p"], row["o"], row["g"]) for row in group))
+        with_linked_names(index.entries.values(), index._linked)
+        return index
+
+    def apply(self, changes: StoreChanges) -> Replaced:
+        """Read again the resources one write touched (the store holds the new state)."""
+        quads = changes.removed | changes.added
+        replaced: dict[str, tuple[Entry | None, Entry | None]] = {}
+        schema = (SUBCLASS_OF, RDFS_LABEL, RDF_TYPE)
+        if any(q.predicate.value in schema and _in(q.subject, str(QC)) for q in quads):
+            superclasses, self.class_labels = self._schema()
+            if superclasses != self.superclasses:  # every entry's classes again (rare: the ontology)
+                self.superclasses = superclasses
+                for iri, entry in list(self.entries.items()):
+                    self.entries[iri] = retyped(entry, superclasses, self._share)
+                    replaced[iri] = (entry, self.entries[iri])
+        read_again = []
+        for iri in sorted({q.subject.value for q in quads if _in(q.subject, self.base_iri)}):
+            old = replaced[iri][0] if iri in replaced else self.entries.get(iri)
+            self.entries.pop(iri, None)
+            new = self._put(iri, sorted(self._rows(iri)))
+            replaced[iri] = (old, new)
+            if new is not None:
+                read_again.append(new)
+        with_linked_names(read_again, self._linked)
+        return list(replaced.values())
+
+    def values(self, iri: str, predicate: str) -> set[str]:
+        """The values (IRIs, lexical forms) of one property of a resource, outside the linksets."""
+        quads = self.store.quads_matching(ox.NamedNode(iri), ox.NamedNode(predicate), None, None)
+        return {q.object.value for q in quads if _kept(q.object) and not _linkset(q.graph_name)}
+
+    def subjects(self, predicate: str, linksets: bool = False) -> set[str]:
+        """The indexed resources that have a value for a property (outside the linksets, unless asked)."""
+        quads = self.store.quads_matching(None, ox.NamedNode(predicate), None, None)
+        return {
+            q.subject.value
+            for q in quads
+            if q.subject.value in self.entries
+            and _kept(q.object)
+            and (linksets or not _linkset(q.graph_name))
+        }
+
+    def _put(self, iri: str, rows: list[Row]) -> Entry | None:
+        entry = make_entry(iri, rows, self.base_iri, self.superclasses, self._share)
+        if entry is not None:
+            self.entries[iri] = entry
+        return entry
+
+    def _rows(self, iri: str) -> Iterator[Row]:
+        subject = ox.NamedNode(iri)
+        for predicate in READ:
+            for quad in self.store.quads_matching(subject, ox.NamedNode(predicate), None, None):
+                graph = quad.graph_name
+                if _kept(quad.object):
+                    named = None if isinstance(graph, ox.DefaultGraph) else graph
+                    yield _row(quad.predicate, quad.object, named)
+
+    def _schema(self) -> tuple[dict[str, set[str]], dict[str, str]]:
         superclasses: dict[str, set[str]] = {}
-        for row in store.query(_SUBCLASSES):
+        for row in self.store.query(_SUBCLASSES):
             superclasses.setdefault(row["c"].value, set()).add(row["super"].value)
-        entries = _entries(sorted(_statements(store, base_iri)), base_iri, superclasses)
-        linked = reference_names({link for e in entries.values() for link in e.links}, reference_dir)
-        for entry in entries.values():
-            for link in sorted(entry.links):
-                entry.names.extend(linked.get(link, []))
-            entry.names = list(dict.fromkeys(entry.names))
-        labels = {row["c"].value: row["l"].value for row in store.query(_CLASS_LABELS)}
-        return cls(entries, superclasses, labels, base_iri)
+        labels = {row["c"].value: row["l"].value for row in self.store.query(_CLASS_LABELS)}
+        return superclasses, labels
+
+    def _share(self, values: frozenset[str]) -> frozenset[str]:
+        """One frozenset object for each distinct set of classes (most entries share them)."""
+        return self._shared.setdefault(values, values)
+
+    def _linked(self, iris: Iterable[str]) -> dict[str, list[EntityName]]:
+        return reference_names(iris, self.reference_dir)
 
 
-def _statements(store: KnowledgeStore, base_iri: str) -> Iterable[Statement]:
-    """Every statement about a resource under base_iri, in any graph ("" for the default graph)."""
-    rows = store.query(_STATEMENTS.replace("BASE", json.dumps(base_iri)), union_default_graph=False)
-    for row in rows:
-        value, graph = row["o"], row["g"]
-        literal = isinstance(value, ox.Literal)
-        language = (value.language or "") if isinstance(value, ox.Literal) else ""
-        yield row["e"].value, row["p"].value, value.value, language, graph.value if graph else "", literal
+def _row(predicate: ox.NamedNode, value: ox.Term, graph: ox.NamedNode | ox.BlankNode | None) -> Row:
+    literal = isinstance(value, ox.Literal)
+    language = (value.language or "") if isinstance(value, ox.Literal) else ""
+    return predicate.value, value.value, language, graph.value if graph else "", literal
 
 
-def _entries(rows: list[Statement], base_iri: str, superclasses: dict[str, set[str]]) -> dict[str, Entry]:
-    """The entries of the sorted statements: those with at least one name or class."""
-    entries: dict[str, Entry] = {}
-    asserted: dict[str, set[str]] = {}
-    descriptions: dict[str, list[tuple[str, str]]] = {}
-    for iri, predicate, value, language, graph, literal in rows:
-        entry = entries.get(iri)
-        if entry is None:
-            entry = entries[iri] = Entry(iri, iri[len(base_iri):])
-        if predicate == RDF_TYPE and not literal:
-            asserted.setdefault(iri, set()).add(value)
-        if graph.startswith(LINKSET_GRAPH_PREFIX):
-            if predicate in (SAME_AS, EXACT_MATCH) and not literal:
-                entry.links.add(value)
-            continue
-        if predicate in ORIGIN_OF and literal:
-            entry.names.append(EntityName(value, language, ORIGIN_OF[predicate]))
-        elif predicate == DESCRIPTION and literal:
-            descriptions.setdefault(iri, []).append((value, language))
-        entry.properties.setdefault(predicate, set()).add(value)
-    for iri in [i for i, e in entries.items() if not e.names and i not in asserted]:
-        del entries[iri]
-    for iri, entry in entries.items():
-        classes = asserted.get(iri, set())
-        entry.all_types = classes.union(*(superclasses.get(t, set()) for t in classes))
-        own = {t for t in classes if t.startswith(str(QC))}
-        entry.types = own - set().union(*(superclasses.get(t, set()) - {t} for t in own))
-        labels = [n for n in entry.names if n.origin == "label"]
-        english = [n for n in labels if n.language == "en"]
-        entry.name = (english or labels)[0].text if labels else entry.id
-        found = descriptions.get(iri, [])
-        plain = [text for text, language in found if language in ("", "en")]
-        entry.description = (plain or [text for text, _ in found] or [None])[0]
-    return entries
+def _kept(term: object) -> bool:
+    return isinstance(term, ox.NamedNode | ox.Literal)
+
+
+def _linkset(graph: object) -> bool:
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(LINKSET_GRAPH_PREFIX)
+
+
+def _in(term: object, namespace: str) -> bool:
+    return isinstance(term, ox.NamedNode) and term.value.startswith(namespace)
 
 
 @lru_cache(maxsize=4)
@@ -206,49 +223,77 @@ def reference_names(iris: Iterable[str], reference_dir: Path | None = None) -> d
     return names
 
 
-class NameIndexes:
-    """The entity index of one store and the views built over it, made again after a write.
+class NameView(Protocol):
+    """What is built over the entity index and follows its changes (LookupIndex, ReconcileIndex)."""
 
-    `invalidate` (the writer's observer) only marks the index stale, so a write never waits
-    for a rebuild; the next `index()` or `view()` reads the store again. A rebuild that a write
-    overtook is not kept: it is stamped with the generation it started from.
+    def update(self, removed: Sequence[Entry], added: Sequence[Entry]) -> None: ...
+
+
+class _Views:
+    """The entity index and the views over it, updated together."""
+
+    def __init__(self, index: EntityIndex, makers: Iterable[Callable[[EntityIndex], NameView]]) -> None:
+        self.index = index
+        self.views: dict[Callable[[EntityIndex], object], NameView] = {make: make(index) for make in makers}
+
+    def view(self, make: Callable[[EntityIndex], View]) -> View:
+        if make not in self.views:
+            self.views[make] = cast(NameView, make(self.index))
+        return cast(View, self.views[make])
+
+    def apply(self, changes: StoreChanges) -> None:
+        replaced = self.index.apply(changes)
+        removed = [old for old, _ in replaced if old is not None]
+        added = [new for _, new in replaced if new is not None]
+        for view in self.views.values():
+            view.update(removed, added)
+
+
+class NameIndexes:
+    """The entity index of one store and the views built over it, made once and kept in step.
+
+    `start()` builds them in the background (reads wait up to `wait_seconds`, then get a 503);
+    `apply` (the writer's observer) updates them from each write's StoreChanges before the write
+    returns; `None` (a bulk load) builds them again in the background, the old ones serving meanwhile.
     """
 
     def __init__(
-        self, store: KnowledgeStore, base_iri: str = str(QCR), reference_dir: Path | None = None
+        self,
+        store: KnowledgeStore,
+        base_iri: str = str(QCR),
+        reference_dir: Path | None = None,
+        views: Iterable[Callable[[EntityIndex], NameView]] = (),
+        wait_seconds: float = 30.0,
     ) -> None:
-        self.store = store
-        self.base_iri = base_iri
-        self.reference_dir = reference_dir
-        self._lock = threading.Lock()
-        self._stamp = threading.Lock()
-        self._generation = 0
-        self._built = -1
-        self._index: EntityIndex | None = None
-        self._views: dict[Callable[[EntityIndex], object], object] = {}
+        makers = tuple(views)
+        self._live: LiveView[_Views] = LiveView(
+            "name index",
+            lambda: _Views(EntityIndex.from_store(store, base_iri, reference_dir), makers),
+            _Views.apply,
+            replayable=True,
+            wait_seconds=wait_seconds,
+        )
 
-    def invalidate(self) -> None:
-        """Forget the index: the next use reads the store again."""
-        with self._stamp:
-            self._generation += 1
+    def start(self) -> None:
+        """Build the index and its views in a background thread."""
+        self._live.start()
 
-    def index(self) -> EntityIndex:
-        """The current entity index, read from the store if a write happened since."""
-        with self._lock:
-            return self._current()
+    def apply(self, changes: StoreChanges | None) -> None:
+        """The writer's observer: follow one committed write (None: build everything again)."""
+        self._live.observe(changes)
+
+    def invalidate(self, changes: object = None) -> None:
+        """Anything may have changed: build again (in the background, the old index serving meanwhile)."""
+        self._live.observe(None)
+
+    def read(self, make: Callable[[EntityIndex], View], use: Callable[[View], R]) -> R:
+        """`use(view)` on the current view made by `make`, with no write applied meanwhile."""
+        return self._live.read(lambda views: use(views.view(make)))
 
     def view(self, make: Callable[[EntityIndex], View]) -> View:
-        """What `make` builds over the current index (LookupIndex, ReconcileIndex), made once per index."""
-        with self._lock:
-            index = self._current()
-            if make not in self._views:
-                self._views[make] = make(index)
-            return cast(View, self._views[make])
+        """The current view made by `make` (LookupIndex, ReconcileIndex), made once, then updated."""
+        return self.read(make, lambda view: view)
 
-    def _current(self) -> EntityIndex:
-        generation = self._generation
-        if self._index is None or self._built != generation:
-            self._index = EntityIndex.from_store(self.store, self.base_iri, self.reference_dir)
-            self._built = generation
-            self._views = {}
-        return self._index
+    def index(self) -> EntityIndex:
+        """The current entity index."""
+        return self._live.read(lambda views: views.index)

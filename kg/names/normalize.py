@@ -26,6 +26,8 @@ _CURLY_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
 def strip_accents(text: str) -> str:
     """Compatibility forms unified and accents removed: "Québec" -> "Quebec", "ﬁ" -> "fi"."""
+    if text.isascii():  # nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -57,20 +59,24 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein distance (optimal string alignment), or limit + 1 when larger.
 
     ("austrlia", "australia") -> 1, ("ausrtalia", "australia") -> 1 (a transposition is one edit).
+    Only the cells within `limit` of the diagonal are computed: the others are over the limit.
     """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    over = limit + 1
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
+    previous = [min(j, over) for j in range(len(b) + 1)]
     for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        current = [over] * (len(b) + 1)
+        current[0] = min(i, over)
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            cb = b[j - 1]
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = min(value, over)
         if min(current) > limit:
-            return limit + 1
+            return over
         previous2, previous = previous, current
     return previous[-1]
 

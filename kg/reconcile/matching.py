@@ -15,6 +15,7 @@ qc: CURIEs are accepted in queries too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kg.linking.sources import RDFS_LABEL
 from kg.names.index import SAME_AS, SKOS_PREF, EntityIndex, Entry
 from kg.names.normalize import name_keys, normalize, similarity
 from kg.namespaces import QC
+from kg.reconcile.keys import NameKeys
 from kg.reconcile.protocol import (
     ReconcileQueryError,
     property_constraints,
@@ -73,22 +75,20 @@ def schema_types(entry: Entry) -> frozenset[str]:
 
 
 class ReconcileIndex:
-    """The reconcilable entries of an entity index: those with a qc: class, sources left out."""
+    """The reconcilable entries of an entity index: those with a qc: class, sources left out.
+
+    Updated with the entity index (`update`); names are found by their normalised keys, similar
+    names through the words of the keys (kg.names.words), property values are read from the store.
+    """
 
     def __init__(self, entities: EntityIndex) -> None:
+        self.entities = entities
         self.base_iri = entities.base_iri
-        self.entries: dict[str, Entry] = {}
-        self.schema_types: dict[str, frozenset[str]] = {}
-        for iri, entry in entities.entries.items():
-            classes = schema_types(entry)
-            if classes and not classes & EXCLUDED_CLASSES:
-                self.entries[iri], self.schema_types[iri] = entry, classes
-        self.type_names = entities.class_labels if self.entries else {}
-        self._by_key: dict[str, list[tuple[Entry, str, str]]] = {}
-        for entry in self.entries.values():
-            for name in entry.names:
-                for key in name_keys(name.text):
-                    self._by_key.setdefault(key, []).append((entry, name.text, name.origin))
+        self._entries = entities.entries  # reconcilable or not: see `reconcilable`
+        self._keys = NameKeys(entities.entries)
+        self._count = 0
+        self._schema: dict[frozenset[str], frozenset[str]] = {}
+        self.update((), list(entities.entries.values()))
 
     @classmethod
     def build(
@@ -97,11 +97,39 @@ class ReconcileIndex:
         """The index of a store's current content."""
         return cls(EntityIndex.from_store(store, settings.base_iri, reference_dir))
 
+    @property
+    def type_names(self) -> dict[str, str]:
+        return self.entities.class_labels if self._count else {}
+
+    def schema_types(self, entry: Entry) -> frozenset[str]:
+        """The entry's classes in the schema space (qc:), superclasses included."""
+        found = self._schema.get(entry.all_types)
+        if found is None:
+            found = self._schema[entry.all_types] = schema_types(entry)
+        return found
+
+    def reconcilable(self, entry: Entry) -> bool:
+        """Whether the entry has a qc: class and is not a source."""
+        classes = self.schema_types(entry)
+        return bool(classes) and not classes & EXCLUDED_CLASSES
+
+    def update(self, removed: Sequence[Entry], added: Sequence[Entry]) -> None:
+        """Forget the removed entries, take in the added ones (cost: their names)."""
+        for entry in removed:
+            if self.reconcilable(entry):
+                self._keys.remove(entry)
+                self._count -= 1
+        for entry in added:
+            if self.reconcilable(entry):
+                self._keys.add(entry)
+                self._count += 1
+
     # ------------------------------------------------------------ identifiers
 
     def entry(self, identifier: str) -> Entry | None:
         """An entry by id (relative to the identifier space) or full IRI."""
-        return self.entries.get(identifier) or self.entries.get(self.base_iri + identifier)
+        found = self._entries.get(identifier) or self._entries.get(self.base_iri + identifier)
+        return found if found is not None and self.reconcilable(found) else None
 
     def type_ref(self, iri: str) -> dict[str, str]:
         return {"id": schema_id(iri), "name": self.type_names.get(iri, schema_id(iri))}
@@ -116,22 +144,21 @@ class ReconcileIndex:
         keys = name_keys(text, inner=True)
         best: dict[str, Candidate] = {}
         for key in keys:
-            for entry, name, origin in self._by_key.get(key, []):
+            for iri, name, origin in self._keys.hits(key):
                 score = NAME_RANK[origin]
-                current = best.get(entry.iri)
+                current = best.get(iri)
                 if current is None or score > current.score:
-                    best[entry.iri] = Candidate(entry, score, True, name, origin)
-        query_key = normalize(text)
-        if query_key:
-            for key, hits in self._by_key.items():
+                    best[iri] = Candidate(self._entries[iri], score, True, name, origin)
+        if normalize(text):
+            for key in self._keys.similar(keys):
                 ratio = max(similarity(k, key) for k in keys)
                 if ratio < FUZZY_FLOOR or ratio == 1.0:
                     continue
-                for entry, name, origin in hits:
+                for iri, name, origin in self._keys.hits(key):
                     score = round(FUZZY_SCALE * ratio * NAME_RANK[origin] / SCORE_LABEL, 1)
-                    current = best.get(entry.iri)
+                    current = best.get(iri)
                     if current is None or score > current.score:
-                        best[entry.iri] = Candidate(entry, score, False, name, origin)
+                        best[iri] = Candidate(self._entries[iri], score, False, name, origin)
         return list(best.values())
 
     def reconcile(self, query: dict[str, object]) -> list[dict[str, object]]:
@@ -146,13 +173,14 @@ class ReconcileIndex:
         strict = query.get("type_strict", "any")
         if text.strip():
             candidates = self.candidates(text)
-        else:  # properties only
-            candidates = [Candidate(e, 0.0, False, "", "") for e in self.entries.values()]
+        else:  # properties only: the entries with a value for one of them
+            having = set().union(*(self._having(pid) for pid, _ in properties))
+            candidates = [Candidate(self._entries[iri], 0.0, False, "", "") for iri in sorted(having)]
         results: list[Candidate] = []
         for candidate in candidates:
             entry = candidate.entry
             if wanted_types:
-                present = wanted_types & self.schema_types[entry.iri]
+                present = wanted_types & self.schema_types(entry)
                 if strict == "all" and present != wanted_types:
                     continue
                 if strict != "should" and not present:
@@ -220,12 +248,18 @@ class ReconcileIndex:
 
     def _property_values(self, entry: Entry, pid: str) -> set[str]:
         iri = property_iri(pid)
-        values = set(entry.properties.get(iri, set()))
+        values = self.entities.values(entry.iri, iri)
         if iri in (RDFS_LABEL, SKOS_PREF):
             values |= {n.text for n in entry.names if n.origin == "label"}
         if iri == SAME_AS:
             values |= entry.links
         return values | {v[len(self.base_iri):] for v in values if v.startswith(self.base_iri)}
+
+    def _having(self, pid: str) -> set[str]:
+        """The reconcilable entries with a value for a property (links count for owl:sameAs)."""
+        iri = property_iri(pid)
+        having = self.entities.subjects(iri, linksets=iri == SAME_AS)
+        return {found for found in having if self.reconcilable(self._entries[found])}
 
     # ------------------------------------------------------------ suggest
 
@@ -235,22 +269,19 @@ class ReconcileIndex:
         """Entities whose names start with (or contain) the prefix, for auto-completion."""
         key = normalize(prefix)
         wanted = self._types(type_id) if type_id else set()
-        found: list[tuple[int, str, Entry]] = []
-        for entry in self.entries.values():
-            if wanted and not wanted & self.schema_types[entry.iri]:
-                continue
-            ranks = [
-                0 if normalize(n.text).startswith(key) else 1
-                for n in entry.names
-                if key and key in normalize(n.text)
-            ]
-            if ranks:
-                found.append((min(ranks), entry.name, entry))
-        found.sort(key=lambda f: (f[0], f[1]))
+        ranks: dict[str, int] = {}
+        for name_key in self._keys.containing(key) if key else ():
+            for iri, text, _ in self._keys.hits(name_key):
+                if wanted and not wanted & self.schema_types(self._entries[iri]):
+                    continue
+                normal = normalize(text)
+                if key in normal:
+                    ranks[iri] = min(ranks.get(iri, 1), 0 if normal.startswith(key) else 1)
+        found = sorted((rank, self._entries[iri].name, iri) for iri, rank in ranks.items())
         return [
             {"id": e.id, "name": e.name, **({"description": e.description} if e.description else {}),
              "notable": self.entry_types(e)}
-            for _, _, e in found[:limit]
+            for e in (self._entries[iri] for _, _, iri in found[:limit])
         ]
 
     def suggest_types(self, prefix: str, limit: int = 10) -> list[dict[str, str]]:

@@ -11,6 +11,7 @@ from live_server import LiveServer
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID
 
+from kg.describe.statistics import DatasetStatistics
 from kg.describe.void import DATASET, describe_dataset, linkset_iri, target_dataset
 from kg.linking.run import link_store
 from kg.settings import Settings
@@ -42,7 +43,8 @@ def value(graph: Graph, subject: URIRef, predicate: URIRef) -> int:
 
 def test_dataset_statistics() -> None:
     store = small_store()
-    void = describe_dataset(store, Settings(public_base_url="http://example.org:1234/"))
+    settings = Settings(public_base_url="http://example.org:1234/")
+    void = describe_dataset(DatasetStatistics.from_store(store, settings.base_iri), settings)
     assert (DATASET, RDF.type, VOID.Dataset) in void
     assert value(void, DATASET, VOID.triples) == 5
     assert value(void, DATASET, VOID.entities) == 2
@@ -62,7 +64,7 @@ def test_dataset_statistics() -> None:
 def test_linksets_after_linking() -> None:
     store = small_store()
     link_store(store, Settings())
-    void = describe_dataset(store, Settings())
+    void = describe_dataset(DatasetStatistics.from_store(store, Settings().base_iri), Settings())
     same_as = linkset_iri("wikidata", OWL.sameAs)
     exact = linkset_iri("wikidata", SKOS.exactMatch)
     for linkset, predicate in ((same_as, OWL.sameAs), (exact, SKOS.exactMatch)):
