@@ -105,7 +105,9 @@ class TurboEngine:
         try:
             self._compiled = pyshacl_turbo.compile_shapes(shapes, advanced=True)
         except (pyshacl_turbo.ValidationFailure, RuntimeError, ValueError) as error:
-            raise ValidationEngineError(f"the SHACL engine could not validate: the shapes do not compile: {error}") from error
+            raise ValidationEngineError(
+                f"the SHACL engine could not validate: the shapes do not compile: {error}"
+            ) from error
 
     def data_graph(self) -> Graph:
         return Graph()

@@ -9,6 +9,7 @@ from kg.errors import EngineBusyError, QueryCancelledError, QueryTimeoutError, W
 from kg.query.dataset import QueryDataset
 from kg.query.results import QueryForm, ResultFormat
 from kg.query.workers import Worker, WorkerPool
+from kg.store.interface import StoreChanges
 from kg.store.snapshots import Snapshot
 
 Probe = Callable[[], Awaitable[bool]]
@@ -86,16 +87,16 @@ class RunningQuery:
 class QueryEngine:
     """Runs each query in a worker process under a deadline, as many at a time as there are workers.
 
-    A worker (kg.query.workers) holds an in-memory copy of the store, loaded from an N-Quads snapshot
-    (kg.store.snapshots) that the main process writes at start-up and after every committed write
-    (`refresh`, called by the GuardedWriter before the write returns, so a client reads its own writes).
-    A query past its deadline, or abandoned by its client, has its worker killed: pyoxigraph cannot
-    interrupt a blocking operator (a sort, an aggregate over a huge join), the operating system can. Its
-    slot is free again at once and a replacement worker starts in the background (a fork of the fork
-    server, then the snapshot to load). A query that finds no idle worker before its own deadline is
-    refused with EngineBusyError (503). The price is memory and write time: every worker holds a whole
-    copy of the store (about 0.4 KB per quad: 400 MB per million quads, on top of some 30 MB for the
-    process), and every write dumps the store once (about 1 s per million quads).
+    A worker (kg.query.workers) holds a snapshot of the store (kg.store.snapshots): in memory mode an
+    in-memory copy loaded from an N-Quads dump and brought up to date with the deltas of the writes
+    committed since, in disk mode a read-only checkpoint. `refresh`, called by the GuardedWriter with
+    each committed change before the write returns, makes the next generation, so a client reads its
+    own writes. A query past its deadline, or abandoned by its client, has its worker killed:
+    pyoxigraph cannot interrupt a blocking operator (a sort, an aggregate over a huge join), the
+    operating system can. Its slot is free again at once and a replacement worker starts in the
+    background (a fork of the fork server, then the snapshot to open). A query that finds no idle
+    worker before its own deadline is refused with EngineBusyError (503). In memory mode every worker
+    holds a whole copy of the store (about 0.4 KB per quad, on top of some 30 MB for the process).
     """
 
     def __init__(self, pool: WorkerPool, timeout: float, chunk_bytes: int = CHUNK_BYTES) -> None:
@@ -119,8 +120,8 @@ class QueryEngine:
         snapshot = self.pool.snapshots.acquire()
         running = RunningQuery(self, worker, snapshot, abandoned)
         try:
-            self.pool.use(worker, snapshot)
-            worker.start(snapshot, sparql, dataset, self.chunk_bytes)
+            deltas = self.pool.use(worker, snapshot)
+            worker.start(snapshot, deltas, sparql, dataset, self.chunk_bytes)
             _, running.form = await running.receive()  # type: ignore[assignment]
         except BaseException:
             running.cancel()
@@ -128,9 +129,9 @@ class QueryEngine:
         running.evaluating = False
         return running
 
-    def refresh(self, changes: object = None) -> None:
-        """Give the next queries the store as it is now (called after every committed write)."""
-        self.pool.snapshots.write()
+    def refresh(self, changes: StoreChanges | None = None) -> None:
+        """Give the next queries the store as it is now (called with each committed change)."""
+        self.pool.snapshots.write(changes)
 
     def worker_pids(self) -> list[int]:
         """The process ids of the query workers."""

@@ -33,6 +33,7 @@ class Job:
     """One query for a worker."""
 
     snapshot: Snapshot
+    deltas: tuple[bytes, ...]  # what the worker applies to the snapshot it holds to reach this one
     sparql: str
     dataset: QueryDataset
     chunk_bytes: int
@@ -51,10 +52,17 @@ class Worker:
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
         self.process, self.conn = process, conn
         self.pid: int = process.pid or 0
-        self.loaded: Snapshot | None = None  # the snapshot the process has open, held on disk for it
+        self.loaded: Snapshot | None = None  # the snapshot the process holds (a checkpoint: held on disk)
 
-    def start(self, snapshot: Snapshot, sparql: str, dataset: QueryDataset, chunk_bytes: int) -> None:
-        self.conn.send(Job(snapshot, sparql, dataset, chunk_bytes))
+    def start(
+        self,
+        snapshot: Snapshot,
+        deltas: tuple[bytes, ...],
+        sparql: str,
+        dataset: QueryDataset,
+        chunk_bytes: int,
+    ) -> None:
+        self.conn.send(Job(snapshot, deltas, sparql, dataset, chunk_bytes))
 
     def choose(self, fmt: ResultFormat) -> None:
         """Tell the worker in which format to serialize the result."""
@@ -174,11 +182,11 @@ def _exit_with_parent() -> None:
         threading.Thread(target=_watch, args=(parent.sentinel,), daemon=True).start()
 
 
-def serve(conn: Connection, snapshot: Snapshot) -> None:
+def serve(conn: Connection, snapshot: Snapshot, deltas: tuple[bytes, ...]) -> None:
     """A worker process: load the snapshot, then answer jobs until the main process closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
     _exit_with_parent()
-    store = snapshot.load()
+    store = snapshot.load(deltas)
     conn.send(("ready", None))
     while True:
         try:
@@ -186,8 +194,8 @@ def serve(conn: Connection, snapshot: Snapshot) -> None:
         except EOFError:
             return
         if job.snapshot != snapshot:
-            store.close()  # free the old copy (or close the old checkpoint) before opening the new one
-            snapshot, store = job.snapshot, job.snapshot.load()
+            store = job.snapshot.advance(store, snapshot, job.deltas)
+            snapshot = job.snapshot
         _answer(conn, store, job)
 
 
@@ -227,20 +235,25 @@ class WorkerPool:
         """A worker that finished its query is idle again."""
         self._idle.put_nowait(worker)
 
-    def use(self, worker: Worker, snapshot: Snapshot) -> None:
-        """The worker opens `snapshot` for its next query: hold a checkpoint on disk while it is open.
+    def use(self, worker: Worker, snapshot: Snapshot) -> tuple[bytes, ...]:
+        """The worker moves to `snapshot` for its next query: the deltas it needs to get there.
 
-        An N-Quads snapshot is read once, when loaded: only checkpoints stay open, so only they are held.
+        A checkpoint is held on disk while a worker has it open; an N-Quads dump is read once, when
+        loaded, so it is not held.
         """
-        if snapshot.checkpoint and worker.loaded != snapshot:
+        if worker.loaded == snapshot:
+            return ()
+        deltas = self.snapshots.deltas_for(worker.loaded, snapshot)
+        if snapshot.checkpoint:
             self.snapshots.hold(snapshot)
-            self._let_go(worker)
-            worker.loaded = snapshot
+        self._let_go(worker)
+        worker.loaded = snapshot
+        return deltas
 
     def _let_go(self, worker: Worker) -> None:
-        if worker.loaded is not None:
+        if worker.loaded is not None and worker.loaded.checkpoint:
             self.snapshots.release(worker.loaded)
-            worker.loaded = None
+        worker.loaded = None
 
     def discard(self, worker: Worker) -> None:
         """Kill a worker (its query cannot be stopped any other way) and start a replacement."""
@@ -273,7 +286,8 @@ class WorkerPool:
     async def _add(self) -> None:
         snapshot = self.snapshots.acquire()
         try:
-            worker = await asyncio.to_thread(self._spawn, snapshot)
+            deltas = self.snapshots.deltas_for(None, snapshot)
+            worker = await asyncio.to_thread(self._spawn, snapshot, deltas)
             try:
                 await worker.readable(None)
                 worker.receive()
@@ -283,9 +297,8 @@ class WorkerPool:
         except BaseException:
             self.snapshots.release(snapshot)
             raise
-        if snapshot.checkpoint:
-            worker.loaded = snapshot
-        else:
+        worker.loaded = snapshot
+        if not snapshot.checkpoint:
             self.snapshots.release(snapshot)
         if self._closed:
             worker.kill()
@@ -294,10 +307,10 @@ class WorkerPool:
         self._workers[worker.pid] = worker
         self._idle.put_nowait(worker)
 
-    def _spawn(self, snapshot: Snapshot) -> Worker:
+    def _spawn(self, snapshot: Snapshot, deltas: tuple[bytes, ...]) -> Worker:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
-            target=serve, args=(theirs, snapshot), name="qcollab-query", daemon=True
+            target=serve, args=(theirs, snapshot, deltas), name="qcollab-query", daemon=True
         )
         process.start()
         theirs.close()

@@ -39,12 +39,7 @@ class Journal:
     def write(self, changes: StoreChanges) -> None:
         """Record a change: one file, renamed into place (no fsync: like the store's own log, it is meant
         to survive a crash of the process, not of the machine)."""
-        body = io.BytesIO()
-        for kind, graphs in ((b"created", changes.created), (b"dropped", changes.dropped)):
-            body.writelines(GRAPH_LINE + kind + b" " + str(g).encode() + b"\n" for g in graphs)
-        quads = [_encode(q, REMOVED) for q in changes.removed] + [_encode(q, ADDED) for q in changes.added]
-        ox.serialize(quads, body, ox.RdfFormat.N_QUADS)
-        self.partial.write_bytes(body.getvalue())
+        self.partial.write_bytes(encode_changes(changes))
         self.partial.replace(self.path)
 
     def clear(self) -> None:
@@ -56,16 +51,30 @@ class Journal:
         self.partial.unlink(missing_ok=True)
         if not self.path.is_file():
             return None
-        data = self.path.read_bytes()
-        changes = StoreChanges()
-        for line in data.splitlines():
-            if line.startswith(GRAPH_LINE):
-                kind, _, iri = line[len(GRAPH_LINE) :].decode().partition(" ")
-                graphs = changes.created if kind == "created" else changes.dropped
-                graphs.add(ox.NamedNode(iri.strip()[1:-1]))
-        for quad in ox.parse(data, ox.RdfFormat.N_QUADS):
-            graph, triple = quad.subject, quad.object
-            target = ox.DefaultGraph() if graph == DEFAULT else graph
-            decoded = ox.Quad(triple.subject, triple.predicate, triple.object, target)  # type: ignore[union-attr]
-            (changes.removed if quad.predicate == REMOVED else changes.added).add(decoded)
-        return changes
+        return decode_changes(self.path.read_bytes())
+
+
+def encode_changes(changes: StoreChanges) -> bytes:
+    """A change as bytes: comment lines for the graphs created and dropped, then N-Quads."""
+    body = io.BytesIO()
+    for kind, graphs in ((b"created", changes.created), (b"dropped", changes.dropped)):
+        body.writelines(GRAPH_LINE + kind + b" " + str(g).encode() + b"\n" for g in graphs)
+    quads = [_encode(q, REMOVED) for q in changes.removed] + [_encode(q, ADDED) for q in changes.added]
+    ox.serialize(quads, body, ox.RdfFormat.N_QUADS)
+    return body.getvalue()
+
+
+def decode_changes(data: bytes) -> StoreChanges:
+    """The change `encode_changes` wrote."""
+    changes = StoreChanges()
+    for line in data.splitlines():
+        if line.startswith(GRAPH_LINE):
+            kind, _, iri = line[len(GRAPH_LINE) :].decode().partition(" ")
+            graphs = changes.created if kind == "created" else changes.dropped
+            graphs.add(ox.NamedNode(iri.strip()[1:-1]))
+    for quad in ox.parse(data, ox.RdfFormat.N_QUADS):
+        graph, triple = quad.subject, quad.object
+        target = ox.DefaultGraph() if graph == DEFAULT else graph
+        decoded = ox.Quad(triple.subject, triple.predicate, triple.object, target)  # type: ignore[union-attr]
+        (changes.removed if quad.predicate == REMOVED else changes.added).add(decoded)
+    return changes

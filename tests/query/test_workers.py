@@ -22,6 +22,7 @@ from kg.query.engine import QueryEngine
 from kg.query.results import ResultFormat, write_result
 from kg.query.workers import WorkerPool, WorkerTraceback
 from kg.settings import Settings
+from kg.store.interface import StoreChanges
 from kg.store.oxigraph import OxigraphStore, open_store
 from kg.store.snapshots import SNAPSHOT_PREFIX, Snapshots
 
@@ -39,13 +40,19 @@ def sample() -> OxigraphStore:
     sample = OxigraphStore(None)
     sample.update(f"""INSERT DATA {{ <{EX}d> <{EX}p> "in the default graph" }} ;
         INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}japan> rdfs:label "Japan"@en }}
-        GRAPH <{EX}g2> {{ {" ".join(f'<{EX}s{i}> <{EX}p> {i} .' for i in range(1000))} }} }} ;
+        GRAPH <{EX}g2> {{ {" ".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(1000))} }} }} ;
         CREATE GRAPH <{EX}empty>""")
     return sample
 
 
-def run(body: Callable[[QueryEngine], Awaitable[None]], sample: OxigraphStore, folder: Path,
-        timeout: float = 10, workers: int = 1, loop: str = "uvloop") -> None:
+def run(
+    body: Callable[[QueryEngine], Awaitable[None]],
+    sample: OxigraphStore,
+    folder: Path,
+    timeout: float = 10,
+    workers: int = 1,
+    loop: str = "uvloop",
+) -> None:
     """Run `body` with an engine over a fresh pool, closed afterwards, in uvicorn's loop by default."""
 
     async def main() -> None:
@@ -57,8 +64,9 @@ def run(body: Callable[[QueryEngine], Awaitable[None]], sample: OxigraphStore, f
 
 
 @asynccontextmanager
-async def engine_over(sample: OxigraphStore, folder: Path, timeout: float, workers: int
-                      ) -> AsyncIterator[QueryEngine]:
+async def engine_over(
+    sample: OxigraphStore, folder: Path, timeout: float, workers: int
+) -> AsyncIterator[QueryEngine]:
     pool = WorkerPool(Snapshots(sample, folder), workers)
     await pool.start()
     try:
@@ -67,8 +75,9 @@ async def engine_over(sample: OxigraphStore, folder: Path, timeout: float, worke
         await pool.close()
 
 
-async def answer(engine: QueryEngine, sparql: str, fmt: ResultFormat, dataset: QueryDataset | None = None
-                 ) -> bytes:
+async def answer(
+    engine: QueryEngine, sparql: str, fmt: ResultFormat, dataset: QueryDataset | None = None
+) -> bytes:
     running = await engine.start(sparql, dataset or QueryDataset())
     return b"".join([chunk async for chunk in running.chunks(fmt)])
 
@@ -93,8 +102,11 @@ CASES = [
     (MANY, QueryDataset(), CSV),  # the union default graph
     (MANY, QueryDataset(union=False), CSV),  # the sample's own default graph
     (MANY, QueryDataset(default_graphs=(f"{EX}g1",)), CSV),
-    ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-     QueryDataset(named_graphs=(f"{EX}g1",)), JSON),
+    (
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        QueryDataset(named_graphs=(f"{EX}g1",)),
+        JSON,
+    ),
     ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", QueryDataset(), JSON),
     (f"SELECT ?s FROM <{EX}g1> WHERE {{ ?s ?p ?o }}", QueryDataset(), JSON),
     ("SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", QueryDataset(), JSON),  # the empty graph too
@@ -132,7 +144,10 @@ def test_errors_come_back_with_their_type_message_and_position(sample: OxigraphS
         with pytest.raises(RdfSyntaxError) as syntax:
             await answer(engine, "SELECT ?s WHERE {\n  ?s ?p \n}", JSON)
         assert (syntax.value.message, syntax.value.line, syntax.value.column) == (
-            local_syntax.value.message, local_syntax.value.line, local_syntax.value.column)
+            local_syntax.value.message,
+            local_syntax.value.line,
+            local_syntax.value.column,
+        )
         with pytest.raises(OSError) as fault:
             await answer(engine, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", JSON)
         assert type(fault.value) is type(local_fault.value) and str(fault.value) == str(local_fault.value)
@@ -216,8 +231,9 @@ def test_closing_the_pool_ends_its_workers_and_removes_the_snapshots(
 def test_the_writer_tells_its_observers_of_committed_writes_only(built_data: Path, tmp_path: Path) -> None:
     shutil.copytree(built_data, tmp_path / "data")
     settings = Settings(data_dir=tmp_path / "data")
-    writer = GuardedWriter(open_store(settings.resolved_store_path),
-                           Validator(settings.shapes_path, settings.ontology_path))
+    writer = GuardedWriter(
+        open_store(settings.resolved_store_path), Validator(settings.shapes_path, settings.ontology_path)
+    )
     calls: list[int] = []
     writer.observe(lambda changes: calls.append(len(writer.store.named_graphs())))
     with pytest.raises(RejectedWriteError):
@@ -226,3 +242,32 @@ def test_the_writer_tells_its_observers_of_committed_writes_only(built_data: Pat
     before = len(writer.store.named_graphs())
     writer.update(f"CREATE GRAPH <{RECORD}empty>")
     assert calls == [before + 1]
+
+
+def test_a_committed_change_reaches_the_workers_as_a_delta_without_a_new_dump(
+    sample: OxigraphStore, tmp_path: Path
+) -> None:
+    async def body(engine: QueryEngine) -> None:
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EX}g3> {{ ?s ?p ?o }} }}"
+        for i in range(3):
+            quad = ox.Quad(
+                ox.NamedNode(f"{EX}new{i}"),
+                ox.NamedNode(f"{EX}p"),
+                ox.Literal(str(i)),
+                ox.NamedNode(f"{EX}g3"),
+            )
+            change = StoreChanges(added={quad}, created={ox.NamedNode(f"{EX}g3")} if i == 0 else set())
+            sample.apply(change)
+            engine.refresh(change)
+            assert f'"{i + 1}"'.encode() in await answer(engine, count, JSON), "a client reads its own writes"
+        assert [path.name for path in tmp_path.iterdir()] == [f"{SNAPSHOT_PREFIX}1.nq"], "no new dump"
+        [pid] = engine.worker_pids()
+        with pytest.raises(QueryTimeoutError):
+            await answer(engine, HEAVY, JSON)
+        await replaced(engine, pid)
+        assert b'"3"' in await answer(engine, count, JSON), "a new worker loads the dump and every delta"
+        engine.refresh(None)  # a change that is not itemized: a new dump
+        assert [path.name for path in tmp_path.iterdir()] == [f"{SNAPSHOT_PREFIX}5.nq"]
+        assert b'"3"' in await answer(engine, count, JSON)
+
+    run(body, sample, tmp_path, timeout=2)
