@@ -13,9 +13,10 @@ from rdflib.term import Node
 
 from kg.namespaces import RDF, SH
 from kg.quality.engines import make_engine
+from kg.quality.neighbourhood import Neighbourhood, TypingPredicates, rdflib_term
 from kg.quality.rdfs import RdfsSchema
 from kg.settings import ShaclEngineName, get_settings
-from kg.store.interface import KnowledgeStore
+from kg.store.interface import KnowledgeStore, StoreChanges
 
 
 @dataclass(frozen=True)
@@ -151,23 +152,28 @@ class Validator:
         return ValidationOutcome(conforms, report, readable_report(violations), violations)
 
     def validate_record(self, record: Graph, store: KnowledgeStore | None = None) -> ValidationOutcome:
-        """Judge a record's own nodes, with what the store says about the entities it cites.
+        """Judge a record as it would be judged once stored: in its neighbourhood in the store.
 
-        The focus is every node the record describes or points at (blank nodes are skolemized
-        so they can be named); the store's descriptions of cited entities are context only.
+        Blank nodes are skolemized so they can be named as focus nodes; the focus and the data are
+        those of a write of the record (kg.quality.neighbourhood): the record's subjects and the
+        nodes it gives a new type, with what the store says about what they point at.
         """
         if store is None:
             return self.validate(record)
-        data, focus = record_scope(record, store)
-        return self.validate(data, focus_nodes=focus)
+        data, focus = record_scope(record, store, self.schema)
+        return self.validate(data, focus_nodes=focus, whole_ontology=False)
 
 
-def record_scope(record: Graph, store: KnowledgeStore) -> tuple[Graph, list[URIRef]]:
-    """What a record is validated in (itself, skolemized, with its store context) and its focus nodes."""
+def record_scope(record: Graph, store: KnowledgeStore, schema: RdfsSchema) -> tuple[Graph, list[URIRef]]:
+    """What a record is validated in (itself, skolemized, in its store neighbourhood) and its focus nodes."""
     named = record.skolemize()
-    focus = {s for s in named.subjects() if isinstance(s, URIRef)}
-    focus |= {o for _, p, o in named if isinstance(o, URIRef) and p != RDF.type}
-    return named + store_context(store, named), sorted(focus)
+    graph = ox.NamedNode("urn:qcollab:record-under-validation")
+    parsed = ox.parse(named.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
+    change = StoreChanges(added={ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed})
+    neighbourhood = Neighbourhood(store, change, TypingPredicates.of(schema))
+    focus = neighbourhood.focus()
+    nodes = sorted((rdflib_term(node) for node in focus), key=str)
+    return neighbourhood.graph(focus), nodes  # type: ignore[return-value]
 
 
 def store_context(store: KnowledgeStore, record: Graph, hops: int = 3) -> Graph:

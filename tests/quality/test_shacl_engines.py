@@ -137,7 +137,7 @@ def test_engines_agree_on_each_graph_alone(validators: dict[str, Validator], nam
 def test_engines_agree_on_each_record_in_its_store_context(
     validators: dict[str, Validator], store: OxigraphStore, name: str
 ) -> None:
-    data, focus = record_scope(graph(name), store)
+    data, focus = record_scope(graph(name), store, validators["turbo"].schema)
 
     def reference() -> list[Result]:
         return results(validators["pyshacl"], validators["pyshacl"].validate(data), focus)
