@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,11 +18,15 @@ from rich.table import Table
 
 from kg.cli.output import AddFormat, ReviewFormat
 from kg.errors import DocumentError, DocumentExistsError
-from kg.extract.pipeline import document_slug
-from kg.pipeline.build import BuildReport, build, review_path, seed_documents
 from kg.pipeline.review import read_report
 from kg.settings import Settings, get_settings
 from kg.text.readers import DOCUMENT_SUFFIXES, read_document
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import BuildReport
+
+# The pipeline (and spaCy with it) is imported by the commands that build, so that `qcollab serve`,
+# `query` or `load` start without it.
 
 # Exit status of a build that completed although some documents could not be read.
 SOME_DOCUMENTS_FAILED = 2
@@ -38,6 +42,8 @@ def run_build(settings: Settings, *, force: bool = False) -> BuildReport:
 
         def report_progress(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
+
+        from kg.pipeline.build import build
 
         return build(settings, force=force, progress=report_progress)
 
@@ -89,6 +95,8 @@ def build_command(
 
 def _slug(path: Path) -> str | None:
     try:
+        from kg.extract.pipeline import document_slug
+
         return document_slug(path)
     except ValueError:
         return None
@@ -100,6 +108,8 @@ def place(source: Path, seeds_dir: Path, *, force: bool) -> bool:
     slug = _slug(source)
     if slug is None:
         raise DocumentError(source.name, "the file name has no letters or digits to name its graph")
+    from kg.pipeline.build import seed_documents
+
     for other in seed_documents(seeds_dir):
         if other.name != source.name and _slug(other) == slug:
             raise DocumentExistsError(source.name, f"{other} names the same graph (document/{slug}); "
@@ -166,6 +176,8 @@ def review_command(
 ) -> None:
     """List the facts the last build held back for low confidence (below QCOLLAB_MIN_CONFIDENCE)."""
     settings = get_settings()
+    from kg.pipeline.build import review_path
+
     items = [i for i in read_report(review_path(settings)) if below is None or i.confidence < below]
     if fmt is ReviewFormat.json:
         print(json.dumps({"items": [i.as_dict() for i in items]}, indent=1, ensure_ascii=False))

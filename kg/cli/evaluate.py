@@ -8,15 +8,16 @@ import time
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kg.extract.evaluation import KINDS, DocumentScore, Score, evaluate
-from kg.extract.extractor import Extractor
 from kg.settings import get_settings
+
+if TYPE_CHECKING:
+    from kg.extract.evaluation import DocumentScore, Score
 
 
 class EvaluationFormat(StrEnum):
@@ -54,6 +55,8 @@ def _markdown(folder: Path, documents: list[DocumentScore], totals: dict[str, Sc
              f"{len(documents)} documents, {words:,} words, extracted in {seconds:.1f} s "
              f"({words / seconds:,.0f} words/s).", "",
              "| " + " | ".join(HEADER) + " |", "|---|---:|---:|---:|---:|---:|"]
+    from kg.extract.evaluation import KINDS
+
     lines += ["| " + " | ".join([kind, *_row(totals[kind])]) + " |" for kind in KINDS]
     lines += ["", "| document | words | " + " | ".join(f"{k} P / R" for k in KINDS) + " |",
               "|---|---:|" + "---:|" * len(KINDS)]
@@ -65,6 +68,8 @@ def _markdown(folder: Path, documents: list[DocumentScore], totals: dict[str, Sc
 
 def _print_table(console: Console, folder: Path, documents: list[DocumentScore], totals: dict[str, Score],
                  misses: bool) -> None:
+    from kg.extract.evaluation import KINDS
+
     table = Table(*HEADER, title=f"{folder}: {len(documents)} documents")
     for kind in KINDS:
         table.add_row(kind, *_row(totals[kind]))
@@ -92,6 +97,9 @@ def evaluate_command(
     misses: Annotated[bool, typer.Option(help="List what was missed and what was wrong (table).")] = True,
 ) -> None:
     """Score the extractor against gold annotations: precision, recall and F1 per kind and document."""
+    from kg.extract.evaluation import evaluate
+    from kg.extract.extractor import Extractor
+
     console = Console(record=output is not None)
     settings = get_settings()
     extractor = Extractor.load(model_path=settings.nlp_model_path, min_confidence=settings.min_confidence)

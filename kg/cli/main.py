@@ -32,7 +32,6 @@ from kg.errors import QcollabError, RdfSyntaxError, ValidationEngineError
 from kg.formats.parsing import parse_rdf_file
 from kg.formats.table import by_name
 from kg.namespaces import INFERRED_GRAPH
-from kg.pipeline.build import statistics
 from kg.quality.reasoning import check_consistency, materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings, get_settings
@@ -88,6 +87,8 @@ app.command("load")(load_command)
 @app.command()
 def stats(fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text) -> None:
     """Print triples per graph and entities per class."""
+    from kg.pipeline.build import statistics  # imports the extraction pipeline (spaCy)
+
     numbers = statistics(_open_existing(_settings()))
     if fmt is ReportFormat.json:
         console.print_json(json.dumps(numbers))
