@@ -140,7 +140,7 @@ def load_files(
         check_vocabulary = True
     else:
         check_vocabulary = False
-    before = target.quad_count()
+    before, graphs_before = target.quad_count(), set(target.named_graphs())
     if validate or replace:
         with _staged(files, staging_dir, lenient, tell) as staging:
             if validate and (not check_vocabulary or _uses_vocabulary(staging)):
@@ -156,7 +156,7 @@ def load_files(
         _load_each(target, files, lenient, tell, "loading")
     report.triples = target.quad_count() - before
     tell("inferring", 0, None)
-    additions = None if replace or any(f.is_dataset for f, _ in files) else {_node(g) for _, g in files}
+    additions = None if replace else _added_to(target, files, graphs_before, report.triples)
     report.inferred = infer(target, additions)
     if report.triples >= OPTIMIZE_FROM:
         tell("optimizing", 0, None)
@@ -164,6 +164,21 @@ def load_files(
     target.flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _added_to(
+    target: KnowledgeStore, files: Sequence[tuple[LoadFile, str | None]], before: set[str], added: int
+) -> set[ox.NamedNode | ox.DefaultGraph] | None:
+    """The graphs a load only added to, or None when that is not known: a triple file's graph; the new
+    graphs of dataset files, when they hold every quad the load added (else it also added elsewhere)."""
+    if not any(f.is_dataset for f, _ in files):
+        return {_node(g) for _, g in files}
+    if not all(f.is_dataset for f, _ in files):
+        return None
+    new = set(target.named_graphs()) - before
+    if sum(target.triple_count(graph) for graph in new) != added:
+        return None
+    return {ox.NamedNode(graph) for graph in new}
 
 
 def _node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:

@@ -12,6 +12,7 @@ from load_support import PREFIXES, QCR, universities
 from kg.errors import FileSyntaxError, RdfSyntaxError, RejectedWriteError
 from kg.namespaces import ONTOLOGY_GRAPH
 from kg.quality.loading import load_files
+from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
@@ -93,3 +94,29 @@ def test_a_replace_judges_the_old_graphs_subjects_without_it(
     assert store.triple_count(LABELS) == 2
     both = load(store, validator, tmp_path / "same.ttl", only_labels, LABELS, replace=True)
     assert both.validated and both.subjects == 2 and store.triple_count(LABELS) == 2
+
+
+def test_a_dataset_into_new_graphs_gets_the_inferences_a_rebuild_would(
+    store: KnowledgeStore, tmp_path: Path
+) -> None:
+    qc = "https://w3id.org/qcollab/ontology#"
+    materialize(store)  # up to date before the load
+    path = tmp_path / "data.nq"
+    path.write_text(
+        f"<{QCR}a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{qc}University> <urn:g:one> .\n"
+        f"<{QCR}a> <{qc}collaboratesWith> <{QCR}b> <urn:g:two> .\n",
+        encoding="utf-8",
+    )
+    load_files(
+        store, [(LoadFile.of(path), None)], make_validator=lambda: None, staging_dir=tmp_path, validate=False
+    )  # type: ignore[arg-type,return-value]
+    inferred = ox.NamedNode("https://w3id.org/qcollab/graph/inferred")
+    incremental = set(store.quads_matching(graph=inferred))
+    assert (
+        ox.Quad(
+            ox.NamedNode(f"{QCR}b"), ox.NamedNode(f"{qc}collaboratesWith"), ox.NamedNode(f"{QCR}a"), inferred
+        )
+        in incremental
+    )
+    materialize(store)
+    assert set(store.quads_matching(graph=inferred)) == incremental
