@@ -27,12 +27,12 @@ PREFIXES = """@prefix qc: <https://w3id.org/qcollab/ontology#> .
 """
 
 
-def conforming_data(root: Path) -> Path:
-    """A data folder whose store holds the ontology and one plain, conforming graph."""
+def conforming_data(root: Path, note: str = NOTE) -> Path:
+    """A data folder whose store holds the ontology and one plain, conforming graph (`note`, N-Triples)."""
     settings = Settings(data_dir=root / "data")
     store = OxigraphStore(settings.resolved_store_path)
     store.load(settings.ontology_path.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
-    store.load(NOTE.encode(), ox.RdfFormat.N_TRIPLES, graph=NOTE_GRAPH)
+    store.load(note.encode(), ox.RdfFormat.N_TRIPLES, graph=NOTE_GRAPH)
     store.flush()
     del store
     gc.collect()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pyoxigraph as ox
+import load_support
 import pytest
 from live_server import LiveServer, running_server
 from rdflib import Graph, Literal, URIRef
@@ -16,8 +15,6 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
 from kg.namespaces import ONTOLOGY_GRAPH
-from kg.settings import Settings
-from kg.store.oxigraph import OxigraphStore
 
 QCR = "https://w3id.org/qcollab/resource/"
 NOTE_GRAPH = "https://w3id.org/qcollab/graph/document/note"
@@ -34,15 +31,8 @@ NOT_CONFORMING = f"<{QCR}atlantis> <{RDF.type}> <https://w3id.org/qcollab/ontolo
 # its own server (the shared one stays untouched). It holds no qc:SourceSentence: Oxigraph stores
 # xsd:nonNegativeInteger offsets as xsd:integer, which the shapes then refuse.
 def conforming_data(root: Path) -> Path:
-    """A data folder whose store holds the ontology and one plain, conforming graph."""
-    settings = Settings(data_dir=root / "data")
-    store = OxigraphStore(settings.resolved_store_path)
-    store.load(settings.ontology_path.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
-    store.load(NOTE.encode(), ox.RdfFormat.N_TRIPLES, graph=NOTE_GRAPH)
-    store.flush()
-    del store
-    gc.collect()
-    return root / "data"
+    """A data folder whose store holds the ontology and the note graph."""
+    return load_support.conforming_data(root, NOTE)
 
 
 @pytest.fixture(scope="module")

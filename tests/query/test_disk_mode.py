@@ -111,25 +111,17 @@ def test_the_service_in_disk_mode_answers_and_reads_its_own_writes(built_data: P
         running_server(built_data, tmp_path, QCOLLAB_STORE_MODE="disk") as live,
         httpx.Client(base_url=live.base_url, timeout=30) as client,
     ):
-        ask = "ASK { <https://w3id.org/qcollab/resource/japan> ?p ?o }"
-        assert (
-            client.get(
-                "/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}
-            ).json()["boolean"]
-            is True
-        )
+        def ask(query: str) -> bool:
+            headers = {"Accept": "application/sparql-results+json"}
+            return client.get("/sparql", params={"query": query}, headers=headers).json()["boolean"]
+
+        assert ask("ASK { <https://w3id.org/qcollab/resource/japan> ?p ?o }") is True
         rename = (
             "DELETE { GRAPH ?g { qcr:japan rdfs:label ?old } } INSERT { GRAPH ?g { qcr:japan rdfs:label "
             '"Nippon"@en } } WHERE { GRAPH ?g { qcr:japan rdfs:label ?old } }'
         )
         headers = {**live.admin_headers, "Content-Type": "application/sparql-update"}
         assert client.post("/sparql", content=rename, headers=headers).status_code == 204
-        label = 'ASK { qcr:japan rdfs:label "Nippon"@en }'
-        assert (
-            client.get(
-                "/sparql", params={"query": label}, headers={"Accept": "application/sparql-results+json"}
-            ).json()["boolean"]
-            is True
-        )
+        assert ask('ASK { qcr:japan rdfs:label "Nippon"@en }') is True
         snapshots = list(live.data_dir.glob(f"{SNAPSHOT_PREFIX}*"))
         assert snapshots and all(p.is_dir() for p in snapshots)
