@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import graph_store, lookup, reconcile, resources, sparql, validation, web
+from api import graph_store, lookup, openapi, reconcile, resources, sparql, validation, web
 from api.deps import start_views
 from api.middleware import install_middleware
 from kg import __version__
+from kg.quality.loading import finish_interrupted_load
+from kg.quality.policy import WritePolicy
 from kg.quality.shacl import Validator
 from kg.quality.writer import GuardedWriter
 from kg.query.engine import QueryEngine
@@ -27,16 +29,23 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.resolved_store_path)
+        await asyncio.to_thread(finish_interrupted_load, store, settings.data_dir)
+        for upload in settings.data_dir.glob(".upload-*"):  # left by a server that was killed
+            upload.unlink(missing_ok=True)
         validator = Validator(settings.shapes_path, settings.ontology_path, settings.shacl_engine)
         app.state.store = store
         app.state.validator = validator
         snapshots = await asyncio.to_thread(Snapshots, store, settings.data_dir, settings.store_mode)
-        pool = WorkerPool(snapshots, settings.query_workers)
+        pool = WorkerPool(
+            snapshots, settings.query_workers, settings.light_workers, settings.max_queued_per_client
+        )
         try:
             await pool.start()
-            engine = QueryEngine(pool, settings.query_timeout_seconds)
+            budget = settings.light_budget_seconds
+            engine = QueryEngine(pool, settings.query_timeout_seconds, light_budget=budget)
             app.state.query_engine = engine
-            app.state.writer = GuardedWriter(store, validator)
+            policy = WritePolicy.for_clients(settings.allow_wipe)
+            app.state.writer = GuardedWriter(store, validator, policy)
             app.state.writer.observe(engine.refresh)
             names, statistics = start_views(store, settings)
             app.state.names, app.state.statistics = names, statistics
@@ -72,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
         """Liveness: the process answers."""
         return {"status": "ok"}
 
+    openapi.install(app)
     return app
 
 

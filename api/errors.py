@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from http import HTTPStatus
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.negotiation import Offer, negotiate
 from kg.errors import (
+    ClientBusyError,
     DependencyError,
     InputError,
+    PolicyRefusedError,
     QcollabError,
     QueryCancelledError,
     QueryTimeoutError,
+    QueryTooDeepError,
+    QueryWorkerStoppedError,
     RdfSyntaxError,
     RejectedWriteError,
     UnavailableError,
@@ -85,14 +93,17 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (  # the first rule whose family the error belongs to applies
     Rule(RejectedWriteError, 422),
+    Rule(PolicyRefusedError, 403),
     Rule(InputError, 400),
+    Rule(ClientBusyError, 429, retry_after=True),  # this client's own queue is full; others are served
     Rule(QueryTimeoutError, 503, retry_after=True),
     Rule(QueryCancelledError, 503, log_level=logging.INFO),
+    Rule(QueryWorkerStoppedError, 503, log_level=logging.ERROR),
     Rule(UnavailableError, 503),
     Rule(ValidationEngineError, 500, log_level=logging.ERROR),
     Rule(DependencyError, 502, log_level=logging.ERROR),
 )
-FAMILIES = (InputError, RejectedWriteError, UnavailableError, DependencyError)
+FAMILIES = (InputError, RejectedWriteError, PolicyRefusedError, UnavailableError, DependencyError)
 REFUSAL = "the change was refused: the data would not conform to the SHACL shapes; nothing was written"
 
 
@@ -112,6 +123,8 @@ async def _kg_error(request: Request, error: Exception) -> Response:
     extra: dict[str, object] = {}
     if isinstance(error, RdfSyntaxError):
         extra = {"line": error.line, "column": error.column, "message": error.message}
+    elif isinstance(error, QueryTooDeepError):
+        extra = {"line": error.line, "column": error.column, "nesting_limit": error.limit}
     return problem(rule.status, str(error), headers, **extra)
 
 
@@ -129,7 +142,100 @@ def _refusal(request: Request, error: RejectedWriteError) -> Response:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map ProblemError and the four families of kg errors (see RULES) to HTTP answers."""
+    """Map ProblemError, the framework's HTTP and parameter errors and the four families of kg errors
+    (see RULES) to problem details; unhandled errors are answered by UnhandledErrorMiddleware."""
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_parameters)
     app.add_exception_handler(ProblemError, _problem_error)
     for family in FAMILIES:
         app.add_exception_handler(family, _kg_error)
+
+
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the request's path answers (a route matches it fully), HEAD with GET, and OPTIONS."""
+    routes = request.app.router.routes
+
+    def answers(method: str) -> bool:
+        probe = {**request.scope, "method": method}
+        return any(route.matches(probe)[0] is Match.FULL for route in routes)
+
+    allowed = [method for method in METHOD_ORDER if method in ("HEAD", "OPTIONS") or answers(method)]
+    return [method for method in allowed if method != "HEAD" or "GET" in allowed]
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """The framework's own errors (no route, wrong method) as problem details; OPTIONS lists the methods."""
+    assert isinstance(error, HTTPException)
+    status, detail, headers = error.status_code, error.detail, dict(error.headers or {})
+    if status == 405:
+        allow = ", ".join(allowed_methods(request))
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        headers["Allow"] = allow
+        detail = f"{request.method} is not allowed on {request.url.path}; allowed: {allow}"
+    elif status == 404 and detail == HTTPStatus.NOT_FOUND.phrase:
+        detail = f"there is nothing at {request.url.path}"
+    return problem(status, detail, headers)
+
+
+def _where(location: tuple[int | str, ...]) -> str:
+    """("query", "limit") -> "query parameter limit"; ("body",) -> "request body"."""
+    place, *names = (str(part) for part in location)
+    if place == "body":
+        return "request body" + (f" field {'.'.join(names)}" if names else "")
+    return f"{place} parameter {'.'.join(names)}".strip()
+
+
+async def _invalid_parameters(request: Request, error: Exception) -> Response:
+    """400 naming each parameter that is missing or not of its declared type or range."""
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {"in": str(e["loc"][0]), "name": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
+        for e in error.errors()
+    ]
+    detail = "; ".join(f"{_where(tuple(e['loc']))}: {e['msg']}" for e in error.errors())
+    return problem(400, detail or "the request is not valid", errors=errors)
+
+
+def bug(request_id: str) -> JSONResponse:
+    """The answer to an unhandled error: a bug in the service, with the id its log line carries."""
+    detail = f"an unexpected error: this is a bug in the service; report it with request id {request_id}"
+    return problem(500, detail, {"X-Request-Id": request_id}, request_id=request_id)
+
+
+class UnhandledErrorMiddleware:
+    """500 problem details for an exception no handler answered, logged with its traceback and a request id.
+
+    An error after the response head was sent cannot be answered: it goes on up (the connection is cut)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except Exception as error:
+            if started:
+                raise
+            request_id = uuid.uuid4().hex
+            log.error(
+                "%s %s: unhandled error, request id %s",
+                scope["method"],
+                scope["path"],
+                request_id,
+                exc_info=error,
+            )
+            await bug(request_id)(scope, receive, send)

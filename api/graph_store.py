@@ -13,16 +13,23 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 
 from api import openapi
 from api.deps import EngineDep, SettingsDep, StoreDep, WriterDep
 from api.errors import ProblemError, require_admin
-from api.http import checked_iri, decode, essence, negotiated, stream
+from api.http import checked_iri, decode, essence, negotiated, public_base, stream
 from api.negotiation import TRIPLE_OFFERS
-from kg.errors import UnsupportedFormatError
-from kg.formats.parsing import FORMAT_BY_MEDIA_TYPE, format_for_media_type, parse_rdf
+from kg.errors import UnsafeInputError, UnsupportedFormatError
+from kg.formats.parsing import (
+    FORMAT_BY_MEDIA_TYPE,
+    XML_FORMATS,
+    ParseLimits,
+    format_for_media_type,
+    parse_rdf,
+)
+from kg.formats.xml_checks import ENTITIES_REFUSED, declares_entities
 from kg.namespaces import RECORD_GRAPH_PREFIX
 from kg.quality.writer import GuardedWriter
 from kg.query.dataset import QueryDataset
@@ -53,9 +60,9 @@ def target_of(request: Request, *, required: bool = True) -> str | None | object
     return DEFAULT
 
 
-def location(settings: Settings, graph: str) -> str:
-    """Where a graph can be read with this protocol."""
-    return f"{settings.public_base_url.rstrip('/')}{PATH}?graph={quote(graph, safe='')}"
+def location(request: Request, graph: str) -> str:
+    """Where a graph can be read with this protocol, on the host the request reached."""
+    return f"{public_base(request)}{PATH}?graph={quote(graph, safe='')}"
 
 
 def body_format(request: Request) -> tuple[ox.RdfFormat, str]:
@@ -72,13 +79,33 @@ def body_format(request: Request) -> tuple[ox.RdfFormat, str]:
         ) from None
 
 
-async def body_graph(request: Request, base_iri: str) -> Graph:
-    """The request body parsed in its Content-Type; 415 for other types, 400 with line/column."""
+async def body_graph(request: Request, settings: Settings, base_iri: str) -> Graph:
+    """The request body parsed in its Content-Type, in a thread and under the parse limits of the settings;
+    415 for other types, 400 with line/column, 400 past a limit (kg.formats.parsing)."""
     fmt, charset = body_format(request)
     body = await request.body()
     if charset not in ("utf-8", "utf8"):
         body = decode(body, charset).encode()
-    return parse_rdf(body, fmt, base_iri=base_iri)
+    return await asyncio.to_thread(parse_rdf, body, fmt, base_iri, ParseLimits.of(settings))
+
+
+def nothing_written(graph: str | None, *, existed: bool, replace: bool) -> Response:
+    """The answer to a write whose body holds no triples: 200 with what happened, never a new graph.
+
+    The Graph Store Protocol answers a write that creates no graph with 200 or 204; a 200 says which
+    case it was. POST of nothing merges nothing (without ?graph, no record graph is made either). PUT
+    of nothing to a graph that exists empties it; to a graph that does not, it creates nothing: the
+    graph still does not exist (GET answers 404), as an empty graph would only clutter the store.
+    """
+    name = "the default graph" if graph is None else f"<{graph}>"
+    if replace and existed:
+        detail = f"the body holds no triples: {name} was emptied"
+    elif existed:
+        detail = f"the body holds no triples: nothing was added to {name}"
+    else:
+        detail = f"the body holds no triples: nothing was written and {name} was not created"
+    body = {"graph": graph, "triples": 0, "created": False, "emptied": replace and existed, "detail": detail}
+    return JSONResponse(body)
 
 
 def streamed(request: Request) -> bool:
@@ -108,31 +135,38 @@ async def _save_body(request: Request, output: IO[bytes], charset: str, limit: i
 
 async def load_body(
     request: Request, settings: Settings, writer: GuardedWriter, graph: str | None, *, replace: bool
-) -> bool:
-    """Stream the body to a file in the data folder and bulk-load it into the graph; True when it is new.
+) -> tuple[bool, bool]:
+    """Stream the body to a file in the data folder and bulk-load it into the graph; whether the graph
+    existed before, and whether it exists after (a body of no triples creates none).
 
-    A dataset body (TriG, N-Quads) is flattened into the graph, as on the small-body path.
+    A dataset body (TriG, N-Quads) is flattened into the graph, as on the small-body path; RDF/XML that
+    declares entities is refused (400) before it is parsed.
     """
     fmt, charset = body_format(request)
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("identity", "gzip") or (encoding == "gzip" and charset not in ("utf-8", "utf8")):
-        raise ProblemError(415, f"unsupported Content-Encoding {encoding!r} (with charset {charset}): "
-                                "send identity, or gzip of UTF-8 text")
+        raise ProblemError(
+            415,
+            f"unsupported Content-Encoding {encoding!r} (with charset {charset}): "
+            "send identity, or gzip of UTF-8 text",
+        )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=".upload-", dir=settings.data_dir)
     body, flat = Path(name), Path(name + ".nt")
     try:
         with os.fdopen(handle, "wb") as output:
             await _save_body(request, output, charset, settings.max_load_bytes)
+        if fmt in XML_FORMATS and await asyncio.to_thread(declares_entities, body):
+            raise UnsafeInputError(ENTITIES_REFUSED)
         base = graph or f"{settings.public_base_url.rstrip('/')}{PATH}"
         source = LoadFile(body, fmt, base)
         if fmt.supports_datasets:
             source = await asyncio.to_thread(flattened, source, flat)
-        created = not writer.store.has_graph_or_default(graph)
+        existed = writer.store.has_graph_or_default(graph)
         await asyncio.to_thread(
             writer.load, str(source.path), source.fmt, graph, replace=replace, validate=None, base_iri=base
         )
-        return created
+        return existed, writer.store.has_graph_or_default(graph)
     finally:
         body.unlink(missing_ok=True)
         flat.unlink(missing_ok=True)
@@ -159,33 +193,52 @@ async def read_graph(request: Request, store: StoreDep, engine: EngineDep) -> Re
 
 @router.put(PATH, summary="Replace a graph", openapi_extra=openapi.GRAPH_WRITE)
 async def put_graph(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
-    """Replace a graph's content: 201 when created, 204 otherwise, 422 when it would not conform."""
+    """Replace a graph's content: 201 when created, 204 otherwise, 422 when it would not conform.
+
+    A body of no triples creates no graph: 200 saying so (see `nothing_written`).
+    """
     require_admin(request, settings)
     target = target_of(request)
     assert target is not DEFAULT
     if streamed(request):
-        created = await load_body(request, settings, writer, target, replace=True)  # type: ignore[arg-type]
-        return Response(status_code=201 if created else 204)
-    data = await body_graph(request, target or f"{settings.public_base_url.rstrip('/')}{PATH}")
+        existed, exists = await load_body(request, settings, writer, target, replace=True)  # type: ignore[arg-type]
+        if not exists:
+            return nothing_written(target, existed=False, replace=True)  # type: ignore[arg-type]
+        return Response(status_code=204 if existed else 201)
+    data = await body_graph(request, settings, target or f"{settings.public_base_url.rstrip('/')}{PATH}")
+    if len(data) == 0:
+        existed = writer.store.has_graph_or_default(target)  # type: ignore[arg-type]
+        if existed:
+            await asyncio.to_thread(writer.put_graph, target, data)  # type: ignore[arg-type]
+        return nothing_written(target, existed=existed, replace=True)  # type: ignore[arg-type]
     created = await asyncio.to_thread(writer.put_graph, target, data)  # type: ignore[arg-type]
     return Response(status_code=201 if created else 204)
 
 
 @router.post(PATH, summary="Merge into a graph, or create a new one", openapi_extra=openapi.GRAPH_WRITE)
 async def post_graph(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
-    """Merge RDF into a graph (201 when created); without graph/default, create a new record graph."""
+    """Merge RDF into a graph (201 when created); without graph/default, create a new record graph.
+
+    A body of no triples merges nothing and creates no graph: 200 saying so (see `nothing_written`).
+    """
     require_admin(request, settings)
     target = target_of(request, required=False)
     new = target is DEFAULT
     if new:
         target = f"{RECORD_GRAPH_PREFIX}{uuid.uuid4().hex}"
     if streamed(request):
-        created = await load_body(request, settings, writer, target, replace=False)  # type: ignore[arg-type]
+        existed, exists = await load_body(request, settings, writer, target, replace=False)  # type: ignore[arg-type]
+        if not exists:
+            return nothing_written(target, existed=False, replace=False)  # type: ignore[arg-type]
+        created = not existed
     else:
-        data = await body_graph(request, target or f"{settings.public_base_url.rstrip('/')}{PATH}")
+        data = await body_graph(request, settings, target or f"{settings.public_base_url.rstrip('/')}{PATH}")
+        if len(data) == 0:
+            existed = not new and writer.store.has_graph_or_default(target)  # type: ignore[arg-type]
+            return nothing_written(target, existed=existed, replace=False)  # type: ignore[arg-type]
         created = await asyncio.to_thread(writer.post_graph, target, data)  # type: ignore[arg-type]
     if new:
-        return Response(status_code=201, headers={"Location": location(settings, str(target))})
+        return Response(status_code=201, headers={"Location": location(request, str(target))})
     return Response(status_code=201 if created else 204)
 
 

@@ -1,4 +1,4 @@
-"""HTTP helpers the routers share: request decoding, IRI parameters, negotiation, streamed query results."""
+"""HTTP helpers the routers share: links, request decoding, IRI parameters, negotiation, streamed results."""
 
 from __future__ import annotations
 
@@ -11,8 +11,20 @@ from starlette.datastructures import MultiDict
 
 from api.errors import ProblemError, StreamAbortedError
 from api.negotiation import Offer, UnknownFormatError, choose, producible
-from kg.errors import QueryCancelledError, QueryTimeoutError
+from kg.errors import QueryCancelledError, QueryTimeoutError, QueryWorkerStoppedError
 from kg.query.engine import RunningQuery
+from kg.settings import Settings
+
+
+def public_base(request: Request) -> str:
+    """The service's base URL as the request reached it (its Host, and the scheme a proxy uvicorn trusts
+    forwarded), for the absolute links of a response; `public_base_url` is for where there is no request."""
+    return str(request.base_url).rstrip("/")
+
+
+def linked_settings(request: Request, settings: Settings) -> Settings:
+    """The settings with `public_base_url` set to the request's base, for code in kg that writes links."""
+    return settings.model_copy(update={"public_base_url": public_base(request)})
 
 
 def checked_iri(value: str, role: str) -> str:
@@ -85,7 +97,7 @@ async def stream(request: Request, running: RunningQuery, offer: Offer) -> Respo
                 yield chunk
                 if await request.is_disconnected():
                     return
-        except (QueryTimeoutError, QueryCancelledError) as error:
+        except (QueryTimeoutError, QueryCancelledError, QueryWorkerStoppedError) as error:
             raise StreamAbortedError(str(error)) from error
         finally:
             await chunks.aclose()

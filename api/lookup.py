@@ -19,7 +19,7 @@ MAX_QUERY_CHARS = 200
 
 
 def _limit(raw: str | None) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return 10
     try:
         limit = int(raw)

@@ -11,10 +11,17 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import ProblemError, StreamAbortedError, install_error_handlers, problem
+from api.errors import (
+    ProblemError,
+    StreamAbortedError,
+    UnhandledErrorMiddleware,
+    install_error_handlers,
+    problem,
+)
 from kg.settings import Settings
 
 log = logging.getLogger("qcollab.http")
@@ -84,6 +91,18 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await problem(413, error.detail, limit=limit)(scope, receive, send)
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """CORS, with a refused preflight (an origin, method or header not allowed) as problem details."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        kept = {k: v for k, v in response.headers.items() if k.startswith("access-control-") or k == "vary"}
+        detail = f"the CORS preflight is refused: {bytes(response.body).decode().lower()}"
+        return problem(response.status_code, detail, kept)
 
 
 class TimingMiddleware:
@@ -164,16 +183,19 @@ def _configure_logging() -> None:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
-    """Attach the middleware (outermost first: timing/logging, HEAD, CORS, body limit), /readyz, handlers."""
+    """Attach the middleware (outermost first: timing/logging, HEAD, CORS, unhandled errors, body limit),
+    /readyz, handlers. CORS: any route, with the methods and headers of the API, writes included."""
     _configure_logging()
     larger = admin_upload_limit(settings)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, larger=larger)
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(
-        CORSMiddleware,
+        ProblemCORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "POST"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["Server-Timing", "Content-Type", "Content-Length"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "Content-Encoding", "Authorization"],
+        expose_headers=["Server-Timing", "Content-Type", "Content-Length", "Location", "Allow", "Retry-After",
+                        "WWW-Authenticate", "X-Graph", "X-Request-Id"],
         max_age=3600,
     )
     app.add_middleware(HeadAsGetMiddleware)

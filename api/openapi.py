@@ -1,96 +1,310 @@
-"""OpenAPI descriptions of the routes that read their own bodies (SPARQL, records, graphs)."""
+"""The OpenAPI document: every operation's parameters, bodies and answers, in one table (SPECS).
+
+FastAPI derives a first draft from the routes; `complete` replaces what it cannot know (raw bodies,
+negotiated media types, problem details, the admin token) with the entries of SPECS. What a schema
+cannot say is said in words: which strings are SPARQL or RDF that parses and conforms, which JSON is
+a reconciliation batch, and that a Graph Store request names one of `graph` and `default`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from kg.formats.table import rdf_formats, results_formats, shown_formats
+from fastapi import FastAPI
 
-_TEXT = {"schema": {"type": "string"}}
-_PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
-RDF_MEDIA_TYPES = tuple(f.media_type for f in shown_formats())
-RESULT_MEDIA_TYPES = tuple(f.media_type for f in results_formats())
-GRAPH_MEDIA_TYPES = (*RDF_MEDIA_TYPES, *(f.media_type for f in rdf_formats() if f.dataset))
-_FORMAT_NAMES = ", ".join(f.name for f in (*results_formats(), *rdf_formats()))
+from api.negotiation import GRAPH_OFFERS, RDF_OFFERS, RESULT_OFFERS, TRIPLE_OFFERS
+from api.openapi_parts import (
+    ADMIN,
+    BATCH,
+    CALLBACK,
+    CLASS,
+    DATASET,
+    GRAPH,
+    GRAPHS,
+    HTML,
+    JSON,
+    LIMIT,
+    LOCATION,
+    NEW_GRAPH,
+    NOTHING,
+    PROBLEM,
+    PROBLEM_SCHEMA,
+    RDF_BODY,
+    RECORD_BODY,
+    RESOURCE_ID,
+    RESULTS,
+    SECURITY_SCHEMES,
+    SPARQL_FORM,
+    SPARQL_TEXT,
+    SUGGESTED,
+    TRIPLES,
+    WHITESPACE,
+    Spec,
+    content,
+    format_param,
+    ok,
+    operation,
+    query,
+)
 
-
-def _errors(*codes: int) -> dict[str, Any]:
-    reasons = {
-        400: "malformed request (a syntax error carries line and column)",
-        401: "no bearer token", 403: "wrong token, or the service is read-only", 404: "not found",
-        406: "no acceptable media type", 413: "body over the size limit", 415: "unsupported Content-Type",
-        422: "the data would not conform to the SHACL shapes (the report is in the body)",
-        503: "the query passed the time limit, or the server is busy",
-    }
-    return {str(code): {"description": reasons[code], "content": _PROBLEM} for code in codes}
-
-
-def _params(*names: str) -> list[dict[str, Any]]:
-    described = {
-        "query": "A SPARQL 1.1 query",
-        "default-graph-uri": "A graph of the default graph (repeatable); overrides the union default graph",
-        "named-graph-uri": "A named graph of the dataset (repeatable)",
-        "format": f"Result format for browsers ({_FORMAT_NAMES})",
-        "graph": "The IRI of the graph", "default": "The default graph (no value)",
-    }
-    return [{"name": n, "in": "query", "required": False, "schema": {"type": "string"},
-             "description": described[n]} for n in names]
-
-
-SPARQL_GET: dict[str, Any] = {
-    "parameters": _params("query", "default-graph-uri", "named-graph-uri", "format"),
-    "responses": {
-        "200": {"description": "Results (SELECT/ASK), a graph (CONSTRUCT/DESCRIBE), or without `query` "
-                               "the Service Description",
-                "content": {t: _TEXT for t in (*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES)}},
-        **_errors(400, 406, 503),
-    },
-}
-
-SPARQL_POST: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                "query": {"type": "string"}, "update": {"type": "string"},
-                "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-                "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-            }}},
-            "application/sparql-query": _TEXT,
-            "application/sparql-update": _TEXT,
+SPECS: dict[tuple[str, str], Spec] = {
+    ("get", "/sparql"): operation(
+        {
+            "200": ok(
+                "Results (SELECT, ASK), a graph (CONSTRUCT, DESCRIBE), or without query the SPARQL "
+                "Service Description",
+                *RESULTS,
+                *GRAPHS,
+            ),
+            "303": ok("A browser that asks for HTML is sent to the home page"),
         },
+        400,
+        406,
+        503,
+        parameters=[
+            query("query", SPARQL_TEXT, {"type": "string"}, example="ASK { ?s ?p ?o }"),
+            *DATASET,
+            format_param(tuple(dict.fromkeys((*RESULT_OFFERS, *RDF_OFFERS)))),
+        ],
+    ),
+    ("post", "/sparql"): operation(
+        {"200": ok("Query results, or a graph", *RESULTS, *GRAPHS), "204": ok("The update was applied")},
+        400,
+        401,
+        403,
+        406,
+        413,
+        415,
+        422,
+        503,
+        parameters=DATASET,
+        security=[{}, *ADMIN],  # updates only need the token
+        requestBody={
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": SPARQL_FORM},
+                **content("application/sparql-query", "application/sparql-update"),
+            },
+        },
+    ),
+    ("get", "/rdf-graphs"): operation(
+        {"200": ok("The graph (HEAD: its head only)", *TRIPLES)}, 400, 404, 406, 503, parameters=GRAPH
+    ),
+    ("put", "/rdf-graphs"): operation(
+        {"201": ok("Created"), "204": ok("Replaced"), "200": NOTHING},
+        400,
+        401,
+        403,
+        413,
+        415,
+        422,
+        parameters=GRAPH,
+        requestBody=RDF_BODY,
+        security=ADMIN,
+    ),
+    ("post", "/rdf-graphs"): operation(
+        {
+            "201": ok("Created (a new record graph: its Location)", headers=LOCATION),
+            "204": ok("Merged"),
+            "200": NOTHING,
+        },
+        400,
+        401,
+        403,
+        413,
+        415,
+        422,
+        parameters=NEW_GRAPH,
+        requestBody=RDF_BODY,
+        security=ADMIN,
+    ),
+    ("delete", "/rdf-graphs"): operation(
+        {"204": ok("Deleted")}, 400, 401, 403, 404, 422, parameters=GRAPH, security=ADMIN
+    ),
+    ("get", "/lookup"): operation(
+        {
+            "200": {
+                "description": "Entities, the best match first",
+                "content": {JSON: {"schema": {"type": "array", "items": {"type": "object"}}}},
+            }
+        },
+        400,
+        503,
+        parameters=[
+            query(
+                "q",
+                "Words to look for; case, accents and typos are ignored",
+                {"type": "string", "minLength": 1, "maxLength": 200, "pattern": f"[^{WHITESPACE}]"},
+                True,
+            ),
+            query("type", "A class: qc:Country, Country or a full IRI", {"type": "string", "pattern": CLASS}),
+            LIMIT,
+        ],
+    ),
+    ("get", "/resource/{resource_id}"): operation(
+        {
+            "200": ok("The resource's description", *TRIPLES, HTML),
+            "404": {"description": "Nothing is known about it", "content": {**PROBLEM, **content(HTML)}},
+        },
+        400,
+        406,
+        parameters=[RESOURCE_ID, format_param(GRAPH_OFFERS, "html")],
+    ),
+    ("get", "/ontology"): operation(
+        {"200": ok("The ontology", *TRIPLES, HTML)},
+        400,
+        404,
+        406,
+        parameters=[format_param(GRAPH_OFFERS, "html")],
+    ),
+    ("post", "/validate"): operation(
+        {
+            "200": ok("The record conforms (a JSON summary, or the report graph by Accept)", JSON, *TRIPLES),
+            "422": {
+                "description": "It does not conform: the summary as problem details, or the report graph",
+                "content": {**PROBLEM, **content(*TRIPLES)},
+            },
+        },
+        400,
+        406,
+        413,
+        415,
+        503,
+        requestBody=RECORD_BODY,
+    ),
+    ("post", "/records"): operation(
+        {
+            "201": ok("Stored in a graph of its own", JSON, headers=LOCATION),
+            "200": ok("The same record was stored before", JSON, headers=LOCATION),
+        },
+        400,
+        401,
+        403,
+        413,
+        415,
+        422,
+        503,
+        requestBody=RECORD_BODY,
+        security=ADMIN,
+    ),
+    ("get", "/records/{identifier}"): operation(
+        {"200": ok("The record", *TRIPLES)},
+        404,
+        parameters=[
+            {
+                "name": "identifier",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "The record's id, as POST /records gave it",
+            }
+        ],
+    ),
+    ("get", "/reconcile"): operation(
+        {"200": ok("Without queries the service manifest, else the answers", JSON, "application/javascript")},
+        400,
+        413,
+        503,
+        parameters=[query("queries", BATCH, {"type": "string"}), CALLBACK],
+    ),
+    ("post", "/reconcile"): operation(
+        {"200": ok("The answers", JSON)},
+        400,
+        413,
+        415,
+        503,
+        requestBody={
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"queries": {"type": "string", "description": BATCH}},
+                        "required": ["queries"],
+                    }
+                },
+                JSON: {"schema": {"type": "object"}},
+            },
+        },
+    ),
+    ("get", "/reconcile/preview"): operation(
+        {"200": ok("A small HTML page", HTML)},
+        400,
+        404,
+        503,
+        parameters=[
+            query(
+                "id",
+                "Entity id (relative to the identifier space) or IRI",
+                {"type": "string"},
+                True,
+                example="japan",
+            )
+        ],
+    ),
+    ("get", "/reconcile/suggest/entity"): operation(
+        {"200": SUGGESTED},
+        400,
+        503,
+        parameters=[
+            query("prefix", "The start of a name", {"type": "string"}),
+            query("type", "Only entities of this type", {"type": "string"}),
+            LIMIT,
+            CALLBACK,
+        ],
+    ),
+    ("get", "/reconcile/suggest/type"): operation(
+        {"200": SUGGESTED},
+        400,
+        503,
+        parameters=[query("prefix", "The start of a type's name", {"type": "string"}), LIMIT, CALLBACK],
+    ),
+    ("get", "/.well-known/void"): operation(
+        {"200": ok("The VoID description", *TRIPLES)}, 400, 406, 503, parameters=[format_param(TRIPLE_OFFERS)]
+    ),
+    ("get", "/readyz"): {
+        "responses": {"200": ok("Ready: the store answers", JSON), "503": ok("Not ready", JSON)}
     },
-    "responses": {
-        "200": {"description": "Query results", "content": {t: _TEXT for t in RESULT_MEDIA_TYPES}},
-        "204": {"description": "The update was applied"},
-        **_errors(400, 401, 403, 406, 413, 415, 422, 503),
-    },
+    ("get", "/healthz"): {"responses": {"200": ok("The process answers", JSON)}},
 }
+# The routes that read their own bodies pass their entries to FastAPI too (openapi_extra).
+SPARQL_GET, SPARQL_POST = SPECS["get", "/sparql"], SPECS["post", "/sparql"]
+VALIDATE, RECORDS = SPECS["post", "/validate"], SPECS["post", "/records"]
+GRAPH_READ, GRAPH_WRITE = SPECS["get", "/rdf-graphs"], SPECS["put", "/rdf-graphs"]
+GRAPH_DELETE = SPECS["delete", "/rdf-graphs"]
 
-RECORD_BODY: dict[str, Any] = {
-    "requestBody": {"required": True, "content": {t: _TEXT for t in RDF_MEDIA_TYPES[:3]}},
-}
-VALIDATE: dict[str, Any] = {**RECORD_BODY, "responses": {
-    "200": {"description": "The record conforms", "content": {"application/json": {}}},
-    **_errors(400, 413, 415, 422),
-}}
-RECORDS: dict[str, Any] = {**RECORD_BODY, "responses": {
-    "201": {"description": "Stored in a graph of its own (Location header)"},
-    **_errors(400, 401, 403, 413, 415, 422),
-}}
 
-GRAPH_READ: dict[str, Any] = {
-    "parameters": _params("graph", "default"),
-    "responses": {"200": {"description": "The graph", "content": {t: _TEXT for t in GRAPH_MEDIA_TYPES}},
-                  **_errors(400, 404, 406)},
-}
-GRAPH_WRITE: dict[str, Any] = {
-    "parameters": _params("graph", "default"),
-    "requestBody": {"required": True, "content": {t: _TEXT for t in RDF_MEDIA_TYPES}},
-    "responses": {"201": {"description": "Created"}, "204": {"description": "Done"},
-                  **_errors(400, 401, 403, 413, 415, 422)},
-}
-GRAPH_DELETE: dict[str, Any] = {
-    "parameters": _params("graph", "default"),
-    "responses": {"204": {"description": "Deleted"}, **_errors(400, 401, 403, 404)},
-}
+def complete(document: dict[str, Any]) -> dict[str, Any]:
+    """Replace each operation's parameters, body, answers and security by its SPECS entry (idempotent);
+    an operation without one keeps FastAPI's draft (tests/api/test_schemathesis.py lists them)."""
+    for path, operations in document.get("paths", {}).items():
+        for method, described in operations.items():
+            spec = SPECS.get((method, path))
+            if spec is not None:
+                for key in ("parameters", "requestBody", "security"):
+                    described.pop(key, None)
+                described.update(spec)
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    if all(key in SPECS for key in operation_keys(document)):
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+    schemas["Problem"] = PROBLEM_SCHEMA
+    components["securitySchemes"] = SECURITY_SCHEMES
+    return document
+
+
+def operation_keys(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (method, path) of every operation of a document."""
+    return [(method, path) for path, operations in document.get("paths", {}).items() for method in operations]
+
+
+def install(app: FastAPI) -> None:
+    """Serve the completed document at /openapi.json (and in /docs)."""
+    draft: Callable[[], dict[str, Any]] = app.openapi
+
+    def document() -> dict[str, Any]:
+        return complete(draft())
+
+    app.openapi = document  # type: ignore[method-assign]

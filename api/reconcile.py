@@ -7,29 +7,57 @@ import json
 import re
 from collections.abc import Callable
 from typing import Annotated, TypeVar
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote, unquote_to_bytes
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.deps import NamesDep, SettingsDep, StatisticsDep
 from api.errors import ProblemError
+from api.http import linked_settings
 from api.negotiation import TRIPLE_OFFERS, UnknownFormatError, choose, producible
 from kg import __version__
 from kg.describe.resource import serialize
 from kg.describe.void import TITLE, describe_dataset
-from kg.errors import ReconcileQueryError
+from kg.errors import ReconcileLimitError, ReconcileQueryError
 from kg.names.index import NameIndexes
 from kg.namespaces import QC
 from kg.reconcile.matching import DEFAULT_TYPES, ReconcileIndex, schema_iri
+from kg.reconcile.protocol import ReconcileLimits
 from kg.settings import Settings
 
-router = APIRouter(tags=["reconciliation"])
+
+def _utf8(raw: bytes, where: str) -> str:
+    """Bytes as UTF-8 text: 400 naming where they came from when they are not (nothing is replaced)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        detail = f"the {where} is not valid UTF-8 (byte {error.start}): send UTF-8 text"
+        raise ProblemError(400, detail) from None
+
+
+def form_fields(raw: bytes, where: str) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body or query string (the last value of a name wins);
+    400 when a name or a value, percent-decoded, is not UTF-8."""
+    fields: dict[str, str] = {}
+    for part in raw.split(b"&"):
+        if part:
+            name, _, value = part.replace(b"+", b" ").partition(b"=")
+            fields[_utf8(unquote_to_bytes(name), where)] = _utf8(unquote_to_bytes(value), where)
+    return fields
+
+
+async def strict_query_string(request: Request) -> None:
+    """400 for a query string that is not UTF-8 (the framework would replace the bad bytes)."""
+    form_fields(request.scope.get("query_string", b""), "query string")
+
+
+router = APIRouter(tags=["reconciliation"], dependencies=[Depends(strict_query_string)])
 
 T = TypeVar("T")
-_CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
+_CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*", re.ASCII)  # whole value, ASCII only
 
 
 async def _using(names: NameIndexes, use: Callable[[ReconcileIndex], T]) -> T:
@@ -61,26 +89,32 @@ def _answer(payload: object, callback: str | None) -> Response:
     """JSON, or JSONP when a callback is named (GET only)."""
     if callback is None:
         return JSONResponse(payload)
-    if not _CALLBACK.match(callback) or len(callback) > 100:
+    if not _CALLBACK.fullmatch(callback) or len(callback) > 100:
         raise ProblemError(400, "callback must be a JavaScript identifier (letters, digits, _, $, .)")
     body = f"/**/{callback}({json.dumps(payload, ensure_ascii=False)});"
     return Response(body, media_type="application/javascript; charset=utf-8",
                     headers={"X-Content-Type-Options": "nosniff"})
 
 
-def _batch(raw: str, index: ReconcileIndex) -> dict[str, object]:
+def _batch(raw: str, index: ReconcileIndex, limits: ReconcileLimits) -> dict[str, object]:
+    """Answer a JSON batch: 413 for too many queries, 400 for a query past a limit or off the protocol."""
     try:
         queries = json.loads(raw)
     except json.JSONDecodeError as error:
         raise ProblemError(400, f"queries is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ProblemError(400, "queries is nested too deeply to be read") from None
     try:
-        return index.reconcile_batch(queries)
+        return index.reconcile_batch(queries, limits)
+    except ReconcileLimitError as error:
+        raise ProblemError(413 if error.batch else 400, str(error), limit=error.limit) from None
     except ReconcileQueryError as error:
         raise ProblemError(400, str(error)) from None
 
 
 @router.get("/reconcile", summary="Service manifest, or a batch of queries (?queries=)")
 async def reconcile_get(
+    request: Request,
     settings: SettingsDep,
     names: NamesDep,
     queries: Annotated[str | None, Query(description="A JSON batch of reconciliation queries")] = None,
@@ -88,24 +122,32 @@ async def reconcile_get(
 ) -> Response:
     """Without `queries`: the service manifest. With it: the answers, as for POST."""
     if queries is None:
-        return _answer(await _using(names, lambda index: manifest(settings, index)), callback)
-    return _answer(await _using(names, lambda index: _batch(queries, index)), callback)
+        linked = linked_settings(request, settings)
+        return _answer(await _using(names, lambda index: manifest(linked, index)), callback)
+    limits = ReconcileLimits.of(settings)
+    return _answer(await _using(names, lambda index: _batch(queries, index, limits)), callback)
 
 
 @router.post("/reconcile", summary="Reconcile a batch of queries (form field `queries`)")
-async def reconcile_post(request: Request, names: NamesDep) -> Response:
-    """`queries={"q0": {"query": "USA", "type": "Country", "limit": 3}}` as a form field."""
+async def reconcile_post(request: Request, settings: SettingsDep, names: NamesDep) -> Response:
+    """`queries={"q0": {"query": "USA", "type": "Country", "limit": 3}}` as a form field.
+
+    At most `reconcile_max_batch` queries (413 past it), each of at most `reconcile_max_query_chars`
+    characters (400); a body or form value that is not UTF-8 is a 400, never read with replacements.
+    """
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = (await request.body()).decode("utf-8", errors="replace")
+    body = await request.body()
     if content_type == "application/json":
         try:
-            payload = json.loads(body or "null")
+            payload = json.loads(_utf8(body, "request body") or "null")
         except json.JSONDecodeError as error:
             raise ProblemError(400, f"the body is not valid JSON: {error}") from None
+        except RecursionError:
+            raise ProblemError(400, "the body is nested too deeply to be read") from None
         raw = payload.get("queries") if isinstance(payload, dict) and "queries" in payload else payload
         raw_text = raw if isinstance(raw, str) else json.dumps(raw)
     elif content_type in ("application/x-www-form-urlencoded", ""):
-        form = dict(parse_qsl(body, keep_blank_values=True))
+        form = form_fields(body, "form body")
         if "queries" not in form:
             if "extend" in form:
                 raise ProblemError(400, "data extension is not supported by this service")
@@ -115,16 +157,19 @@ async def reconcile_post(request: Request, names: NamesDep) -> Response:
         raise ProblemError(
             415, "send the form field 'queries' as application/x-www-form-urlencoded (or JSON)"
         )
-    return _answer(await _using(names, lambda index: _batch(raw_text, index)), None)
+    limits = ReconcileLimits.of(settings)
+    return _answer(await _using(names, lambda index: _batch(raw_text, index, limits)), None)
 
 
 @router.get("/reconcile/preview", response_class=HTMLResponse, summary="A small HTML preview of an entity")
 async def reconcile_preview(
+    request: Request,
     settings: SettingsDep,
     names: NamesDep,
     id: Annotated[str, Query(description="Entity id (relative to the identifier space) or IRI")],  # noqa: A002
 ) -> HTMLResponse:
-    return HTMLResponse(await _using(names, lambda index: _preview(settings, index, id)))
+    linked = linked_settings(request, settings)
+    return HTMLResponse(await _using(names, lambda index: _preview(linked, index, id)))
 
 
 def _preview(settings: Settings, index: ReconcileIndex, id: str) -> str:  # noqa: A002
@@ -154,14 +199,25 @@ def _preview(settings: Settings, index: ReconcileIndex, id: str) -> str:  # noqa
     return body
 
 
+def _prefix(settings: Settings, prefix: str) -> None:
+    """400 for a suggest prefix longer than a query may be."""
+    try:
+        ReconcileLimits.of(settings).check_text(prefix, "prefix")
+    except ReconcileLimitError as error:
+        raise ProblemError(400, str(error), limit=error.limit) from None
+
+
 @router.get("/reconcile/suggest/entity", summary="Suggest entities by name prefix")
 async def suggest_entity(
+    settings: SettingsDep,
     names: NamesDep,
     prefix: Annotated[str, Query()] = "",
     type: Annotated[str | None, Query()] = None,  # noqa: A002
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     callback: Annotated[str | None, Query()] = None,
 ) -> Response:
+    _prefix(settings, prefix)
+
     def suggest(index: ReconcileIndex) -> list[dict[str, object]]:
         try:
             return index.suggest_entities(prefix, type, limit)
@@ -173,11 +229,13 @@ async def suggest_entity(
 
 @router.get("/reconcile/suggest/type", summary="Suggest types by name prefix")
 async def suggest_type(
+    settings: SettingsDep,
     names: NamesDep,
     prefix: Annotated[str, Query()] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     callback: Annotated[str | None, Query()] = None,
 ) -> Response:
+    _prefix(settings, prefix)
     result = await _using(names, lambda index: index.suggest_types(prefix, limit))
     return _answer({"result": result}, callback)
 
@@ -198,7 +256,7 @@ async def well_known_void(
         available = ", ".join(producible(TRIPLE_OFFERS))
         raise ProblemError(406, f"no acceptable media type; available: {available}")
     assert isinstance(offer.format, ox.RdfFormat)
-    graph = describe_dataset(await run_in_threadpool(statistics.current), settings)
+    graph = describe_dataset(await run_in_threadpool(statistics.current), linked_settings(request, settings))
     data = graph.serialize(format="nt", encoding="utf-8")
     triples = [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
     headers = {"Content-Type": offer.content_type, "Vary": "Accept"}

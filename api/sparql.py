@@ -12,20 +12,24 @@ from starlette.datastructures import MultiDict
 from api import openapi
 from api.deps import EngineDep, WriterDep
 from api.errors import ProblemError, require_admin
-from api.http import checked_iri, decode, essence, negotiated, single, stream
+from api.http import checked_iri, decode, essence, linked_settings, negotiated, single, stream
 from api.negotiation import OFFERS_BY_FORM, RDF_OFFERS, parse_accept, quality
+from api.update_reads import WorkerReads
 from kg.describe.service import service_description
 from kg.quality.writer import GuardedWriter
 from kg.query.dataset import QueryDataset
 from kg.query.engine import QueryEngine
 from kg.query.federation import check_services
+from kg.query.nesting import check_nesting
 from kg.query.results import serialize_graph
+from kg.query.slots import ANONYMOUS
 
 router = APIRouter(tags=["sparql"])
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
+NESTING_INLINE_CHARS = 64 * 1024  # a longer request is scanned for its nesting in a thread
 
 
 def dataset_of(params: MultiDict) -> QueryDataset:
@@ -35,12 +39,22 @@ def dataset_of(params: MultiDict) -> QueryDataset:
     return QueryDataset(tuple(defaults), tuple(named))
 
 
+async def checked_nesting(sparql: str, limit: int) -> None:
+    """Refuse brackets nested past the limit (400) before a parser sees them; a long text off the loop."""
+    if len(sparql) <= NESTING_INLINE_CHARS:
+        check_nesting(sparql, limit)
+    else:
+        await asyncio.to_thread(check_nesting, sparql, limit)
+
+
 async def answer_query(request: Request, engine: QueryEngine, sparql: str, params: MultiDict) -> Response:
     """Run a query and stream its results; SERVICE off the allow-list is refused as a bad request (400)."""
-    dataset = dataset_of(params)
     settings = request.app.state.settings
+    await checked_nesting(sparql, settings.max_query_nesting)
+    dataset = dataset_of(params)
     check_services(sparql, settings.service_allowlist)
-    running = await engine.start(sparql, dataset, abandoned=request.is_disconnected)
+    client = request.client.host if request.client else ANONYMOUS  # for fairness between clients
+    running = await engine.start(sparql, dataset, abandoned=request.is_disconnected, client=client)
     try:
         offer = negotiated(request, params, OFFERS_BY_FORM[running.form])
     except ProblemError:
@@ -49,7 +63,9 @@ async def answer_query(request: Request, engine: QueryEngine, sparql: str, param
     return await stream(request, running, offer)
 
 
-async def answer_update(request: Request, writer: GuardedWriter, update: str, params: MultiDict) -> Response:
+async def answer_update(
+    request: Request, engine: QueryEngine, writer: GuardedWriter, update: str, params: MultiDict
+) -> Response:
     """Run an update through the SHACL gate: 204, or 422 with the report and nothing written."""
     settings = request.app.state.settings
     require_admin(request, settings)
@@ -63,8 +79,10 @@ async def answer_update(request: Request, writer: GuardedWriter, update: str, pa
     for name in ("default-graph-uri", "named-graph-uri"):
         if params.getlist(name):
             raise ProblemError(400, f"{name} applies to queries, not to updates")
+    await checked_nesting(update, settings.max_query_nesting)
     check_services(update, settings.service_allowlist, update=True)
-    await asyncio.to_thread(writer.update, update)
+    reads = WorkerReads(engine, asyncio.get_running_loop(), request.is_disconnected)
+    await asyncio.to_thread(writer.update, update, reads)
     return Response(status_code=204)
 
 
@@ -84,7 +102,7 @@ async def describe_service(request: Request, params: MultiDict) -> Response:
     offer = negotiated(request, params, RDF_OFFERS)
     state = request.app.state
     statistics = await asyncio.to_thread(state.statistics.current)
-    graph = await asyncio.to_thread(service_description, statistics, state.settings)
+    graph = await asyncio.to_thread(service_description, statistics, linked_settings(request, state.settings))
     body = serialize_graph(graph, offer.format)  # type: ignore[arg-type]
     return Response(body, media_type=offer.content_type, headers={"Vary": "Accept"})
 
@@ -97,6 +115,7 @@ async def sparql_get(request: Request, engine: EngineDep) -> Response:
         raise ProblemError(400, "SPARQL Update must be sent with POST")
     sparql = single(params, "query")
     if sparql is None:
+        dataset_of(params)  # checked (400 for a bad IRI) though the description does not use them
         return await describe_service(request, params)
     return await answer_query(request, engine, sparql, params)
 
@@ -121,7 +140,7 @@ async def sparql_post(request: Request, engine: EngineDep, writer: WriterDep) ->
             raise ProblemError(400, "the form must have exactly one of the parameters query and update")
         if query is not None:
             return await answer_query(request, engine, query, params)
-        return await answer_update(request, writer, update or "", params)
+        return await answer_update(request, engine, writer, update or "", params)
     if media == QUERY:
         return await answer_query(request, engine, text, params)
-    return await answer_update(request, writer, text, params)
+    return await answer_update(request, engine, writer, text, params)

@@ -14,9 +14,10 @@ from rdflib.compare import to_canonical_graph
 from api import openapi
 from api.deps import SettingsDep, StoreDep, ValidatorDep, WriterDep
 from api.errors import ProblemError, problem, require_admin
+from api.http import public_base
 from api.negotiation import GRAPH_OFFERS, Offer, negotiate, producible
 from kg.errors import RdfSyntaxError, UnsupportedFormatError, ValidationEngineError
-from kg.formats.parsing import format_for_media_type, parse_rdf
+from kg.formats.parsing import ParseLimits, format_for_media_type, parse_rdf
 from kg.namespaces import PREFIXES, RECORD_GRAPH_PREFIX
 from kg.quality.shacl import ValidationOutcome
 from kg.settings import Settings
@@ -28,6 +29,7 @@ RECORD_OFFERS = GRAPH_OFFERS
 REPORT_OFFERS = (SUMMARY, *RECORD_OFFERS)
 RECORD_ID_CHARS = 16
 VARY = {"Vary": "Accept"}
+NONCONFORMING = "the record does not conform to the SHACL shapes (the violations are listed)"
 
 
 async def read_record(request: Request, settings: Settings) -> Graph:
@@ -42,7 +44,7 @@ async def read_record(request: Request, settings: Settings) -> Graph:
         raise ProblemError(415, str(error)) from None
     body = await request.body()
     try:
-        graph = await run_in_threadpool(parse_rdf, body, fmt, settings.base_iri)
+        graph = await run_in_threadpool(parse_rdf, body, fmt, settings.base_iri, ParseLimits.record(settings))
     except RdfSyntaxError as error:
         raise ProblemError(400, f"the record does not parse: {error}", line=error.line, column=error.column,
                            message=error.message) from None
@@ -59,6 +61,8 @@ def report_response(request: Request, outcome: ValidationOutcome) -> Response:
         return problem(406, f"the report is available as {', '.join(producible(REPORT_OFFERS))}", VARY)
     if offer is SUMMARY:
         summary = {**outcome.summary(), "text": outcome.report_text}
+        if not outcome.conforms:
+            return problem(422, NONCONFORMING, VARY, **summary)
         return JSONResponse(summary, status_code=status, headers=VARY)
     return _graph_response(outcome.report_graph, offer, status)
 
@@ -112,7 +116,7 @@ async def post_record(request: Request, settings: SettingsDep, writer: WriterDep
         created = await run_in_threadpool(writer.post_graph, graph_iri, graph)
     except ValidationEngineError as error:
         return problem(500, f"the record could not be validated, so it was not stored: {error}")
-    location = f"{settings.public_base_url.rstrip('/')}/records/{identifier}"
+    location = f"{public_base(request)}/records/{identifier}"
     body = {"id": identifier, "graph": graph_iri, "location": location, "triples": len(graph),
             "created": created, "stored": True}
     return JSONResponse(body, status_code=201 if created else 200, headers={"Location": location})

@@ -47,12 +47,31 @@ class FileSyntaxError(RdfSyntaxError):
         return f"{self.file}{where}: {self.message}"
 
 
+class UnsafeInputError(InputError):
+    """A document refused unread, or whose reading was stopped: entity declarations, or past a limit."""
+
+    def __init__(self, message: str, limit: float | None = None) -> None:
+        self.limit = limit
+        super().__init__(message)
+
+
 class UnsupportedFormatError(InputError):
     """A serialization we cannot read or write."""
 
 
 class ServiceNotAllowedError(InputError):
     """A SERVICE clause names an endpoint that is not on the allow-list."""
+
+
+class QueryTooDeepError(InputError):
+    """A query or update whose brackets nest deeper than the limit (QCOLLAB_MAX_QUERY_NESTING)."""
+
+    def __init__(self, limit: int, line: int, column: int) -> None:
+        self.limit, self.line, self.column = limit, line, column
+        super().__init__(
+            f"line {line}, column {column}: the brackets of this request nest more than {limit} levels deep, "
+            f"the nesting limit of this service (QCOLLAB_MAX_QUERY_NESTING)"
+        )
 
 
 class UpdateFailedError(InputError):
@@ -79,6 +98,15 @@ class ReconcileQueryError(InputError, ValueError):
     """A reconciliation query that does not follow the protocol."""
 
 
+class ReconcileLimitError(ReconcileQueryError):
+    """A reconciliation batch with too many queries, or a query past a limit; `limit` names it."""
+
+    def __init__(self, message: str, limit: int, *, batch: bool = False) -> None:
+        self.limit = limit
+        self.batch = batch  # the batch is too large (as opposed to one of its queries)
+        super().__init__(message)
+
+
 # -- the data does not conform ---------------------------------------------------------------------
 
 
@@ -97,6 +125,10 @@ class RejectedWriteError(QcollabError):
         self.outcome = outcome
         super().__init__("the change was refused: the data would not conform to the SHACL shapes\n"
                          + outcome.report_text)
+
+
+class PolicyRefusedError(QcollabError):
+    """A write the service's policy forbids (a graph it maintains itself, wiping the store); HTTP 403."""
 
 
 # -- the service cannot answer now -----------------------------------------------------------------
@@ -125,8 +157,23 @@ class EngineBusyError(QueryTimeoutError):
         self.seconds = seconds
 
 
+class ClientBusyError(UnavailableError):
+    """One client already has as many queries waiting for a query worker as it may (HTTP 429)."""
+
+    def __init__(self, queued: int) -> None:
+        self.queued = queued
+        super().__init__(
+            f"too many queries waiting: this client already has {queued} queries waiting for a query "
+            "worker; send more once some are answered"
+        )
+
+
 class QueryCancelledError(UnavailableError):
     """The query was stopped because nobody waits for its results any more."""
+
+
+class QueryWorkerStoppedError(UnavailableError):
+    """The worker process evaluating a query ended in the middle of it (a crash); a new one replaces it."""
 
 
 class ViewNotReadyError(UnavailableError):
@@ -150,6 +197,10 @@ class ValidationEngineError(DependencyError):
 
 class LinkingSourceError(DependencyError):
     """A link target could not be queried (endpoint down, bad answer, missing snapshot)."""
+
+
+class StoreCheckError(DependencyError):
+    """A store built aside failed its check, so it was not swapped in: the live store is unchanged."""
 
 
 # -- faults ----------------------------------------------------------------------------------------

@@ -39,12 +39,24 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
     admin_token: str | None = None
+    allow_wipe: bool = False  # a write that removes every data quad (DROP ALL, CLEAR NAMED, ...) is refused
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     query_workers: int = Field(default=2, ge=1, le=256)  # processes: queries evaluated at once
+    max_query_nesting: int = Field(default=64, ge=1)  # brackets in a query or update (kg.query.nesting)
+    light_workers: int = Field(default=1, ge=0, le=64)  # more, for light queries only (kg.query.lanes)
+    light_budget_seconds: float = Field(default=2.0, gt=0)  # a light query still running is re-run as heavy
+    max_queued_per_client: int = Field(default=16, ge=1)  # queries one client address may have waiting
     max_body_bytes: int = Field(default=5_000_000, gt=0)
     max_load_bytes: int = Field(default=2_000_000_000, gt=0)  # an admin's Graph Store upload, streamed
     load_batch_size: int = Field(default=2000, ge=1)  # subjects validated together by `qcollab load`
     max_document_bytes: int = Field(default=DEFAULT_MAX_DOCUMENT_BYTES, gt=0)
+    # characters of the terms a client's document may parse into (5 x the default max_body_bytes):
+    # bounds what prefixes, relative IRIs and the like expand a small body to (kg.formats.parsing)
+    max_parsed_chars: int = Field(default=25_000_000, gt=0)
+    parse_timeout_seconds: float = Field(default=10.0, gt=0)  # RDF/XML and JSON-LD parse in a child this long
+    max_record_triples: int = Field(default=10_000, ge=1)  # a record to /validate or /records (~1 ms each)
+    reconcile_max_query_chars: int = Field(default=500, ge=1)  # characters of one reconciliation query text
+    reconcile_max_batch: int = Field(default=100, ge=1)  # queries in one /reconcile batch
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
     service_allowlist: list[str] = Field(default_factory=list)

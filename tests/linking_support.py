@@ -141,7 +141,7 @@ def run_qcollab(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedP
 def linked_copy(built_data: Path, workdir: Path, **env: str) -> tuple[Path, dict[str, object]]:
     """A copy of the built data with the linksets written by `qcollab link`, and its JSON report."""
     data_dir = workdir / "data"
-    shutil.copytree(built_data, data_dir)
+    shutil.copytree(built_data, data_dir, symlinks=True)
     done = run_qcollab(data_dir, "link", "--format", "json", **env)
     if done.returncode != 0:
         raise RuntimeError(f"qcollab link failed:\n{done.stdout}\n{done.stderr}")

@@ -39,7 +39,7 @@ def free_port() -> int:
 def running_server(built_data: Path, workdir: Path, **env: str) -> Iterator[LiveServer]:
     """Copy the built data and serve it; extra QCOLLAB_* settings go in `env`."""
     data_dir = workdir / "data"
-    shutil.copytree(built_data, data_dir)
+    shutil.copytree(built_data, data_dir, symlinks=True)
     port = free_port()
     environment = {
         **os.environ,

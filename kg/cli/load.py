@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.cli.output import AddFormat
 from kg.errors import InputError, RejectedWriteError, StoreInUseError
-from kg.quality.loading import LoadReport, load_files, load_graph
+from kg.quality.loading import LoadReport, finish_interrupted_load, load_files, load_graph
 from kg.quality.shacl import Validator
 from kg.settings import Settings, get_settings
 from kg.store.loading import LoadFile
@@ -61,6 +61,8 @@ def _run(
             f"{error}: stop it first, or send the file to the server with an HTTP PUT "
             "to /rdf-graphs?graph=IRI"
         ) from None
+    if finish_interrupted_load(store, settings.data_dir):
+        errors.print("an earlier load was interrupted: its inferences were rebuilt")
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import __version__
@@ -17,14 +16,14 @@ from kg.errors import DocumentError, NonConformingError, QcollabError
 from kg.extract.consistency import Consistency
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import TextInput, document_slug, extract_texts, source_name
-from kg.namespaces import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH, QCG
+from kg.namespaces import DOCUMENT_GRAPH_PREFIX, QCG
 from kg.pipeline.cache import ExtractionCache, extractor_digest
+from kg.pipeline.publish import Extracted, publish
 from kg.pipeline.review import REPORT_NAME, save_document_review, write_report
 from kg.quality.batch import validate_graphs
-from kg.quality.reasoning import materialize
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
-from kg.store.oxigraph import open_store
+from kg.store.versions import recover
 from kg.text.readers import DOCUMENT_SUFFIXES, decode_document, document_bytes
 
 SEED_SUFFIXES = DOCUMENT_SUFFIXES  # .txt, .md, .markdown, .html, .htm, .pdf
@@ -118,13 +117,17 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
 
     A document that cannot be read is reported in `failed` and the build goes on; the graph it had in
     the store, if any, is kept. `force` rebuilds even when up to date and re-extracts every document.
-    Fails before writing if SHACL objects to the extracted graphs.
+    Fails before writing if SHACL objects to the extracted graphs. The store is written aside, checked
+    and swapped in, the stamp last (kg/pipeline/publish.py): a build killed at any moment leaves the
+    last good store with its stamp, or a store the next build rebuilds.
     """
     started = time.perf_counter()
+    recover(settings.resolved_store_path)  # what a killed build left: kg/store/versions.py
     if not force and is_up_to_date(settings):
         failed = _stamp(settings).get("failed")
         return BuildReport(skipped=True, failed=dict(failed) if isinstance(failed, dict) else {})
     report = BuildReport()
+    inputs = inputs_digest(settings)  # of the inputs as the build read them
     documents = seed_documents(settings.seeds_dir)
     digest = extractor_digest(settings.shapes_path, settings.ontology_path)
     cache = ExtractionCache(_cache_dir(settings), f"{digest} {_extraction_settings(settings)}")
@@ -135,16 +138,16 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
     check_conformance(
         settings, [extracted[iri] for iri in new], settings.build_processes, [serialized[iri] for iri in new]
     )
-    with open_store(settings.resolved_store_path) as store:
-        load_extracted(store, settings, extracted, report, keep=kept, serialized=serialized)
-        if progress:
-            progress("materializing inferences", len(documents), len(documents))
-        report.inferred = materialize(store)
-        report.triples = store.triple_count()
     cache.save({path.name for path in documents})
     report.held_back = write_report(_cache_dir(settings), [p.name for p in documents], review_path(settings))
-    stamp = {"inputs": inputs_digest(settings), "failed": report.failed}
-    _stamp_path(settings).write_text(json.dumps(stamp, indent=1))  # last: the build is complete
+
+    def step(message: str) -> None:
+        if progress:
+            progress(message, len(documents), len(documents))
+
+    stamp = {"inputs": inputs, "failed": report.failed}
+    written = publish(settings, Extracted(extracted, serialized, kept), _stamp_path(settings), stamp, step)
+    report.removed_graphs, report.inferred, report.triples = written.removed, written.inferred, written.quads
     report.seconds = time.perf_counter() - started
     return report
 
@@ -249,30 +252,6 @@ def check_conformance(
     failures = [text for conforms, text in outcomes if not conforms]
     if failures:
         raise NonConformingError("\n".join(failures))
-
-
-def load_extracted(
-    store: KnowledgeStore,
-    settings: Settings,
-    extracted: dict[str, Graph],
-    report: BuildReport,
-    keep: Iterable[str] = (),
-    serialized: dict[str, bytes] | None = None,
-) -> None:
-    """Write the ontology and each document graph; drop graphs of documents now gone (not those in `keep`)."""
-    store.drop_graph(str(ONTOLOGY_GRAPH))
-    store.load(settings.ontology_path.read_bytes(), ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
-    for graph_iri, graph in extracted.items():
-        if store.has_graph(graph_iri):
-            store.replace_graph(graph_iri, graph)
-        else:  # a new graph: the engine's own N-Triples parser, much faster than an INSERT DATA
-            data = (serialized or {}).get(graph_iri) or graph.serialize(format="nt", encoding="utf-8")
-            store.load(data, ox.RdfFormat.N_TRIPLES, graph=graph_iri)
-    kept = set(keep)
-    for stale in store.named_graphs():
-        if stale.startswith(DOCUMENT_GRAPH_PREFIX) and stale not in extracted and stale not in kept:
-            store.drop_graph(stale)
-            report.removed_graphs.append(stale)
 
 
 def statistics(store: KnowledgeStore) -> dict[str, object]:

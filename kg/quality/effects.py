@@ -5,22 +5,25 @@ DATA and DELETE DATA are parsed by the engine on an empty scratch store; DELETE 
 DELETE/INSERT … WHERE have their WHERE clause evaluated first and their templates instantiated with
 CONSTRUCT queries, one per template block (the graph of a `GRAPH ?g` block bound per value); CLEAR
 and DROP read the graphs they empty. The cost is that of the patterns and the graphs the request
-names, never a pass over the store. What this module does not work out (LOAD, CREATE, ADD, MOVE,
-COPY, or an operation that reads what an earlier operation of the same request changed) it reports
-as `None`, and the writer falls back to trying the request on a copy of the store.
+names, never a pass over the store; CREATE, ADD, MOVE and COPY read the graphs they name
+(kg.quality.graph_ops). What this module does not work out (LOAD, or an operation that reads what
+an earlier operation of the same request changed) it reports as `None`, and the writer falls back
+to trying the request on a copy of the store.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pyoxigraph as ox
 
 from kg.errors import UpdateFailedError
 from kg.formats.parsing import syntax_error_from
 from kg.namespaces import PREFIXES
+from kg.quality.graph_ops import GRAPH_OPERATIONS, clear_or_drop, graph_operation, graphs_named
 from kg.store.interface import KnowledgeStore, StoreChanges
 
 _TOKEN = re.compile(
@@ -32,7 +35,8 @@ _TOKEN = re.compile(
     r"|(?P<other>.)",
     re.DOTALL,
 )
-_READS = {"DELETE_WHERE", "MODIFY", "CLEAR", "DROP"}
+_READS = {"DELETE_WHERE", "MODIFY", "CLEAR", "DROP"} | GRAPH_OPERATIONS
+Evaluate = Callable[..., Iterable]  # like KnowledgeStore.evaluate(sparql, default_graph=, named_graphs=)
 
 
 @dataclass(frozen=True)
@@ -146,25 +150,56 @@ def check_syntax(sparql: str) -> None:
         pass  # an evaluation error on the empty store (e.g. CREATE of an existing graph): judged later
 
 
-def effect_of(store: KnowledgeStore, sparql: str) -> StoreChanges | None:
-    """The change a (syntactically valid) update request would make; None when not worked out here."""
+def effect_of(store: KnowledgeStore, sparql: str, evaluate: Evaluate | None = None) -> StoreChanges | None:
+    """The change a (syntactically valid) update request would make; None when not worked out here.
+
+    `evaluate` runs the WHERE clauses (default: `store.evaluate`); the service gives one that runs them
+    in a query worker under the query deadline, so a heavy pattern is killed like a heavy query.
+    """
+    evaluate = evaluate or store.evaluate
     ops = operations(sparql)
     if any(op.kind not in {"INSERT_DATA", "DELETE_DATA"} | _READS for op in ops):
         return None
     net = _Net(store)
     for position, op in enumerate(ops):
-        if op.kind in _READS and position > 0 and net.changes():
+        if op.kind in _READS and position > 0 and _reads_changed(op, net):
             return None  # it would read what an earlier operation changed
         if op.kind in ("INSERT_DATA", "DELETE_DATA"):
             quads = _data_quads(op)
             net.insert(quads) if op.kind == "INSERT_DATA" else net.delete(quads)
         elif op.kind in ("CLEAR", "DROP"):
-            if not _clear(store, op, net):
+            if not clear_or_drop(store, op.kind, [t.text for t in op.tokens[1:]], net, partial(_resolve, op)):
+                return None
+        elif op.kind in GRAPH_OPERATIONS:
+            words = [token.text for token in op.tokens[1:]]
+            if not graph_operation(store, op.kind, words, net, partial(_resolve, op)):
                 return None
         else:
-            if not _modify(store, op, net):
+            if not _modify(evaluate, op, net):
                 return None
     return net.changes()
+
+
+def _reads_changed(op: Operation, net: _Net) -> bool:
+    """Whether the operation may read a graph an earlier operation of the request changed."""
+    changes = net.changes()
+    if not changes:
+        return False
+    words = [token.text for token in op.tokens[1:]]
+    if words and words[0].upper() == "SILENT":
+        words = words[1:]
+    reads: set[ox.NamedNode | ox.DefaultGraph] | None = None
+    if op.kind in GRAPH_OPERATIONS:
+        reads = graphs_named(words, partial(_resolve, op))
+    elif op.kind in ("CLEAR", "DROP") and [w.upper() for w in words] == ["DEFAULT"]:
+        reads = {ox.DefaultGraph()}
+    elif op.kind in ("CLEAR", "DROP") and len(words) == 2 and words[0].upper() == "GRAPH":
+        graph = _resolve(op, words[1])
+        reads = None if graph is None else {graph}
+    if reads is None:
+        return True
+    touched = {q.graph_name for q in changes.removed | changes.added} | changes.created | changes.dropped
+    return bool(reads & touched)
 
 
 def _data_quads(op: Operation) -> list[ox.Quad]:
@@ -176,35 +211,6 @@ def _data_quads(op: Operation) -> list[ox.Quad]:
     except SyntaxError as error:
         raise syntax_error_from(error) from None
     return list(scratch)
-
-
-def _clear(store: KnowledgeStore, op: Operation, net: _Net) -> bool:
-    """CLEAR or DROP [SILENT] (GRAPH iri | DEFAULT | NAMED | ALL)."""
-    silent = any(t.kind == "word" and t.text.upper() == "SILENT" for t in op.tokens[1:2])
-    words = op.tokens[2:] if silent else op.tokens[1:]
-    if not words:
-        return False
-    target = words[0].text.upper()
-    if target == "GRAPH" and len(words) > 1:
-        graph = _resolve(op, words[1].text)
-        if graph is None:
-            return False
-        if not silent and not store.has_graph(graph.value):
-            raise UpdateFailedError(f"the update failed: the graph {graph} does not exist")
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = [graph]
-    elif target == "DEFAULT":
-        graphs = [ox.DefaultGraph()]
-    elif target in ("NAMED", "ALL"):
-        graphs = [ox.NamedNode(g) for g in store.named_graphs()]
-        if target == "ALL":
-            graphs.append(ox.DefaultGraph())
-    else:
-        return False
-    for graph in graphs:
-        net.delete(store.quads_matching(graph=graph))
-        if op.kind == "DROP" and isinstance(graph, ox.NamedNode) and store.has_graph(graph.value):
-            net.graphs_dropped.add(graph)
-    return True
 
 
 def _resolve(op: Operation, term: str) -> ox.NamedNode | None:
@@ -300,7 +306,7 @@ def _template_blocks(template: str) -> list[tuple[str | None, str]]:
     return blocks
 
 
-def _modify(store: KnowledgeStore, op: Operation, net: _Net) -> bool:
+def _modify(evaluate: Evaluate, op: Operation, net: _Net) -> bool:
     parts = _parts(op)
     if parts is None:
         return False
@@ -315,15 +321,15 @@ def _modify(store: KnowledgeStore, op: Operation, net: _Net) -> bool:
     target = _resolve(op, parts.with_graph) if parts.with_graph else ox.DefaultGraph()
     if target is None:
         return False
-    removed = _instances(store, op, parts.delete, parts.where, dataset, target)
-    added = _instances(store, op, parts.insert, parts.where, dataset, target)
+    removed = _instances(evaluate, op, parts.delete, parts.where, dataset, target)
+    added = _instances(evaluate, op, parts.insert, parts.where, dataset, target)
     net.delete(removed - added)
     net.insert(added)
     return True
 
 
 def _instances(
-    store: KnowledgeStore,
+    evaluate: Evaluate,
     op: Operation,
     template: str | None,
     where: str,
@@ -339,7 +345,7 @@ def _instances(
             graphs: list[ox.NamedNode | ox.DefaultGraph] = [target]
             bindings = [""]
         elif graph_term.startswith(("?", "$")):
-            rows = store.evaluate(f"{op.prologue}\nSELECT DISTINCT {graph_term} WHERE {where}", **dataset)
+            rows = evaluate(f"{op.prologue}\nSELECT DISTINCT {graph_term} WHERE {where}", **dataset)
             values = [row[graph_term[1:]] for row in rows]  # type: ignore[index]
             graphs = [value for value in values if isinstance(value, ox.NamedNode)]
             bindings = [f" VALUES {graph_term} {{ {value} }}" for value in graphs]
@@ -350,6 +356,6 @@ def _instances(
             graphs, bindings = [named], [""]
         for graph, binding in zip(graphs, bindings, strict=True):
             sparql = f"{op.prologue}\nCONSTRUCT {{ {triples} }} WHERE {{ {where}{binding} }}"
-            for triple in store.evaluate(sparql, **dataset):  # type: ignore[union-attr]
+            for triple in evaluate(sparql, **dataset):
                 quads.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
     return quads

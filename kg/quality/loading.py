@@ -13,6 +13,7 @@ triple file says its graph; a dataset file (N-Quads, TriG) keeps its own graphs.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -25,9 +26,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import RdfSyntaxError, RejectedWriteError
+from kg.formats.parsing import rdflib_term
 from kg.namespaces import INFERRED_GRAPH, LOAD_GRAPH_PREFIX, ONTOLOGY_GRAPH, QC, QCR
 from kg.quality.inference import Axioms, infer_loaded
-from kg.quality.neighbourhood import RDF_TYPE, TypingPredicates, rdflib_term
+from kg.quality.neighbourhood import RDF_TYPE, TypingPredicates
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.store.interface import KnowledgeStore
@@ -72,6 +74,9 @@ class LoadReport:
         return {**asdict(self), "per_second": round(self.per_second)}
 
 
+STAGING_PREFIX = ".load-staging-"  # then the pid of the loading process
+
+
 def load_graph(path: Path) -> str:
     """The graph a triple file goes into when none is named: qcg:load/<slug of the file stem>."""
     stem = plain_name(path).stem
@@ -98,6 +103,19 @@ def infer(
         return materialize(store)
     infer_loaded(store, sorted(g.value for g in graphs if isinstance(g, ox.NamedNode)))
     return store.triple_count(str(INFERRED_GRAPH))
+
+
+def finish_interrupted_load(store: KnowledgeStore, staging_dir: Path | None = None) -> bool:
+    """Clean up after a killed bulk load: its staging stores in `staging_dir` are removed, and the
+    inferences it left out rebuilt (a full `materialize`); True when they had to be."""
+    if staging_dir is not None and staging_dir.is_dir():
+        _remove_abandoned_staging(staging_dir)
+    if not store.inferences_pending():
+        return False
+    materialize(store)
+    store.flush()
+    store.mark_inferences_pending(False)
+    return True
 
 
 def _has_premise(store: KnowledgeStore, graphs: Collection[ox.NamedNode | ox.DefaultGraph]) -> bool:
@@ -148,11 +166,13 @@ def load_files(
                 checker = _BatchCheck(staging, target, make_validator(), HIDDEN | replaced)
                 report.subjects, report.batches = checker.run(batch_size, replaced, tell)
                 report.validated = True
+            target.mark_inferences_pending(True)  # a crash from here on: the next open re-infers
             if replace:
                 for graph in {g for f, g in files if not f.is_dataset}:
                     target.delete_graph(graph)
             _load_each(target, files, lenient, tell, "loading")
     else:
+        target.mark_inferences_pending(True)
         _load_each(target, files, lenient, tell, "loading")
     report.triples = target.quad_count() - before
     tell("inferring", 0, None)
@@ -162,6 +182,7 @@ def load_files(
         tell("optimizing", 0, None)
         target.optimize()
     target.flush()
+    target.mark_inferences_pending(False)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -237,7 +258,8 @@ def _staged(
 ) -> Iterator[KnowledgeStore]:
     """The files loaded into a temporary on-disk store in `folder`, removed afterwards."""
     folder.mkdir(parents=True, exist_ok=True)
-    location = Path(tempfile.mkdtemp(prefix=".load-staging-", dir=folder))
+    _remove_abandoned_staging(folder)
+    location = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder))
     staging = open_store(location)
     try:
         _load_each(staging, files, lenient, tell, "staging")
@@ -245,6 +267,24 @@ def _staged(
     finally:
         staging.close()
         shutil.rmtree(location, ignore_errors=True)
+
+
+def _remove_abandoned_staging(folder: Path) -> None:
+    """Remove the staging stores of loads whose process is gone (killed before its `finally`)."""
+    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
+        pid = leftover.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _BatchCheck:

@@ -14,30 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
+from kg.formats.parsing import rdflib_term
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from kg.quality.rdfs import RdfsSchema
 from kg.store.interface import KnowledgeStore, StoreChanges
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-XSD_STRING = PREFIXES["xsd"] + "string"
-LANG_STRING = PREFIXES["rdf"] + "langString"
 NOT_DATA = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))}
 Resource = ox.NamedNode | ox.BlankNode
-
-
-def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """The rdflib term of a pyoxigraph term (xsd:string literals plain, as N-Triples has them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype in (XSD_STRING, LANG_STRING) else URIRef(datatype))
 
 
 @dataclass(frozen=True)
@@ -75,23 +62,28 @@ class Neighbourhood:
         self.store, self.typing = store, typing
         self.removed = {q for q in changes.removed if q.graph_name not in NOT_DATA}
         self.added = {q for q in changes.added if q.graph_name not in NOT_DATA}
+        self._added_from: dict[object, list[ox.Quad]] = {}  # the added quads by subject, and by object:
+        self._added_to: dict[object, list[ox.Quad]] = {}  # a lookup costs its answer, not the change
+        for quad in self.added:
+            self._added_from.setdefault(quad.subject, []).append(quad)
+            self._added_to.setdefault(quad.object, []).append(quad)
 
     def _outgoing(self, node: Resource, predicate: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
         for quad in self.store.quads_matching(node, predicate, None):
             if quad.graph_name not in NOT_DATA and quad not in self.removed:
                 yield quad
-        yield from (q for q in self.added if q.subject == node and predicate in (None, q.predicate))
+        yield from (q for q in self._added_from.get(node, ()) if predicate in (None, q.predicate))
 
     def _incoming(self, node: Resource, predicate: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
         for quad in self.store.quads_matching(None, predicate, node):
             if quad.graph_name not in NOT_DATA and quad not in self.removed:
                 yield quad
-        yield from (q for q in self.added if q.object == node and predicate in (None, q.predicate))
+        yield from (q for q in self._added_to.get(node, ()) if predicate in (None, q.predicate))
 
     def _types(self, node: ox.NamedNode | ox.BlankNode) -> set[str]:
         """The classes a node is asserted to have, with their superclasses."""
         asserted = {q.object.value for q in self.store.quads_matching(node, RDF_TYPE, None)}
-        asserted |= {q.object.value for q in self.added if q.subject == node and q.predicate == RDF_TYPE}
+        asserted |= {q.object.value for q in self._added_from.get(node, ()) if q.predicate == RDF_TYPE}
         return asserted.union(*(self.typing.superclasses.get(c, ()) for c in asserted))
 
     def focus(self) -> set[Resource]:

@@ -11,9 +11,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from kg.formats.parsing import rdflib_term
 from kg.namespaces import RDF, SH
 from kg.quality.engines import make_engine
-from kg.quality.neighbourhood import Neighbourhood, TypingPredicates, rdflib_term
+from kg.quality.neighbourhood import Neighbourhood, TypingPredicates
 from kg.quality.rdfs import RdfsSchema
 from kg.settings import ShaclEngineName, get_settings
 from kg.store.interface import KnowledgeStore, StoreChanges
@@ -169,7 +170,8 @@ def record_scope(record: Graph, store: KnowledgeStore, schema: RdfsSchema) -> tu
     named = record.skolemize()
     graph = ox.NamedNode("urn:qcollab:record-under-validation")
     parsed = ox.parse(named.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
-    change = StoreChanges(added={ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed})
+    record_quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
+    change = StoreChanges(added=store.canonical(record_quads))
     neighbourhood = Neighbourhood(store, change, TypingPredicates.of(schema))
     focus = neighbourhood.focus()
     nodes = sorted((rdflib_term(node) for node in focus), key=str)

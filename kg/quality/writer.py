@@ -9,17 +9,18 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import RejectedWriteError
-from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.quality.effects import check_syntax, effect_of
+from kg.formats.parsing import rdflib_term
+from kg.quality.effects import Evaluate, effect_of
 from kg.quality.inference import IncrementalInference
-from kg.quality.neighbourhood import Neighbourhood, TypingPredicates, rdflib_term
+from kg.quality.neighbourhood import Neighbourhood, TypingPredicates
+from kg.quality.policy import SCHEMA_GRAPHS, WritePolicy
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
+from kg.quality.update_syntax import PARSE_SECONDS, check_update_syntax
 from kg.store.interface import KnowledgeStore, StoreChanges
 
 Change = Callable[[KnowledgeStore], None]
 Observer = Callable[[StoreChanges | None], None]  # None: anything may have changed
-SCHEMA_GRAPHS = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))}
 
 
 def _quads(data: Graph, graph: str | None) -> set[ox.Quad]:
@@ -52,9 +53,12 @@ class GuardedWriter:
     with the store.
     """
 
-    def __init__(self, store: KnowledgeStore, validator: Validator) -> None:
+    def __init__(
+        self, store: KnowledgeStore, validator: Validator, policy: WritePolicy | None = None
+    ) -> None:
         self.store = store
         self.validator = validator
+        self.policy = policy or WritePolicy()
         self.typing = TypingPredicates.of(validator.schema)
         self._inference: IncrementalInference | None = None
         self._lock = threading.Lock()
@@ -64,11 +68,14 @@ class GuardedWriter:
         """Call `observer` with each committed change, before the write returns (under the write lock)."""
         self._observers.append(observer)
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update if its result conforms (RdfSyntaxError when it does not parse)."""
-        check_syntax(sparql)
+    def update(self, sparql: str, evaluate: Evaluate | None = None) -> None:
+        """Run a SPARQL 1.1 update if its result conforms (RdfSyntaxError when it does not parse).
+
+        `evaluate` runs its WHERE clauses (kg.quality.effects; default: in this process, unbounded).
+        """
+        check_update_syntax(sparql, PARSE_SECONDS)
         with self._lock:
-            changes = effect_of(self.store, sparql)
+            changes = effect_of(self.store, sparql, evaluate)
             if changes is None:
                 changes = self._on_copy(lambda target: target.update(sparql))
             self._commit(changes)
@@ -116,8 +123,10 @@ class GuardedWriter:
 
     def _commit(self, changes: StoreChanges) -> None:
         """Validate, then apply the change with its inferences in one step and tell the observers."""
+        changes = self._settled(changes)
         if not changes:
             return
+        self.policy.check(self.store, changes)
         self._check(changes)
         schema_changed = any(q.graph_name in SCHEMA_GRAPHS for q in changes.removed | changes.added)
         if schema_changed or changes.dropped & SCHEMA_GRAPHS:
@@ -130,6 +139,21 @@ class GuardedWriter:
         full = merged(changes, self.inference.inferences(changes))
         self.store.apply(full)
         self._tell(full)
+
+    def _settled(self, changes: StoreChanges) -> StoreChanges:
+        """The change in the store's own terms (kg.store canonical literals), less what it would not change.
+
+        `"5"^^xsd:int` is stored as `5`: validating or diffing the literal as written would see two
+        values where the store keeps one (a record that conformed before it was stored did not after).
+        """
+        added = self.store.canonical(changes.added)
+        removed = self.store.canonical(changes.removed) - added
+        return StoreChanges(
+            {quad for quad in removed if self.store.contains(quad)},
+            {quad for quad in added if not self.store.contains(quad)},
+            changes.created,
+            changes.dropped,
+        )
 
     @property
     def inference(self) -> IncrementalInference:
@@ -176,6 +200,8 @@ class GuardedWriter:
         from kg.quality.loading import load_files
         from kg.store.loading import LoadFile
 
+        if graph is not None:
+            self.policy.check_graph_names({ox.NamedNode(graph)})
         source = Path(path)
         with self._lock:
             unchanged = False

@@ -35,8 +35,6 @@ _NOT_CODE = re.compile(_STRINGS + r"|<[^<>\"{}|^`\s]*>" + r"|#[^\n\r]*", re.DOTA
 _ONLY_STRINGS = re.compile(_STRINGS, re.DOTALL)
 
 
-
-
 def _walk(node: object) -> list[CompValue]:
     """Every ServiceGraphPattern under a node (subqueries, EXISTS, updates included)."""
     found: list[CompValue] = []
@@ -106,7 +104,7 @@ def service_endpoints(sparql: str, *, update: bool = False) -> list[object]:
         )
     try:
         parsed = parseUpdate(sparql) if update else parseQuery(sparql)
-    except ParseException as error:
+    except (ParseException, RecursionError) as error:  # rdflib's parser recurses: a few dozen brackets
         raise ServiceNotAllowedError(
             f"cannot verify the SERVICE endpoints of this request ({error}); it is refused"
         ) from None

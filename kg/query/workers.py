@@ -19,12 +19,14 @@ import pyoxigraph as ox
 from kg.errors import RdfSyntaxError, WorkerDiedError
 from kg.query.dataset import QueryDataset, execute
 from kg.query.results import ResultFormat, form_of, write_result
+from kg.query.slots import ANONYMOUS, Probe, Slots
 from kg.store.interface import KnowledgeStore
 from kg.store.snapshots import Snapshot, Snapshots
 
 log = logging.getLogger("qcollab.query")
 
 RETRY_SECONDS = 1.0
+GENERAL_NICENESS = 5  # general workers yield the CPU to the light lane and to the server itself
 JOIN_SECONDS = 5.0
 
 
@@ -205,35 +207,62 @@ class WorkerPool:
     Workers come from the 'forkserver' context where there is one ('spawn' elsewhere): a new worker is a
     fork of a small single-threaded server that has the modules imported already, never of this process
     with its threads and event loop, and it starts in milliseconds plus the time to load the snapshot.
+
+    `size` workers form the general lane, `light` more the light lane; which idle worker goes to which
+    waiting query, fairly between clients and with at most `max_queued_per_client` waiting for each, is
+    kg.query.slots. A replacement joins the lane of the worker it replaces. General workers run at a
+    lower CPU priority (GENERAL_NICENESS): where cores are scarce, a heavy query gives way to the light
+    lane and to the server's own event loop rather than slowing every other request down.
     """
 
-    def __init__(self, snapshots: Snapshots, size: int) -> None:
-        self.snapshots, self.size = snapshots, size
+    def __init__(
+        self, snapshots: Snapshots, size: int, light: int = 0, max_queued_per_client: int | None = None
+    ) -> None:
+        self.snapshots, self.size, self.light_size = snapshots, size, light
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":
             self._context.set_forkserver_preload([__name__])
-        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._slots: Slots[Worker] = Slots(max_queued_per_client)
         self._workers: dict[int, Worker] = {}
         self._replacing: set[asyncio.Task[None]] = set()
         self._closed = False
 
     async def start(self) -> None:
         """Start every worker and wait until each has loaded the current snapshot."""
-        await asyncio.gather(*(self._add() for _ in range(self.size)))
+        lanes = [False] * self.size + [True] * self.light_size
+        await asyncio.gather(*(self._add(light) for light in lanes))
 
-    async def acquire(self, timeout: float) -> Worker:
-        """An idle worker, waiting at most `timeout` seconds (TimeoutError)."""
+    async def acquire(
+        self,
+        timeout: float,
+        client: str = ANONYMOUS,
+        light: bool = False,
+        abandoned: Probe | None = None,
+        capped: bool = True,
+    ) -> Worker:
+        """An idle worker for a query of `client`, waiting at most `timeout` seconds (TimeoutError).
+
+        Only a light query may get a light worker. Raises ClientBusyError if the client has too many
+        queries waiting (unless not `capped`), QueryCancelledError if `abandoned` says it went away.
+        """
         async with asyncio.timeout(timeout):
             while True:
-                worker = await self._idle.get()
+                worker = await self._slots.take(client, light, abandoned, capped)
                 if worker.process.is_alive():
                     return worker
                 self.discard(worker)
 
     def release(self, worker: Worker) -> None:
-        """A worker that finished its query is idle again."""
-        self._idle.put_nowait(worker)
+        """A worker that finished its query is idle again (and goes to the next waiting query)."""
+        self._slots.release(worker)
+
+    def in_light_lane(self, worker: Worker) -> bool:
+        return self._slots.is_light(worker)
+
+    def slots(self, light: bool) -> int:
+        """How many workers a query may use: the general lane's, and the light lane's for a light one."""
+        return self.size + (self.light_size if light else 0)
 
     def use(self, worker: Worker, snapshot: Snapshot) -> tuple[bytes, ...]:
         """The worker moves to `snapshot` for its next query: the deltas it needs to get there.
@@ -260,7 +289,7 @@ class WorkerPool:
         worker.kill()
         self._let_go(worker)
         self._workers.pop(worker.pid, None)
-        task = asyncio.create_task(self._replace(worker))
+        task = asyncio.create_task(self._replace(worker, self._slots.remove(worker)))
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
@@ -274,8 +303,8 @@ class WorkerPool:
             task.cancel()
         workers = list(self._workers.values())
         self._workers.clear()
-        while not self._idle.empty():
-            self._idle.get_nowait().conn.close()
+        for idle in self._slots.drain():
+            idle.conn.close()
         for worker in workers:
             if not worker.conn.closed:
                 worker.kill()
@@ -283,7 +312,7 @@ class WorkerPool:
         await asyncio.gather(*(asyncio.to_thread(self._end, worker) for worker in workers))
         self.snapshots.remove_all()
 
-    async def _add(self) -> None:
+    async def _add(self, light: bool) -> None:
         snapshot = self.snapshots.acquire()
         try:
             deltas = self.snapshots.deltas_for(None, snapshot)
@@ -305,7 +334,10 @@ class WorkerPool:
             self._let_go(worker)
             return
         self._workers[worker.pid] = worker
-        self._idle.put_nowait(worker)
+        if not light:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, worker.pid, GENERAL_NICENESS)
+        self._slots.add(worker, light=light)
 
     def _spawn(self, snapshot: Snapshot, deltas: tuple[bytes, ...]) -> Worker:
         ours, theirs = self._context.Pipe()
@@ -316,11 +348,11 @@ class WorkerPool:
         theirs.close()
         return Worker(process, ours)
 
-    async def _replace(self, dead: Worker) -> None:
+    async def _replace(self, dead: Worker, light: bool) -> None:
         await asyncio.to_thread(self._end, dead)
         while not self._closed:
             try:
-                await self._add()
+                await self._add(light)
                 return
             except (OSError, WorkerDiedError):
                 log.exception("could not start a query worker; trying again in %g s", RETRY_SECONDS)

@@ -10,6 +10,8 @@ from kg.names.words import Postings, WordIndex
 
 FUZZY_CANDIDATES = 300  # keys compared by similarity, those sharing the rarest words with the query first
 FUZZY_COMMON = 10_000  # a word in more keys than this does not make them candidates
+MAX_KEYS = 8  # normalised forms of one query text looked up (its longest)
+MAX_WORDS = 16  # distinct words of a query searched for similar keys (its longest): bounds a search's cost
 
 Hit = tuple[str, str, str]  # entity IRI, the name as written, its origin
 
@@ -50,7 +52,8 @@ class NameKeys:
     def similar(self, keys: set[str]) -> list[str]:
         """Keys sharing a word with the query, up to a prefix or a typo; the rarest shared words first."""
         weight: dict[str, float] = {}
-        for word in {w for key in keys for w in key.split()}:
+        words = sorted({w for key in keys for w in key.split()}, key=lambda w: (-len(w), w))
+        for word in words[:MAX_WORDS]:
             related = {word} if word in self._words else set()
             if len(word) >= 3:
                 related.update(self._words.starting_with(word))

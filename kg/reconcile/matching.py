@@ -23,8 +23,10 @@ from kg.linking.sources import RDFS_LABEL
 from kg.names.index import SAME_AS, SKOS_PREF, EntityIndex, Entry
 from kg.names.normalize import name_keys, normalize, similarity
 from kg.namespaces import QC
-from kg.reconcile.keys import NameKeys
+from kg.reconcile.keys import MAX_KEYS, NameKeys
 from kg.reconcile.protocol import (
+    MAX_TYPES,
+    ReconcileLimits,
     ReconcileQueryError,
     property_constraints,
     property_iri,
@@ -67,6 +69,11 @@ class Candidate:
     exact: bool
     matched: str
     origin: str
+
+
+def _may_reach(a: str, b: str) -> bool:
+    """Whether the lengths allow a similarity of FUZZY_FLOOR (a ratio is at most 2 min / sum of them)."""
+    return 2 * min(len(a), len(b)) >= FUZZY_FLOOR * (len(a) + len(b))
 
 
 def schema_types(entry: Entry) -> frozenset[str]:
@@ -141,7 +148,7 @@ class ReconcileIndex:
 
     def candidates(self, text: str) -> list[Candidate]:
         """Entries whose names agree with the text: exact normalised names first, then similar ones."""
-        keys = name_keys(text, inner=True)
+        keys = set(sorted(name_keys(text, inner=True), key=lambda k: (-len(k), k))[:MAX_KEYS])
         best: dict[str, Candidate] = {}
         for key in keys:
             for iri, name, origin in self._keys.hits(key):
@@ -151,7 +158,7 @@ class ReconcileIndex:
                     best[iri] = Candidate(self._entries[iri], score, True, name, origin)
         if normalize(text):
             for key in self._keys.similar(keys):
-                ratio = max(similarity(k, key) for k in keys)
+                ratio = max((similarity(k, key) for k in keys if _may_reach(k, key)), default=0.0)
                 if ratio < FUZZY_FLOOR or ratio == 1.0:
                     continue
                 for iri, name, origin in self._keys.hits(key):
@@ -161,13 +168,17 @@ class ReconcileIndex:
                         best[iri] = Candidate(self._entries[iri], score, False, name, origin)
         return list(best.values())
 
-    def reconcile(self, query: dict[str, object]) -> list[dict[str, object]]:
+    def reconcile(
+        self, query: dict[str, object], limits: ReconcileLimits | None = None
+    ) -> list[dict[str, object]]:
         """Answer one query object: {"query", "type", "limit", "properties", "type_strict"}."""
         text = query.get("query")
         properties = property_constraints(query.get("properties"))
         if not isinstance(text, str) and not properties:
             raise ReconcileQueryError("a query needs a 'query' string or 'properties'")
         text = text if isinstance(text, str) else ""
+        if limits is not None:
+            limits.check_query(text, properties)
         limit = query_limit(query.get("limit"))
         wanted_types = self._types(query.get("type"))
         strict = query.get("type_strict", "any")
@@ -218,15 +229,19 @@ class ReconcileIndex:
             for index, c in enumerate(results)
         ]
 
-    def reconcile_batch(self, queries: dict[str, object]) -> dict[str, dict[str, list[dict[str, object]]]]:
-        """Answer a batch {"q0": {...}, ...} with {"q0": {"result": [...]}, ...}."""
+    def reconcile_batch(
+        self, queries: dict[str, object], limits: ReconcileLimits | None = None
+    ) -> dict[str, dict[str, list[dict[str, object]]]]:
+        """Answer a batch {"q0": {...}, ...} with {"q0": {"result": [...]}, ...}, within the limits."""
         if not isinstance(queries, dict):
             raise ReconcileQueryError("queries must be a JSON object of query objects")
+        if limits is not None:
+            limits.check_batch(queries)
         answers = {}
         for key, query in queries.items():
             if not isinstance(query, dict):
-                raise ReconcileQueryError(f"query {key!r} is not an object")
-            answers[key] = {"result": self.reconcile(query)}
+                raise ReconcileQueryError(f"query {key[:100]!r} is not an object")
+            answers[key] = {"result": self.reconcile(query, limits)}
         return answers
 
     @staticmethod
@@ -244,6 +259,8 @@ class ReconcileIndex:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ReconcileQueryError("type must be a string or a list of strings")
+        if len(items) > MAX_TYPES:
+            raise ReconcileQueryError(f"a query may name at most {MAX_TYPES} types")
         return {schema_iri(i) for i in items}
 
     def _property_values(self, entry: Entry, pid: str) -> set[str]:

@@ -82,6 +82,10 @@ class KnowledgeStore(Protocol):
 
     def contains(self, quad: ox.Quad) -> bool: ...
 
+    def canonical(self, quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+        """The quads as the store would hold them (its literal canonicalization, e.g. "07"^^xsd:int -> 7)."""
+        ...
+
     def quads_matching(
         self,
         subject: ox.NamedNode | ox.BlankNode | None = None,
@@ -136,6 +140,12 @@ class KnowledgeStore(Protocol):
 
     # Life cycle.
     def flush(self) -> None: ...
+
+    def inferences_pending(self) -> bool:
+        """Whether a bulk load stopped before its inferences were added (kg.quality.loading repairs it)."""
+        ...
+
+    def mark_inferences_pending(self, pending: bool) -> None: ...
 
     def optimize(self) -> None: ...
 

@@ -59,6 +59,25 @@ class OxigraphStore:
                 ) from error
             self._replay()
 
+    @property
+    def _inferring_mark(self) -> Path | None:
+        return None if self.path is None else self.path.with_name(self.path.name + ".inferring")
+
+    def inferences_pending(self) -> bool:
+        """Whether a bulk load stopped between adding its triples and adding their inferences."""
+        mark = self._inferring_mark
+        return mark is not None and mark.exists()
+
+    def mark_inferences_pending(self, pending: bool) -> None:
+        """Set (before a bulk load writes) or clear (its inferences flushed) the mark beside the store."""
+        mark = self._inferring_mark
+        if mark is None or self.read_only:
+            return
+        if pending:
+            mark.write_text("a bulk load is adding triples: the inferred graph is not up to date\n")
+        else:
+            mark.unlink(missing_ok=True)
+
     def _replay(self) -> None:
         """Finish a change a crash interrupted (see kg.store.journal)."""
         assert self.path is not None
@@ -123,6 +142,13 @@ class OxigraphStore:
     def contains(self, quad: ox.Quad) -> bool:
         """Whether the store holds this quad."""
         return quad in self.inner
+
+    def canonical(self, quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+        """The quads as Oxigraph stores them: numeric and boolean literals in canonical form, integer
+        subtypes (xsd:nonNegativeInteger, xsd:int, ...) as xsd:integer. Cost: the number of quads."""
+        scratch = ox.Store()
+        scratch.extend(quads)
+        return set(scratch)
 
     def quads_matching(
         self,

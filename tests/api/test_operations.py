@@ -161,9 +161,9 @@ def test_a_stream_past_the_deadline_is_cut_not_truncated(impatient: LiveServer) 
 
 @pytest.fixture(scope="module")
 def one_slot(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server with one query worker, whose queries may run for one second."""
+    """A server with one query worker (and no light lane), whose queries may run for one second."""
     with running_server(built_data, tmp_path_factory.mktemp("one-slot"), QCOLLAB_QUERY_TIMEOUT_SECONDS="1",
-                        QCOLLAB_QUERY_WORKERS="1") as live:
+                        QCOLLAB_QUERY_WORKERS="1", QCOLLAB_LIGHT_WORKERS="0") as live:
         yield live
 
 

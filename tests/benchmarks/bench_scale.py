@@ -104,7 +104,7 @@ def run_ours(
         run.note = "skipped: every query worker would hold a copy of the store (it would not fit)"
         return run
     data = result.folder / f"run-{mode}"
-    shutil.copytree(result.folder / "ours", data, ignore=shutil.ignore_patterns("store"))
+    shutil.copytree(result.folder / "ours", data, ignore=shutil.ignore_patterns("store", "store.*"))
     ox.Store.read_only(str(result.folder / "ours" / "store")).backup(str(data / "store"))
     port = free_port()
     env = environment(

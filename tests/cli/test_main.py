@@ -126,7 +126,7 @@ def test_validate_unknown_extension_is_explained(tmp_path: Path) -> None:
 def test_store_held_by_another_process_is_one_readable_line(built_data: Path, tmp_path: Path) -> None:
     """Regression: `qcollab build` while `qcollab serve` ran died with a RocksDB lock traceback."""
     data_dir = tmp_path / "data"
-    shutil.copytree(built_data, data_dir)
+    shutil.copytree(built_data, data_dir, symlinks=True)
     with open_store(data_dir / "store"):
         result = qcollab("build", "--force", data_dir=data_dir)
     assert result.returncode == 1
@@ -157,7 +157,7 @@ def test_validator_failure_is_not_a_verdict(tmp_path: Path) -> None:
 def test_link_saves_its_report_in_the_configured_data_folder(built_data: Path, tmp_path: Path) -> None:
     """Regression: `make run` wrote data/link-report.json whatever QCOLLAB_DATA_DIR said."""
     data_dir = tmp_path / "elsewhere"
-    shutil.copytree(built_data, data_dir)
+    shutil.copytree(built_data, data_dir, symlinks=True)
     in_checkout = ROOT / "data" / "link-report.json"
     before = in_checkout.stat().st_mtime if in_checkout.exists() else None
     done = qcollab("link", "--dry-run", "--save-report", data_dir=data_dir)

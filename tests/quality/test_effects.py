@@ -36,10 +36,25 @@ WORKED_OUT = [
     "DROP NAMED",
     "DROP SILENT GRAPH <http://ex/none>",
     "INSERT DATA { GRAPH <http://ex/new> { <http://ex/n> <http://ex/p> 1 } }",
+    "CREATE GRAPH <http://ex/new>",
+    "CREATE SILENT GRAPH <http://ex/g1>",
+    "ADD <http://ex/g1> TO <http://ex/g2>",
+    "PREFIX ex: <http://ex/> ADD GRAPH ex:g1 TO DEFAULT",
+    "ADD DEFAULT TO <http://ex/fresh>",
+    "ADD SILENT <http://ex/none> TO <http://ex/g2>",
+    "COPY <http://ex/g1> TO <http://ex/g2>",
+    "COPY DEFAULT TO <http://ex/g1>",
+    "COPY <http://ex/g1> TO <http://ex/g1>",
+    "MOVE <http://ex/g1> TO <http://ex/g2>",
+    "MOVE <http://ex/g2> TO DEFAULT",
+    "MOVE DEFAULT TO GRAPH <http://ex/fresh>",
+    "MOVE SILENT <http://ex/none> TO <http://ex/g2>",
+    "PREFIX ex: <http://ex/> COPY ex:g1 TO ex:g3 ; ADD ex:g2 TO ex:g4",
+    "PREFIX ex: <http://ex/> INSERT DATA { GRAPH ex:g9 { ex:n ex:p 1 } } ; CLEAR GRAPH ex:g1 ; DROP DEFAULT",
 ]
 ON_A_COPY = [
-    "CREATE GRAPH <http://ex/new>",
-    "ADD <http://ex/g1> TO <http://ex/g2>",
+    "PREFIX ex: <http://ex/> INSERT DATA { GRAPH ex:g1 { ex:n ex:p 1 } } ; COPY ex:g1 TO ex:g2",
+    "PREFIX ex: <http://ex/> COPY ex:g1 TO ex:g2 ; CLEAR NAMED",
     "PREFIX ex: <http://ex/> INSERT DATA { ex:n ex:p 1 } ; DELETE WHERE { ?s ex:p 1 }",
 ]
 

@@ -55,7 +55,7 @@ def validators() -> dict[str, Validator]:
 def store(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
     """A copy of the store built from the seeds."""
     data_dir = tmp_path_factory.mktemp("engines") / "data"
-    shutil.copytree(built_data, data_dir)
+    shutil.copytree(built_data, data_dir, symlinks=True)
     with open_store(data_dir / "store") as opened:
         yield opened
 

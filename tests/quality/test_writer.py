@@ -40,7 +40,7 @@ qcr:ruritania a qc:Country ; rdfs:label "Ruritania"@en ; skos:prefLabel "Ruritan
 
 @pytest.fixture
 def writer(built_data: Path, tmp_path: Path) -> Iterator[GuardedWriter]:
-    shutil.copytree(built_data, tmp_path / "data")
+    shutil.copytree(built_data, tmp_path / "data", symlinks=True)
     settings = Settings(data_dir=tmp_path / "data")
     store = open_store(settings.resolved_store_path)
     yield GuardedWriter(store, Validator(settings.shapes_path, settings.ontology_path))

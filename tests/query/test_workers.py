@@ -229,7 +229,7 @@ def test_closing_the_pool_ends_its_workers_and_removes_the_snapshots(
 
 
 def test_the_writer_tells_its_observers_of_committed_writes_only(built_data: Path, tmp_path: Path) -> None:
-    shutil.copytree(built_data, tmp_path / "data")
+    shutil.copytree(built_data, tmp_path / "data", symlinks=True)
     settings = Settings(data_dir=tmp_path / "data")
     writer = GuardedWriter(
         open_store(settings.resolved_store_path), Validator(settings.shapes_path, settings.ontology_path)

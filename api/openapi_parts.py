@@ -1,0 +1,170 @@
+"""Building blocks of the OpenAPI document (api.openapi): answers, parameters, bodies, media types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.negotiation import FORMAT_NAMES, RDF_OFFERS, RESULT_OFFERS, TRIPLE_OFFERS, Offer
+from kg.namespaces import PREFIXES
+
+Spec = dict[str, Any]
+HTML, JSON = "text/html", "application/json"
+PROBLEM_SCHEMA: Spec = {
+    "type": "object",
+    "description": "RFC 9457 problem details; some answers add members (line, column, errors, request_id)",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+SECURITY_SCHEMES = {
+    "adminToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The admin token (QCOLLAB_ADMIN_TOKEN), for writes",
+    }
+}
+ADMIN = [{"adminToken": []}]
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+REASONS = {
+    400: "malformed request: a parameter, or a body that does not parse (a syntax error has line and column)",
+    401: "no bearer token",
+    403: "wrong token, the service is read-only, or the graph is protected",
+    404: "not found",
+    406: "no acceptable media type",
+    413: "body over the size limit",
+    415: "unsupported Content-Type",
+    500: "a bug in the service (the answer gives a request id)",
+    422: "the data would not conform to the SHACL shapes (the report is in the body); nothing was written",
+    503: "the query passed the time limit, the server is busy, or the index is not ready yet",
+}
+
+
+def types(offers: tuple[Offer, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(offer.content_type.split(";")[0] for offer in offers))
+
+
+RESULTS, GRAPHS, TRIPLES = types(RESULT_OFFERS), types(RDF_OFFERS), types(TRIPLE_OFFERS)
+
+
+def content(*media_types: str) -> Spec:
+    """Text, or for a JSON type an object (or a JSON-LD array)."""
+    json_value = {"type": ["object", "array"]}
+    return {m: {"schema": json_value if m.endswith("json") else {"type": "string"}} for m in media_types}
+
+
+def ok(description: str, *media_types: str, **more: Any) -> Spec:
+    return {"description": description, **({"content": content(*media_types)} if media_types else {}), **more}
+
+
+def operation(answers: Spec, *errors: int, **more: Any) -> Spec:
+    """An operation's answers, its problem details answers (500 always) and its other members."""
+    problems = {str(code): {"description": REASONS[code], "content": PROBLEM} for code in (*errors, 500)}
+    return {**more, "responses": {**answers, **problems}}
+
+
+def query(name: str, description: str, schema: Spec, required: bool = False, **more: Any) -> Spec:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": schema,
+        "description": description,
+        **more,
+    }
+
+
+def format_values(offers: tuple[Offer, ...], *extra: str) -> list[str]:
+    """The values of a `format` parameter for these offers: names (ttl, json…), media types, or empty
+    (the same as none: by Accept)."""
+    types = {offer.media_type for offer in offers}
+    names = [name for name, media in FORMAT_NAMES.items() if types & set(media)]
+    return ["", *extra, *names, *dict.fromkeys(offer.media_type for offer in offers)]
+
+
+def format_param(offers: tuple[Offer, ...], *extra: str) -> Spec:
+    return query(
+        "format",
+        "The answer's format, by name or media type; overrides Accept",
+        {"type": "string", "enum": format_values(offers, *extra)},
+    )
+
+
+IRI = {"type": "string", "format": "iri"}
+IRIS = {"type": "array", "items": IRI}
+CALLBACK = query(
+    "callback",
+    "JSONP: a JavaScript function name (the answer is application/javascript)",
+    {
+        "type": "string",
+        "maxLength": 100,
+        "pattern": r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$",
+    },
+)
+LIMIT = query("limit", "At most this many results", {"type": "integer", "minimum": 1, "maximum": 100})
+DATASET = [
+    query(
+        "default-graph-uri",
+        "A graph of the default graph (repeatable); replaces the union of all graphs",
+        IRIS,
+        style="form",
+        explode=True,
+    ),
+    query("named-graph-uri", "A named graph of the dataset (repeatable)", IRIS, style="form", explode=True),
+]
+SPARQL_TEXT = "A SPARQL 1.1 query (it must parse; the format must suit its form)"
+SPARQL_FORM = {
+    "type": "object",
+    "properties": {
+        "query": {"type": "string"},
+        "update": {"type": "string"},
+        "default-graph-uri": IRIS,
+        "named-graph-uri": IRIS,
+    },
+    "oneOf": [
+        {"required": ["query"], "not": {"required": ["update"]}},
+        {"required": ["update"], "not": {"required": ["query"]}},
+    ],
+}
+
+
+def target(*, new: bool) -> list[Spec]:
+    """`graph=<IRI>` or `default` (the store's own default graph), never both; for POST also neither (an
+    OpenAPI schema covers one parameter, so the rule is in words)."""
+    rule = "name exactly one of graph and default" + (", or neither for a new record graph" if new else "")
+    return [
+        query("graph", f"The IRI of the graph; {rule}", IRI),
+        query("default", f"The default graph (no value needed); {rule}", {"type": "string"}),
+    ]
+
+
+GRAPH, NEW_GRAPH = target(new=False), target(new=True)
+LOCATION = {"Location": {"description": "Where it can be read", "schema": {"type": "string"}}}
+NOTHING = ok("The body holds no triples: nothing was written (a PUT empties an existing graph)", JSON)
+EXAMPLE_TURTLE = '<https://example.org/thing> <http://www.w3.org/2000/01/rdf-schema#label> "A thing"@en .'
+
+
+def rdf_body(*media_types: str) -> Spec:
+    """A request body in one of these RDF syntaxes (Turtle with an example)."""
+    body = content(*media_types)
+    body["text/turtle"] = {**body["text/turtle"], "example": EXAMPLE_TURTLE}
+    return {"required": True, "content": body}
+
+
+RDF_BODY = rdf_body("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+RECORD_BODY = rdf_body("text/turtle", "application/ld+json", "application/n-triples")
+WHITESPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+CLASS = rf"^([^:]*|[\s\S]*://[\s\S]*|\s*({'|'.join(PREFIXES)}):[\s\S]*)$"  # a CURIE of a known prefix
+RESOURCE_ID = {
+    "name": "resource_id",
+    "in": "path",
+    "required": True,
+    "example": "japan",
+    "description": "What follows the base IRI",
+    "schema": {"type": "string", "pattern": r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$"},
+}
+BATCH = 'A JSON batch of reconciliation queries, {"q0": {"query": "Japan", "type": "Country", "limit": 3}}'
+SUGGESTED = ok("Suggestions", JSON, "application/javascript")
