@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -23,6 +25,15 @@ from kg.store.oxigraph import open_store
 from kg.store.snapshots import Snapshots
 
 
+def remove_leftovers(data_dir: Path) -> None:
+    """Remove the upload files and update checkpoints a killed server left in the data folder."""
+    for leftover in [*data_dir.glob(".upload-*"), *data_dir.glob(".update-copy-*")]:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the service for one store; nothing is shared at module level."""
 
@@ -30,8 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.resolved_store_path)
         await asyncio.to_thread(finish_interrupted_load, store, settings.data_dir)
-        for upload in settings.data_dir.glob(".upload-*"):  # left by a server that was killed
-            upload.unlink(missing_ok=True)
+        remove_leftovers(settings.data_dir)
         validator = Validator(settings.shapes_path, settings.ontology_path, settings.shacl_engine)
         app.state.store = store
         app.state.validator = validator
@@ -45,7 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
             engine = QueryEngine(pool, settings.query_timeout_seconds, light_budget=budget)
             app.state.query_engine = engine
             policy = WritePolicy.for_clients(settings.allow_wipe)
-            app.state.writer = GuardedWriter(store, validator, policy)
+            app.state.writer = GuardedWriter(store, validator, policy, scratch_dir=settings.data_dir)
             app.state.writer.observe(engine.refresh)
             names, statistics = start_views(store, settings)
             app.state.names, app.state.statistics = names, statistics

@@ -82,7 +82,7 @@ async def answer_update(
     await checked_nesting(update, settings.max_query_nesting)
     check_services(update, settings.service_allowlist, update=True)
     reads = WorkerReads(engine, asyncio.get_running_loop(), request.is_disconnected)
-    await asyncio.to_thread(writer.update, update, reads)
+    await asyncio.to_thread(writer.update, update, reads, engine.timeout)
     return Response(status_code=204)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -16,6 +17,7 @@ from kg.quality.neighbourhood import Neighbourhood, TypingPredicates
 from kg.quality.policy import SCHEMA_GRAPHS, WritePolicy
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
+from kg.quality.update_on_copy import changes_on_copy
 from kg.quality.update_syntax import PARSE_SECONDS, check_update_syntax
 from kg.store.interface import KnowledgeStore, StoreChanges
 
@@ -48,15 +50,20 @@ class GuardedWriter:
     shapes and the ontology in a bounded neighbourhood (kg.quality.neighbourhood), and only a
     conforming change is committed: its quads and its inferences (kg.quality.inference) in one
     journaled step of the store. Writes are serialized by a lock. An update this module cannot work
-    out alone (LOAD, CREATE, ADD, MOVE, COPY, or an operation reading what an earlier one of the same
-    request changed) is tried on an in-memory copy of the store, as before, at a cost that grows
-    with the store.
+    out alone (an operation reading what an earlier one of the same request changed) is tried on an
+    in-memory copy of the store, at a cost that grows with the store: for the service, in a child
+    process under the query deadline.
     """
 
     def __init__(
-        self, store: KnowledgeStore, validator: Validator, policy: WritePolicy | None = None
+        self,
+        store: KnowledgeStore,
+        validator: Validator,
+        policy: WritePolicy | None = None,
+        scratch_dir: Path | None = None,
     ) -> None:
         self.store = store
+        self.scratch_dir = scratch_dir  # where an update tried on a copy puts the store's checkpoint
         self.validator = validator
         self.policy = policy or WritePolicy()
         self.typing = TypingPredicates.of(validator.schema)
@@ -68,15 +75,21 @@ class GuardedWriter:
         """Call `observer` with each committed change, before the write returns (under the write lock)."""
         self._observers.append(observer)
 
-    def update(self, sparql: str, evaluate: Evaluate | None = None) -> None:
+    def update(
+        self, sparql: str, evaluate: Evaluate | None = None, copy_seconds: float | None = None
+    ) -> None:
         """Run a SPARQL 1.1 update if its result conforms (RdfSyntaxError when it does not parse).
 
-        `evaluate` runs its WHERE clauses (kg.quality.effects; default: in this process, unbounded).
+        `evaluate` runs its WHERE clauses (kg.quality.effects; default: in this process, unbounded);
+        with `copy_seconds` (and a `scratch_dir`), an update that needs a copy of the store is tried in
+        a child process killed after that long (kg.quality.update_on_copy), else in this process.
         """
         check_update_syntax(sparql, PARSE_SECONDS)
         with self._lock:
             changes = effect_of(self.store, sparql, evaluate)
-            if changes is None:
+            if changes is None and copy_seconds is not None and self.scratch_dir is not None:
+                changes = changes_on_copy(self.store, self.scratch_dir, sparql, copy_seconds)
+            elif changes is None:
                 changes = self._on_copy(lambda target: target.update(sparql))
             self._commit(changes)
 
@@ -194,7 +207,6 @@ class GuardedWriter:
         when it uses the qcollab vocabulary); `replace` empties the graph once the new data passed.
         The observers are then told to rebuild their views (None), as the change is not itemized.
         """
-        from pathlib import Path
 
         from kg.errors import QcollabError
         from kg.quality.loading import load_files

@@ -193,3 +193,29 @@ def test_graph_store_put_of_foaf_data_with_mailto_iris_is_stored(live: LiveServe
     assert response.status_code == 201, response.text
     query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/foaf> { ?s ?p ?o } }"
     assert count(live, query) == 2
+
+
+def test_an_update_that_reads_its_own_earlier_change_is_applied(live: LiveServer) -> None:
+    """Worked out on a copy of the store (in a child process): the second operation sees the first."""
+    graph = "http://example.org/read-after-write"
+    sparql = (
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }} ;\n"
+        f"INSERT {{ GRAPH <{graph}> {{ ?s <http://example.org/q> ?o }} }} "
+        f"WHERE {{ GRAPH <{graph}> {{ ?s <http://example.org/p> ?o }} }}"
+    )
+    assert update(live, sparql).status_code == 204
+    assert count(live, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") == 2
+
+
+def test_a_heavy_update_tried_on_a_copy_is_killed_at_the_deadline_and_nothing_is_written(
+    live: LiveServer,
+) -> None:
+    graph = "http://example.org/copy-deadline"
+    first = f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}"
+    started = time.monotonic()
+    response = update(live, f"{first} ;\n{HEAVY}")
+    assert response.status_code == 503, response.text
+    assert time.monotonic() - started < 15
+    assert count(live, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") == 0
+    assert update(live, first, timeout=10).status_code == 204
+    assert not list(live.data_dir.glob(".update-copy-*"))
