@@ -127,7 +127,11 @@ async def sparql_post(request: Request, engine: EngineDep, writer: WriterDep) ->
     if media not in (FORM, QUERY, UPDATE):
         detail = f"unsupported Content-Type {media or '(none)'!r}: use {FORM}, {QUERY} or {UPDATE}"
         raise ProblemError(415, detail, supported=[FORM, QUERY, UPDATE])
-    text = decode(await request.body(), "utf-8" if media == FORM else charset)
+    if media != FORM and charset.replace("-", "").replace("_", "") != "utf8":
+        # SPARQL 1.1 Protocol: query and update strings are UTF-8 (a form is UTF-8 by definition)
+        detail = f"{media} must be sent as UTF-8, not charset={charset}"
+        raise ProblemError(415, detail, supported=[f"{media}; charset=utf-8"])
+    text = decode(await request.body(), "utf-8")
     params = MultiDict(request.query_params.multi_items())
     if media == FORM:
         try:

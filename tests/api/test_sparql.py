@@ -306,3 +306,36 @@ def test_browsers_asking_for_the_endpoint_go_to_the_home_page(http: httpx.Client
     response = http.get("/sparql", headers={"Accept": browser})
     assert response.status_code == 303
     assert response.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("media", "text"),
+    [
+        ("application/sparql-query", "ASK { ?s ?p ?o }"),
+        ("application/sparql-update", "INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }"),
+    ],
+)
+def test_a_direct_post_in_utf16_is_refused_with_415(server: LiveServer, http: httpx.Client, media: str,
+                                                    text: str) -> None:
+    """W3C protocol suite (query/update_post_direct, charset=UTF-16): answered 200 and 204 before."""
+    before = quad_count(http)
+    headers = {**server.admin_headers, "Content-Type": f"{media}; charset=UTF-16"}
+    response = http.post("/sparql", content=text.encode("utf-16"), headers=headers)
+    assert response.status_code == 415, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "must be sent as UTF-8" in response.json()["detail"]
+    assert quad_count(http) == before
+
+
+def test_a_direct_post_that_is_not_utf8_is_a_400(http: httpx.Client) -> None:
+    body = b'ASK { ?s ?p "\xff\xfe" }'
+    response = http.post("/sparql", content=body, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400, response.text
+    assert "not valid utf-8" in response.json()["detail"]
+
+
+def test_a_direct_post_declared_utf8_is_answered(http: httpx.Client) -> None:
+    headers = {"Content-Type": "application/sparql-query; charset=UTF-8",
+               "Accept": "application/sparql-results+json"}
+    response = http.post("/sparql", content=b"ASK { ?s ?p ?o }", headers=headers)
+    assert response.status_code == 200 and response.json()["boolean"] is True
