@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from kg.errors import UpdateFailedError
 from kg.formats.parsing import syntax_error_from
 from kg.namespaces import PREFIXES
-from kg.quality.graph_ops import GRAPH_OPERATIONS, clear_or_drop, graph_operation, graphs_named
+from kg.quality.graph_ops import GRAPH_OPERATIONS, clear_or_drop, graph_operation, graphs_named, split_silent
 from kg.store.interface import KnowledgeStore, StoreChanges
 
 _TOKEN = re.compile(
@@ -185,9 +185,7 @@ def _reads_changed(op: Operation, net: _Net) -> bool:
     changes = net.changes()
     if not changes:
         return False
-    words = [token.text for token in op.tokens[1:]]
-    if words and words[0].upper() == "SILENT":
-        words = words[1:]
+    _, words = split_silent([token.text for token in op.tokens[1:]])
     reads: set[ox.NamedNode | ox.DefaultGraph] | None = None
     if op.kind in GRAPH_OPERATIONS:
         reads = graphs_named(words, partial(_resolve, op))

@@ -28,6 +28,12 @@ class Net(Protocol):
     def delete(self, quads: Iterable[ox.Quad]) -> None: ...
 
 
+def split_silent(words: list[str]) -> tuple[bool, list[str]]:
+    """Whether an operation's words start with SILENT, and the words after it."""
+    silent = bool(words) and words[0].upper() == "SILENT"
+    return silent, words[1:] if silent else words
+
+
 def graph_operation(
     store: KnowledgeStore,
     kind: str,
@@ -39,8 +45,7 @@ def graph_operation(
 
     False when the operation is not understood here; UpdateFailedError as the engine would fail it.
     """
-    silent = bool(words) and words[0].upper() == "SILENT"
-    words = words[1:] if silent else words
+    silent, words = split_silent(words)
     if kind == "CREATE":
         if len(words) != 2 or words[0].upper() != "GRAPH" or (graph := resolve(words[1])) is None:
             return False
@@ -116,8 +121,7 @@ def clear_or_drop(
     resolve: Callable[[str], ox.NamedNode | None],
 ) -> bool:
     """CLEAR or DROP [SILENT] (GRAPH iri | DEFAULT | NAMED | ALL): the quads of the graphs it empties."""
-    silent = bool(words) and words[0].upper() == "SILENT"
-    words = words[1:] if silent else words
+    silent, words = split_silent(words)
     if not words:
         return False
     target = words[0].upper()
