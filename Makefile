@@ -37,13 +37,15 @@ lint: install
 test: lint system-deps
 	$(BIN)/pytest -q
 
-# bench_store.py writes docs/benchmarks.md; bench_http.py and bench_extraction.py append their sections;
+# bench_store.py writes docs/benchmarks.md; bench_http.py, bench_load.py and bench_extraction.py append
+# their sections;
 # bench_scale.py (last: the store at 100k, 1M and 10M triples, long) replaces its own section.
 # `make bench SCALE=--quick` runs its 100k size only (minutes).
 SCALE ?=
 bench: install bench-deps
 	$(BIN)/python tests/benchmarks/bench_store.py
 	$(BIN)/python tests/benchmarks/bench_http.py
+	$(BIN)/python tests/benchmarks/bench_load.py
 	$(BIN)/python tests/benchmarks/bench_extraction.py
 	$(BIN)/python tests/benchmarks/bench_scale.py $(SCALE)
 
