@@ -85,7 +85,8 @@ def test_light_query_does_not_starve_behind_heavy_aggregates(lanes_server: LiveS
         f"heavy median {statistics.median(heavy):.2f} s"
     )
     assert len(heavy) >= 4, "the aggregates really ran"
-    assert median < 0.150, f"the light query waited {median * 1000:.0f} ms at the median behind aggregates"
+    # starved, a light query waits for an aggregate to finish: about half the heavy median, at the median
+    assert median < statistics.median(heavy) / 5, f"light median {median * 1000:.0f} ms"
 
 
 def test_one_client_flooding_cannot_keep_another_clients_query_waiting(lanes_server: LiveServer) -> None:
