@@ -22,6 +22,17 @@ def public_base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def endpoint_iri(request: Request) -> str | None:
+    """The absolute URL the request reached, without its query: the base IRI of a query or update text
+    (SPARQL 1.1 Protocol 2.1.4 and 2.2.4); None when the request's Host does not make an IRI."""
+    iri = str(request.url.replace(query="", fragment=""))
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return iri
+
+
 def linked_settings(request: Request, settings: Settings) -> Settings:
     """The settings with `public_base_url` set to the request's base, for code in kg that writes links."""
     return settings.model_copy(update={"public_base_url": public_base(request)})

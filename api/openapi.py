@@ -39,6 +39,7 @@ from api.openapi_parts import (
     SPARQL_TEXT,
     SUGGESTED,
     TRIPLES,
+    UPDATE_DATASET,
     WHITESPACE,
     Spec,
     content,
@@ -78,7 +79,7 @@ SPECS: dict[tuple[str, str], Spec] = {
         415,
         422,
         503,
-        parameters=DATASET,
+        parameters=[*DATASET, *UPDATE_DATASET],
         security=[{}, *ADMIN],  # updates only need the token
         requestBody={
             "required": True,

@@ -115,6 +115,22 @@ DATASET = [
     ),
     query("named-graph-uri", "A named graph of the dataset (repeatable)", IRIS, style="form", explode=True),
 ]
+UPDATE_DATASET = [
+    query(
+        "using-graph-uri",
+        "For an update: a graph of its WHERE clauses' default graph, as USING (repeatable)",
+        IRIS,
+        style="form",
+        explode=True,
+    ),
+    query(
+        "using-named-graph-uri",
+        "For an update: a named graph of its WHERE clauses, as USING NAMED (repeatable)",
+        IRIS,
+        style="form",
+        explode=True,
+    ),
+]
 SPARQL_TEXT = "A SPARQL 1.1 query (it must parse; the format must suit its form)"
 SPARQL_FORM = {
     "type": "object",
@@ -123,6 +139,8 @@ SPARQL_FORM = {
         "update": {"type": "string"},
         "default-graph-uri": IRIS,
         "named-graph-uri": IRIS,
+        "using-graph-uri": IRIS,
+        "using-named-graph-uri": IRIS,
     },
     "oneOf": [
         {"required": ["query"], "not": {"required": ["update"]}},

@@ -12,10 +12,11 @@ from starlette.datastructures import MultiDict
 from api import openapi
 from api.deps import EngineDep, WriterDep
 from api.errors import ProblemError, require_admin
-from api.http import checked_iri, decode, essence, linked_settings, negotiated, single, stream
+from api.http import checked_iri, decode, endpoint_iri, essence, linked_settings, negotiated, single, stream
 from api.negotiation import OFFERS_BY_FORM, RDF_OFFERS, parse_accept, quality
 from api.update_reads import WorkerReads
 from kg.describe.service import service_description
+from kg.quality.update_request import UpdateRequest
 from kg.quality.writer import GuardedWriter
 from kg.query.dataset import QueryDataset
 from kg.query.engine import QueryEngine
@@ -32,11 +33,15 @@ UPDATE = "application/sparql-update"
 NESTING_INLINE_CHARS = 64 * 1024  # a longer request is scanned for its nesting in a thread
 
 
-def dataset_of(params: MultiDict) -> QueryDataset:
-    """The protocol's default-graph-uri and named-graph-uri parameters (repeats ignored)."""
-    defaults = dict.fromkeys(checked_iri(v, "default-graph-uri") for v in params.getlist("default-graph-uri"))
-    named = dict.fromkeys(checked_iri(v, "named-graph-uri") for v in params.getlist("named-graph-uri"))
-    return QueryDataset(tuple(defaults), tuple(named))
+def graphs_of(params: MultiDict, name: str) -> tuple[str, ...]:
+    """The IRIs of a repeatable protocol parameter (repeats ignored); 400 for one that is not absolute."""
+    return tuple(dict.fromkeys(checked_iri(value, name) for value in params.getlist(name)))
+
+
+def dataset_of(params: MultiDict, base_iri: str | None = None) -> QueryDataset:
+    """The protocol's default-graph-uri and named-graph-uri parameters, and the text's base IRI."""
+    defaults, named = graphs_of(params, "default-graph-uri"), graphs_of(params, "named-graph-uri")
+    return QueryDataset(defaults, named, base_iri=base_iri)
 
 
 async def checked_nesting(sparql: str, limit: int) -> None:
@@ -51,7 +56,7 @@ async def answer_query(request: Request, engine: QueryEngine, sparql: str, param
     """Run a query and stream its results; SERVICE off the allow-list is refused as a bad request (400)."""
     settings = request.app.state.settings
     await checked_nesting(sparql, settings.max_query_nesting)
-    dataset = dataset_of(params)
+    dataset = dataset_of(params, endpoint_iri(request))
     check_services(sparql, settings.service_allowlist)
     client = request.client.host if request.client else ANONYMOUS  # for fairness between clients
     running = await engine.start(sparql, dataset, abandoned=request.is_disconnected, client=client)
@@ -69,20 +74,15 @@ async def answer_update(
     """Run an update through the SHACL gate: 204, or 422 with the report and nothing written."""
     settings = request.app.state.settings
     require_admin(request, settings)
-    for name in ("using-graph-uri", "using-named-graph-uri"):
-        if params.getlist(name):
-            raise ProblemError(
-                400,
-                f"the {name} parameter is not supported: name the graphs inside the "
-                "update with USING, USING NAMED or WITH",
-            )
     for name in ("default-graph-uri", "named-graph-uri"):
         if params.getlist(name):
             raise ProblemError(400, f"{name} applies to queries, not to updates")
     await checked_nesting(update, settings.max_query_nesting)
     check_services(update, settings.service_allowlist, update=True)
+    using, named = graphs_of(params, "using-graph-uri"), graphs_of(params, "using-named-graph-uri")
+    context = UpdateRequest(endpoint_iri(request), using, named)
     reads = WorkerReads(engine, asyncio.get_running_loop(), request.is_disconnected)
-    await asyncio.to_thread(writer.update, update, reads, engine.timeout)
+    await asyncio.to_thread(writer.update, update, reads, engine.timeout, context)
     return Response(status_code=204)
 
 

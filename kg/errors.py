@@ -78,6 +78,10 @@ class UpdateFailedError(InputError):
     """A well-formed update that cannot be carried out (e.g. DROP of a graph that does not exist)."""
 
 
+class UpdateDatasetConflictError(InputError):
+    """An update request that gives its dataset both as protocol parameters and in its text (HTTP 400)."""
+
+
 class DocumentError(InputError):
     """A source document that cannot be read as text: names the file and says what is wrong."""
 
@@ -128,7 +132,8 @@ class RejectedWriteError(QcollabError):
 
 
 class PolicyRefusedError(QcollabError):
-    """A write the service's policy forbids (a graph it maintains itself, wiping the store); HTTP 403."""
+    """What the service's policy forbids: a write to a graph it maintains itself, wiping the store, LOAD
+    (it fetches no URL for a client); HTTP 403."""
 
 
 # -- the service cannot answer now -----------------------------------------------------------------

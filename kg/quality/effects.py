@@ -96,10 +96,11 @@ def tokens_of(sparql: str) -> list[Token]:
     ]
 
 
-def operations(sparql: str) -> list[Operation]:
-    """The operations of a request, each with the PREFIX and BASE declarations before it."""
+def operations(sparql: str, base_iri: str | None = None) -> list[Operation]:
+    """The operations of a request, each with the PREFIX and BASE declarations before it (first the
+    service's base IRI, when given, against which the request's own BASE and relative IRIs resolve)."""
     found: list[Operation] = []
-    prologue: list[str] = []
+    prologue: list[str] = [f"BASE <{base_iri}>"] if base_iri else []
     current: list[Token] = []
     depth = 0
     tokens = tokens_of(sparql)
@@ -140,24 +141,27 @@ def _operation(tokens: list[Token], prologue: str, sparql: str) -> Operation:
     return Operation(kind, tokens, prologue, sparql[tokens[0].start : tokens[-1].end])
 
 
-def check_syntax(sparql: str) -> None:
+def check_syntax(sparql: str, base_iri: str | None = None) -> None:
     """Parse the request with the engine (on an empty scratch store); RdfSyntaxError with line and column."""
     try:
-        ox.Store().update(sparql, prefixes=PREFIXES)
+        ox.Store().update(sparql, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as error:
         raise syntax_error_from(error) from None
     except (RuntimeError, OSError):
         pass  # an evaluation error on the empty store (e.g. CREATE of an existing graph): judged later
 
 
-def effect_of(store: KnowledgeStore, sparql: str, evaluate: Evaluate | None = None) -> StoreChanges | None:
+def effect_of(
+    store: KnowledgeStore, sparql: str, evaluate: Evaluate | None = None, base_iri: str | None = None
+) -> StoreChanges | None:
     """The change a (syntactically valid) update request would make; None when not worked out here.
 
     `evaluate` runs the WHERE clauses (default: `store.evaluate`); the service gives one that runs them
     in a query worker under the query deadline, so a heavy pattern is killed like a heavy query.
+    Relative IRIs resolve against `base_iri` unless the request declares its own BASE.
     """
     evaluate = evaluate or store.evaluate
-    ops = operations(sparql)
+    ops = operations(sparql, base_iri)
     if any(op.kind not in {"INSERT_DATA", "DELETE_DATA"} | _READS for op in ops):
         return None
     net = _Net(store)

@@ -29,13 +29,13 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
-def _run(conn: Connection, checkpoint: str, sparql: str) -> None:
+def _run(conn: Connection, checkpoint: str, sparql: str, base_iri: str | None) -> None:
     """In the child: copy the checkpoint into memory, run the update there, send back the difference."""
     try:
         with open_store(Path(checkpoint), read_only=True) as source:
             candidate = source.copy()
             try:
-                candidate.update(sparql)
+                candidate.update(sparql, base_iri)
             except RdfSyntaxError as error:
                 conn.send(("syntax", error.message))
                 return
@@ -48,7 +48,9 @@ def _run(conn: Connection, checkpoint: str, sparql: str) -> None:
         conn.close()
 
 
-def changes_on_copy(store: KnowledgeStore, scratch_dir: Path, sparql: str, seconds: float) -> StoreChanges:
+def changes_on_copy(
+    store: KnowledgeStore, scratch_dir: Path, sparql: str, seconds: float, base_iri: str | None = None
+) -> StoreChanges:
     """What `sparql` changes in the on-disk `store`, worked out in a child process (its checkpoint in
     a temporary folder of `scratch_dir`).
 
@@ -60,7 +62,7 @@ def changes_on_copy(store: KnowledgeStore, scratch_dir: Path, sparql: str, secon
     child = None
     try:
         store.backup(folder / "checkpoint")
-        arguments = (sender, str(folder / "checkpoint"), sparql)
+        arguments = (sender, str(folder / "checkpoint"), sparql, base_iri)
         child = _context().Process(target=_run, args=arguments, daemon=True)
         child.start()
         sender.close()

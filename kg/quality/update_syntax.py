@@ -27,10 +27,10 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
-def _check(conn: Connection, sparql: str, prefixes: dict[str, str]) -> None:
+def _check(conn: Connection, sparql: str, prefixes: dict[str, str], base_iri: str | None) -> None:
     """In the child: parse on an empty store, answer None or the syntax error's message and position."""
     try:
-        ox.Store().update(sparql, prefixes=prefixes)
+        ox.Store().update(sparql, prefixes=prefixes, base_iri=base_iri)
         conn.send(None)
     except SyntaxError as error:
         conn.send((error.msg or str(error), error.lineno, error.offset))
@@ -40,7 +40,7 @@ def _check(conn: Connection, sparql: str, prefixes: dict[str, str]) -> None:
         conn.close()
 
 
-def check_update_syntax(sparql: str, seconds: float) -> None:
+def check_update_syntax(sparql: str, seconds: float, base_iri: str | None = None) -> None:
     """RdfSyntaxError (line, column) when the update does not parse; UnsafeInputError when its parse
     crashes the parser or takes longer than `seconds`."""
     from kg.formats.parsing import syntax_error_from
@@ -48,10 +48,10 @@ def check_update_syntax(sparql: str, seconds: float) -> None:
     from kg.quality.effects import check_syntax
 
     if len(sparql) < ISOLATE_FROM:
-        check_syntax(sparql)
+        check_syntax(sparql, base_iri)
         return
     receiver, sender = _context().Pipe(duplex=False)
-    child = _context().Process(target=_check, args=(sender, sparql, dict(PREFIXES)), daemon=True)
+    child = _context().Process(target=_check, args=(sender, sparql, dict(PREFIXES), base_iri), daemon=True)
     child.start()
     sender.close()
     try:

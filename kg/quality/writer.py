@@ -18,6 +18,7 @@ from kg.quality.policy import SCHEMA_GRAPHS, WritePolicy
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.quality.update_on_copy import changes_on_copy
+from kg.quality.update_request import UpdateRequest
 from kg.quality.update_syntax import PARSE_SECONDS, check_update_syntax
 from kg.store.interface import KnowledgeStore, StoreChanges
 
@@ -76,21 +77,29 @@ class GuardedWriter:
         self._observers.append(observer)
 
     def update(
-        self, sparql: str, evaluate: Evaluate | None = None, copy_seconds: float | None = None
+        self,
+        sparql: str,
+        evaluate: Evaluate | None = None,
+        copy_seconds: float | None = None,
+        request: UpdateRequest | None = None,
     ) -> None:
         """Run a SPARQL 1.1 update if its result conforms (RdfSyntaxError when it does not parse).
 
         `evaluate` runs its WHERE clauses (kg.quality.effects; default: in this process, unbounded);
         with `copy_seconds` (and a `scratch_dir`), an update that needs a copy of the store is tried in
         a child process killed after that long (kg.quality.update_on_copy), else in this process.
+        `request` gives the base IRI of the text and the protocol's update dataset.
         """
-        check_update_syntax(sparql, PARSE_SECONDS)
+        request = request or UpdateRequest()
+        base = request.base_iri
+        check_update_syntax(sparql, PARSE_SECONDS, base)
+        sparql = request.applied_to(sparql)
         with self._lock:
-            changes = effect_of(self.store, sparql, evaluate)
+            changes = effect_of(self.store, sparql, evaluate, base)
             if changes is None and copy_seconds is not None and self.scratch_dir is not None:
-                changes = changes_on_copy(self.store, self.scratch_dir, sparql, copy_seconds)
+                changes = changes_on_copy(self.store, self.scratch_dir, sparql, copy_seconds, base)
             elif changes is None:
-                changes = self._on_copy(lambda target: target.update(sparql))
+                changes = self._on_copy(lambda target: target.update(sparql, base))
             self._commit(changes)
 
     def put_graph(self, graph_iri: str | None, data: Graph) -> bool:

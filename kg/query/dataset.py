@@ -11,7 +11,8 @@ from kg.store.interface import KnowledgeStore, QueryResult
 
 @dataclass(frozen=True)
 class QueryDataset:
-    """The RDF dataset of a request: named default and named graphs, or the union default graph.
+    """The RDF dataset of a request: named default and named graphs, or the union default graph; and
+    the base IRI its relative IRIs resolve against (SPARQL 1.1 Protocol 2.1.4: the service's).
 
     Without `union` the dataset is taken as given, as SPARQL Update does for its WHERE clauses: no
     default graphs named means the store's own default graph, and `all_named` False with no named
@@ -22,6 +23,7 @@ class QueryDataset:
     named_graphs: tuple[str, ...] = ()
     union: bool = True
     all_named: bool = True
+    base_iri: str | None = None
 
 
 def execute(store: KnowledgeStore, sparql: str, dataset: QueryDataset = QueryDataset()) -> QueryResult:
@@ -33,10 +35,12 @@ def execute(store: KnowledgeStore, sparql: str, dataset: QueryDataset = QueryDat
             named_graphs=[ox.NamedNode(g) for g in dataset.named_graphs]
             if dataset.named_graphs or not dataset.all_named
             else None,
+            base_iri=dataset.base_iri,
         )
     return store.query(
         sparql,
         union_default_graph=dataset.union,
         default_graphs=list(dataset.default_graphs) or None,
         named_graphs=list(dataset.named_graphs) or None,
+        base_iri=dataset.base_iri,
     )

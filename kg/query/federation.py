@@ -19,7 +19,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
-from kg.errors import ServiceNotAllowedError
+from kg.errors import PolicyRefusedError, ServiceNotAllowedError
 from kg.namespaces import PREFIXES
 
 _LOAD_KEYWORD = re.compile(r"(?<![\w:?$])LOAD(?![\w:-])", re.IGNORECASE)
@@ -132,8 +132,8 @@ def check_services(sparql: str, allowlist: list[str], *, update: bool = False) -
     """Refuse a request whose SERVICE clauses (or LOAD operations) reach beyond the allow-list."""
     allowed = set(allowlist)
     if update and _LOAD_KEYWORD.search(_code(sparql)):
-        raise ServiceNotAllowedError(
-            "LOAD is not allowed: the server does not fetch URLs for a client; "
+        raise PolicyRefusedError(
+            "LOAD is refused by this service's policy: it does not fetch URLs for a client; "
             "send the data with the Graph Store protocol (PUT or POST /rdf-graphs)"
         )
     for endpoint in service_endpoints(sparql, update=update):

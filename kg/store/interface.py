@@ -46,6 +46,7 @@ class KnowledgeStore(Protocol):
         union_default_graph: bool = True,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult: ...
 
     def construct(self, sparql: str, substitutions: Mapping[str, str] | None = None) -> set[ox.Triple]: ...
@@ -55,9 +56,10 @@ class KnowledgeStore(Protocol):
         sparql: str,
         default_graph: list[ox.NamedNode | ox.DefaultGraph] | None = None,
         named_graphs: list[ox.NamedNode] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult: ...
 
-    def update(self, sparql: str) -> None: ...
+    def update(self, sparql: str, base_iri: str | None = None) -> None: ...
 
     # Reading graphs.
     def named_graphs(self) -> list[str]: ...

@@ -95,18 +95,20 @@ class OxigraphStore:
         union_default_graph: bool = True,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the union default graph, unless the request (default or
-        named graphs) or the query itself (FROM, FROM NAMED) names its dataset."""
-        kwargs: dict[str, object] = {}
+        named graphs) or the query itself (FROM, FROM NAMED) names its dataset; relative IRIs of
+        the text resolve against `base_iri` unless it declares its own BASE."""
+        kwargs: dict[str, object] = {"base_iri": base_iri}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         elif union_default_graph and not named_graphs and not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            if not default_graphs:
-                kwargs["default_graph"] = [ox.DefaultGraph()]
+            if not default_graphs:  # SPARQL 1.1 Protocol 2.1.4: the merge of no default-graph-uri
+                kwargs["default_graph"] = []
         return self._query(sparql, **kwargs)
 
     def construct(self, sparql: str, substitutions: Mapping[str, str] | None = None) -> set[ox.Triple]:
@@ -126,9 +128,10 @@ class OxigraphStore:
         sparql: str,
         default_graph: list[ox.NamedNode | ox.DefaultGraph] | None = None,
         named_graphs: list[ox.NamedNode] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """A query over the dataset given as is (the store's own default graph unless one is named)."""
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, object] = {"base_iri": base_iri}
         if default_graph is not None:
             kwargs["default_graph"] = default_graph
         if named_graphs is not None:
@@ -160,10 +163,10 @@ class OxigraphStore:
         """The quads that match a pattern (None matches anything; graph None: every graph)."""
         return self.inner.quads_for_pattern(subject, predicate, object, graph)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 update in one transaction (RdfSyntaxError when it does not parse)."""
         try:
-            self.inner.update(sparql, prefixes=PREFIXES)
+            self.inner.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as error:
             raise syntax_error_from(error) from None
         except RuntimeError as error:  # evaluation errors; storage faults are OSError

@@ -262,13 +262,6 @@ def test_bad_requests(http: httpx.Client, request_kwargs: dict, status: int, mes
     assert message in response.json()["detail"]
 
 
-def test_using_graph_parameters_are_refused(writable: LiveServer, client: httpx.Client) -> None:  # noqa: F811
-    update = {"update": "DROP SILENT GRAPH <urn:x-nothing>", "using-graph-uri": ONTOLOGY}
-    response = client.post("/sparql", data=update, headers=writable.admin_headers)
-    assert response.status_code == 400
-    assert "USING" in response.json()["detail"]
-
-
 def test_update_by_get_is_refused(http: httpx.Client) -> None:
     response = http.get("/sparql", params={"update": "DROP SILENT GRAPH <urn:x-nothing>"})
     assert response.status_code == 400

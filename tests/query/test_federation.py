@@ -11,7 +11,7 @@ import pytest
 from linking_support import oxigraph_server, recording_proxy
 from live_server import LiveServer, free_port, running_server
 
-from kg.errors import ServiceNotAllowedError
+from kg.errors import PolicyRefusedError, ServiceNotAllowedError
 from kg.linking.run import link_store
 from kg.query.federation import check_services, service_endpoints
 from kg.settings import Settings
@@ -98,7 +98,7 @@ def test_updates_are_checked_per_operation() -> None:
     "load silent <http://169.254.169.254/latest/meta-data> INTO GRAPH <urn:g>",
 ])
 def test_load_is_refused_because_the_server_fetches_no_urls(update: str) -> None:
-    with pytest.raises(ServiceNotAllowedError, match="LOAD is not allowed"):
+    with pytest.raises(PolicyRefusedError, match="LOAD is refused by this service's policy"):
         check_services(update, [ALLOWED], update=True)
 
 
