@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_report import run_in_scratch  # noqa: E402
 from bench_store import machine  # noqa: E402
 from linking_support import oxigraph_server  # noqa: E402
 from live_server import running_server  # noqa: E402
@@ -251,19 +251,5 @@ def report(results: dict[str, tuple[int, dict[str, Measured]]], lookup: Measured
     return lines
 
 
-def write(section: list[str]) -> None:
-    """Append the section to docs/benchmarks.md, replacing an earlier HTTP section if there is one."""
-    existing = OUTPUT.read_text() if OUTPUT.exists() else "# Benchmarks\n"
-    kept = existing.split(HEADING)[0].rstrip("\n")
-    OUTPUT.write_text(kept + "\n\n" + "\n".join(section) + "\n")
-
-
-def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="qcollab-bench-http-") as workdir:
-        section = measure(Path(workdir))
-    write(section)
-    print("\n".join(section))
-
-
 if __name__ == "__main__":
-    main()
+    run_in_scratch(measure, "http", OUTPUT)

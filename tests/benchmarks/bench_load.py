@@ -9,7 +9,6 @@ queries' p99 is compared with the 100 ms target. Appends (or replaces) its secti
 from __future__ import annotations
 
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_report import run_in_scratch  # noqa: E402
 from bench_store import machine  # noqa: E402
 from live_server import running_server  # noqa: E402
 from load_scenario import CLIENTS, DURATION_SECONDS, LIGHT_P99_SECONDS, run_load, summary  # noqa: E402
@@ -53,19 +53,5 @@ def measure(workdir: Path) -> list[str]:
     ]
 
 
-def write(section: list[str]) -> None:
-    """Append the section to docs/benchmarks.md, replacing an earlier one and what followed it."""
-    existing = OUTPUT.read_text() if OUTPUT.exists() else "# Benchmarks\n"
-    kept = existing.split(HEADING)[0].rstrip("\n")
-    OUTPUT.write_text(kept + "\n\n" + "\n".join(section) + "\n")
-
-
-def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="qcollab-bench-load-") as workdir:
-        section = measure(Path(workdir))
-    write(section)
-    print("\n".join(section))
-
-
 if __name__ == "__main__":
-    main()
+    run_in_scratch(measure, "load", OUTPUT)

@@ -28,12 +28,13 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(Path(__file__).resolve().parent)]
 
+from bench_report import write_section  # noqa: E402
 from bench_store import machine  # noqa: E402
 from linking_support import oxigraph_binary  # noqa: E402
 from live_server import free_port  # noqa: E402
 from scale_data import QCOLLAB, environment, features, log, prepare  # noqa: E402
 from scale_mix import N_TRIPLES, SELECT_JSON, Query, insert_data, mix, rows, service_requests  # noqa: E402
-from scale_report import section, write_section  # noqa: E402
+from scale_report import section  # noqa: E402
 from scale_results import Profile, Run, SizeResult  # noqa: E402
 from scale_servers import Timing, call, get, measure, rss_bytes, serving, wrk  # noqa: E402
 from synthetic import parse_size  # noqa: E402

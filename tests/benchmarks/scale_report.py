@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 from scale_results import OURS, PEERS, Profile, SizeResult, ms, p50, ratio, times
 from scale_servers import Timing, psutil
@@ -171,18 +170,3 @@ def section(
     gaps = list(missing(results, yardstick, found))
     lines += ["### Not measured in this run", "", *(gaps or ["- nothing: every piece was available"]), ""]
     return lines
-
-
-def write_section(path: Path, lines: list[str]) -> None:
-    """Put the section in place of an earlier one (up to the next `## ` heading), or at the end."""
-    existing = path.read_text().splitlines() if path.exists() else ["# Benchmarks"]
-    if HEADING in existing:
-        start = existing.index(HEADING)
-        end = next(
-            (i for i in range(start + 1, len(existing)) if existing[i].startswith("## ")), len(existing)
-        )
-    else:
-        start = end = len(existing)
-        lines = ["", *lines]
-    merged = existing[:start] + lines + existing[end:]
-    path.write_text("\n".join(merged).rstrip("\n") + "\n")
