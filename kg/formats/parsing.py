@@ -96,7 +96,9 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype in (XSD_STRING, LANG_STRING) else URIRef(datatype))
+    if datatype in (XSD_STRING, LANG_STRING):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)  # the lexical form as written
 
 
 def _json_ld_document(data: bytes) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -165,6 +165,18 @@ class Validator:
         return self.validate(data, focus_nodes=focus, whole_ontology=False)
 
 
+def scope_of(neighbourhood: Neighbourhood) -> tuple[Graph, list[URIRef]]:
+    """The data and focus nodes a change is validated on; blank nodes skolemized (in both, the same way),
+    since a SHACL engine takes only IRIs as focus nodes."""
+    focus = neighbourhood.focus()
+    nodes = sorted((_named(rdflib_term(node)) for node in focus), key=str)
+    return neighbourhood.graph(focus).skolemize(), nodes
+
+
+def _named(node: Node) -> URIRef:
+    return node.skolemize() if isinstance(node, BNode) else node  # type: ignore[return-value]
+
+
 def record_scope(record: Graph, store: KnowledgeStore, schema: RdfsSchema) -> tuple[Graph, list[URIRef]]:
     """What a record is validated in (itself, skolemized, in its store neighbourhood) and its focus nodes."""
     named = record.skolemize()
@@ -172,33 +184,4 @@ def record_scope(record: Graph, store: KnowledgeStore, schema: RdfsSchema) -> tu
     parsed = ox.parse(named.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
     record_quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
     change = StoreChanges(added=store.canonical(record_quads))
-    neighbourhood = Neighbourhood(store, change, TypingPredicates.of(schema))
-    focus = neighbourhood.focus()
-    nodes = sorted((rdflib_term(node) for node in focus), key=str)
-    return neighbourhood.graph(focus), nodes  # type: ignore[return-value]
-
-
-def store_context(store: KnowledgeStore, record: Graph, hops: int = 3) -> Graph:
-    """What the store says about the IRIs a record mentions, followed `hops` links deep.
-
-    A record may point at entities already in the graph (``qc:collaboratesWith qcr:japan``);
-    validating it together with their descriptions (types, labels, provenance) judges it the
-    way it would be judged once stored, without loading the whole store.
-    """
-    context = Graph()
-    seen: set[URIRef] = set()
-    frontier = {node for node in record.all_nodes() if isinstance(node, URIRef)}
-    for _ in range(hops):
-        frontier -= seen
-        if not frontier:
-            break
-        seen |= frontier
-        values = " ".join(f"<{iri}>" for iri in sorted(frontier))
-        described = store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
-            "FILTER(?g NOT IN (qcg:ontology, qcg:inferred)) }"
-        )
-        found = Graph().parse(data=described.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
-        context += found
-        frontier = {o for o in found.objects() if isinstance(o, URIRef)}
-    return context
+    return scope_of(Neighbourhood(store, change, TypingPredicates.of(schema)))

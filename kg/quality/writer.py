@@ -10,13 +10,12 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import RejectedWriteError
-from kg.formats.parsing import rdflib_term
 from kg.quality.effects import Evaluate, effect_of
 from kg.quality.inference import IncrementalInference
 from kg.quality.neighbourhood import Neighbourhood, TypingPredicates
 from kg.quality.policy import SCHEMA_GRAPHS, WritePolicy
 from kg.quality.reasoning import materialize
-from kg.quality.shacl import Validator
+from kg.quality.shacl import Validator, scope_of
 from kg.quality.update_on_copy import changes_on_copy
 from kg.quality.update_request import UpdateRequest
 from kg.quality.update_syntax import PARSE_SECONDS, check_update_syntax
@@ -190,13 +189,10 @@ class GuardedWriter:
 
     def _check(self, changes: StoreChanges) -> None:
         """Validate the nodes the change touches in their neighbourhood after the change."""
-        neighbourhood = Neighbourhood(self.store, changes, self.typing)
-        focus = neighbourhood.focus()
+        data, focus = scope_of(Neighbourhood(self.store, changes, self.typing))
         if not focus:
             return
-        data = neighbourhood.graph(focus)
-        nodes = sorted((rdflib_term(node) for node in focus), key=str)
-        outcome = self.validator.validate(data, focus_nodes=nodes, whole_ontology=False)  # type: ignore[arg-type]
+        outcome = self.validator.validate(data, focus_nodes=focus, whole_ontology=False)
         if not outcome.conforms:
             raise RejectedWriteError(outcome)
 

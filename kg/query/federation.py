@@ -31,7 +31,15 @@ _STRINGS = (
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
 )
-_NOT_CODE = re.compile(_STRINGS + r"|<[^<>\"{}|^`\s]*>" + r"|#[^\n\r]*", re.DOTALL)
+# A prefixed name (SPARQL 1.1 Query 19.8: its local part neither starts nor ends with '.') and a language
+# tag: `ex:customer-service`, `ex:a.service` and `@en-service` hold no keyword. A name ends where the
+# grammar ends it, so `ex:.SERVICE` and `?o.SERVICE` keep theirs.
+_NAME_CHAR = r"(?:[\w:%-]|\\[^\s])"
+_PREFIXED_NAME = rf"(?:[A-Za-z](?:[\w.-]*[\w-])?)?:(?:[\w:%]|\\[^\s])(?:(?:{_NAME_CHAR}|\.)*{_NAME_CHAR})?"
+_LANGUAGE_TAG = r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+_NOT_CODE = re.compile(
+    _STRINGS + r"|<[^<>\"{}|^`\s]*>" + r"|#[^\n\r]*" + f"|{_PREFIXED_NAME}|{_LANGUAGE_TAG}", re.DOTALL
+)
 _ONLY_STRINGS = re.compile(_STRINGS, re.DOTALL)
 
 

@@ -103,6 +103,7 @@ class OxigraphStore:
         kwargs: dict[str, object] = {"base_iri": base_iri}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            kwargs["named_graphs"] = []  # SPARQL 1.1 Protocol 2.1.4: only those of named-graph-uri
         elif union_default_graph and not named_graphs and not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:

@@ -205,3 +205,22 @@ def test_default_service_refuses_any_service(server: LiveServer) -> None:
     answer = post_query(server, f"SELECT * WHERE {{ SERVICE <{ALLOWED}> {{ ?s ?p ?o }} }}")
     assert answer.status_code in (400, 403)
     assert "none are configured" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("query", [
+    "PREFIX ex: <http://example.org/> SELECT * { ?s ex:customer-service ?o }",
+    'SELECT * { ?s ?p "x"@en-service }',
+    "PREFIX ex: <http://example.org/> SELECT * { ?s ex:a.service ?o }",
+])
+def test_service_inside_a_name_is_not_the_keyword(query: str) -> None:
+    """Regression (issue 11, parity harness): these were refused as 'cannot verify the SERVICE endpoints'."""
+    check_services(query, [])
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { ?s ?p ?o.SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",
+    "PREFIX ex: <http://example.org/> SELECT * { ?s ?p ex:.SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",
+])
+def test_service_right_after_a_name_or_variable_is_still_checked(query: str) -> None:
+    with pytest.raises(ServiceNotAllowedError, match="127.0.0.1:9"):
+        check_services(query, [])
