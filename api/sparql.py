@@ -102,7 +102,8 @@ async def describe_service(request: Request, params: MultiDict) -> Response:
     offer = negotiated(request, params, RDF_OFFERS)
     state = request.app.state
     statistics = await asyncio.to_thread(state.statistics.current)
-    graph = await asyncio.to_thread(service_description, statistics, linked_settings(request, state.settings))
+    settings = linked_settings(request, state.settings)
+    graph = await asyncio.to_thread(service_description, statistics, settings, state.store)
     body = serialize_graph(graph, offer.format)  # type: ignore[arg-type]
     return Response(body, media_type=offer.content_type, headers={"Vary": "Accept"})
 

@@ -1,7 +1,14 @@
-"""The SPARQL 1.1 Service Description of /sparql, with the VoID description of the dataset."""
+"""The SPARQL 1.1 Service Description of /sparql (https://www.w3.org/TR/sparql11-service-description/), with
+the VoID description of the dataset.
+
+Every statement is one the service keeps: the languages it runs (Update only with an admin token), the
+formats its negotiation answers in and its Graph Store reads, the features of its engine and settings, and
+the dataset a query sees when it names none, counted as a COUNT query would count it.
+"""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
@@ -9,20 +16,40 @@ from kg.describe.statistics import DatasetStatistics
 from kg.describe.void import DATASET, describe_dataset
 from kg.formats.table import W3C_FORMATS, rdf_formats, results_formats
 from kg.settings import Settings
+from kg.store.interface import KnowledgeStore
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace(W3C_FORMATS)
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
+# sd:resultFormat (§3.3): results of SELECT and ASK, and of CONSTRUCT and DESCRIBE in every RDF syntax.
 RESULT_FORMATS = tuple(URIRef(f.iri) for f in (*results_formats(), *rdf_formats()))
+# sd:inputFormat (§3.3): the syntaxes of RDF the service parses (Graph Store bodies, records); it fetches
+# nothing itself (LOAD is refused, FROM names graphs of the store).
 INPUT_FORMATS = tuple(URIRef(f.iri) for f in rdf_formats())
 DATASET_NOTE = (
-    "Queries see the union of all named graphs as their default graph, unless the request names "
-    "graphs with default-graph-uri / named-graph-uri or the query with FROM / FROM NAMED. "
-    "Inferences are materialized in the named graph https://w3id.org/qcollab/graph/inferred. "
-    "Graphs can be read (and, with the admin token, written) with the SPARQL 1.1 Graph Store "
-    "HTTP Protocol at /rdf-graphs."
+    "Queries see the union of all graphs as their default graph (the named graphs, and the graph store's "
+    "own default graph, /rdf-graphs?default, which is normally empty), unless the request names graphs "
+    "with default-graph-uri / named-graph-uri or the query with FROM / FROM NAMED; a triple that several "
+    "graphs hold matches a pattern on that default graph once per graph. Basic graph patterns "
+    "are matched by simple entailment; the inferences the ontology licenses are materialized in the named "
+    "graph https://w3id.org/qcollab/graph/inferred, and so are in the union. SPARQL Update needs the admin "
+    "token (Authorization: Bearer) and is offered only where one is configured. Graphs can be read (and, "
+    "with the admin token, written) with the SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graphs: "
+    "?graph=IRI, ?default, or /rdf-graphs/{path} for a graph whose IRI is that URL."
 )
+UNION_NOTE = "The union of all graphs: every named graph, and the graph store's own default graph"
+
+
+def unnamed_triples(store: KnowledgeStore) -> int:
+    """The triples of the store's own default graph that no named graph holds (the union has them too);
+    one index probe when that graph is empty, as it normally is."""
+    count = 0
+    for quad in store.quads_matching(graph=ox.DefaultGraph()):
+        elsewhere = store.quads_matching(quad.subject, quad.predicate, quad.object)  # type: ignore[arg-type]
+        if not any(isinstance(other.graph_name, ox.NamedNode) for other in elsewhere):
+            count += 1
+    return count
 
 
 def _triples(void: Graph, node: URIRef | None) -> Literal | None:
@@ -30,37 +57,50 @@ def _triples(void: Graph, node: URIRef | None) -> Literal | None:
     return value if isinstance(value, Literal) else None
 
 
-def service_description(stats: DatasetStatistics, settings: Settings) -> Graph:
-    """sd:Service for the endpoint: languages, formats, features and the default dataset (with VoID)."""
+def _service(graph: Graph, service: URIRef, base: str, settings: Settings) -> None:
+    """The sd:Service (§3.1): its endpoint, languages, formats, features and entailment regime."""
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(f"{base}/sparql")))  # as the request reached it
+    graph.add((service, DCTERMS.description, Literal(DATASET_NOTE, lang="en")))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if settings.admin_token:  # without a token every update is refused (403)
+        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    for iri in RESULT_FORMATS:
+        graph.add((service, SD.resultFormat, iri))
+    for iri in INPUT_FORMATS:
+        graph.add((service, SD.inputFormat, iri))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))  # §3.2: the merge of the graphs
+    graph.add((service, SD.feature, SD.EmptyGraphs))  # §3.2: CREATE GRAPH makes a graph of no triples
+    if settings.service_allowlist:  # §3.2: SERVICE runs, to the endpoints of the allow-list only
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))  # no entailment beyond the data
+
+
+def service_description(
+    stats: DatasetStatistics, settings: Settings, store: KnowledgeStore | None = None
+) -> Graph:
+    """sd:Service for the endpoint: languages, formats, features and the default dataset (with VoID).
+
+    `settings.public_base_url` is the base the request reached; with `store`, the default graph's count
+    includes what only the store's own default graph holds (without it, the union of the named graphs).
+    """
     base = settings.public_base_url.rstrip("/")
     graph = describe_dataset(stats, settings)
     graph.bind("sd", SD)
     graph.bind("formats", FORMATS)
     service = URIRef(f"{base}/sparql#service")
-    graph.add((service, RDF.type, SD.Service))
-    graph.add((service, SD.endpoint, URIRef(f"{base}/sparql")))
-    graph.add((service, DCTERMS.description, Literal(DATASET_NOTE, lang="en")))
-    for language in (SD.SPARQL11Query, SD.SPARQL11Update):
-        graph.add((service, SD.supportedLanguage, language))
-    for iri in RESULT_FORMATS:
-        graph.add((service, SD.resultFormat, iri))
-    for iri in INPUT_FORMATS:
-        graph.add((service, SD.inputFormat, iri))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    if settings.service_allowlist:
-        graph.add((service, SD.feature, SD.BasicFederatedQuery))
-    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
+    _service(graph, service, base, settings)
 
-    dataset = DATASET
+    dataset = DATASET  # sd:defaultDataset (§3.3), an sd:Dataset (§3.1)
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     default = BNode()
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, DCTERMS.description, Literal("The union of all named graphs", lang="en")))
-    if (count := _triples(graph, dataset)) is not None:
-        graph.add((default, VOID.triples, count))
-    for name in sorted(stats.graphs):
+    graph.add((default, DCTERMS.description, Literal(UNION_NOTE, lang="en")))
+    extra = unnamed_triples(store) if store is not None else 0
+    graph.add((default, VOID.triples, Literal(stats.triples + extra, datatype=XSD.integer)))
+    for name in sorted(stats.graphs):  # sd:NamedGraph (§3.1): its sd:name and the sd:graph it holds
         named, described = BNode(), BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
