@@ -80,7 +80,10 @@ def not_acceptable(offers: tuple[Offer, ...]) -> ProblemError:
     """406 listing what can be produced."""
     types = producible(offers)
     return ProblemError(
-        406, "cannot produce any acceptable media type; available: " + ", ".join(types), available=types
+        406,
+        "cannot produce any acceptable media type; available: " + ", ".join(types),
+        headers={"Vary": "Accept"},  # RFC 9110 12.5.5: the answer depends on Accept
+        available=types,
     )
 
 

@@ -135,6 +135,7 @@ def test_server_answers_406_with_what_it_can_produce(server: LiveServer) -> None
     body = response.json()
     assert JSON_RESULTS in body["available"] and "text/csv" in body["available"]
     assert "text/csv" in body["detail"]
+    assert "Accept" in response.headers["vary"]  # a cache must not serve this 406 to another Accept
 
 
 def test_json_means_json_ld_for_construct(server: LiveServer) -> None:
