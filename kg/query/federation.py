@@ -84,7 +84,7 @@ class _Scope:
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
             return iri
         if self.base is None:
-            raise ServiceNotAllowedError(f"SERVICE endpoint <{iri}> is a relative IRI with no BASE: refused")
+            raise ServiceNotAllowedError(f"SERVICE endpoint <{iri}> is relative: name it by its absolute IRI")
         return urljoin(self.base, iri)
 
     def endpoint(self, term: object) -> object:
