@@ -295,27 +295,27 @@ async def delete_graph(request: Request, settings: SettingsDep, writer: WriterDe
     return await delete(writer, indirect_target(request))  # type: ignore[arg-type]
 
 
-@router.get(DIRECT, include_in_schema=False)
+@router.get(DIRECT, summary="Read a graph named by its URL (HEAD too)")
 async def read_direct(request: Request, path: str, store: StoreDep, engine: EngineDep) -> Response:
     """GET or HEAD a graph named by its URL."""
     return await read(request, store, engine, direct_target(request, path))
 
 
-@router.put(DIRECT, include_in_schema=False)
+@router.put(DIRECT, summary="Replace a graph named by its URL")
 async def put_direct(request: Request, path: str, settings: SettingsDep, writer: WriterDep) -> Response:
     """Replace a graph named by its URL."""
     require_admin(request, settings)
     return await replace(request, settings, writer, direct_target(request, path))
 
 
-@router.post(DIRECT, include_in_schema=False)
+@router.post(DIRECT, summary="Merge into a graph named by its URL")
 async def post_direct(request: Request, path: str, settings: SettingsDep, writer: WriterDep) -> Response:
     """Merge into a graph named by its URL."""
     require_admin(request, settings)
     return await merge(request, settings, writer, direct_target(request, path))
 
 
-@router.delete(DIRECT, include_in_schema=False)
+@router.delete(DIRECT, summary="Delete a graph named by its URL")
 async def delete_direct(request: Request, path: str, settings: SettingsDep, writer: WriterDep) -> Response:
     """Delete a graph named by its URL."""
     require_admin(request, settings)

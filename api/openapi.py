@@ -20,6 +20,7 @@ from api.openapi_parts import (
     CALLBACK,
     CLASS,
     DATASET,
+    DIRECT_GRAPH,
     GRAPH,
     GRAPHS,
     HTML,
@@ -268,6 +269,11 @@ SPECS: dict[tuple[str, str], Spec] = {
         "responses": {"200": ok("Ready: the store answers", JSON), "503": ok("Not ready", JSON)}
     },
     ("get", "/healthz"): {"responses": {"200": ok("The process answers", JSON)}},
+}
+# A directly identified graph (/rdf-graphs/{path}) is answered as one named by ?graph=.
+SPECS |= {
+    (method, "/rdf-graphs/{path}"): {**SPECS[method, "/rdf-graphs"], "parameters": DIRECT_GRAPH}
+    for method in ("get", "put", "post", "delete")
 }
 # The routes that read their own bodies pass their entries to FastAPI too (openapi_extra).
 SPARQL_GET, SPARQL_POST = SPECS["get", "/sparql"], SPECS["post", "/sparql"]

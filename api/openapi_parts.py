@@ -160,6 +160,16 @@ def target(*, new: bool) -> list[Spec]:
 
 
 GRAPH, NEW_GRAPH = target(new=False), target(new=True)
+DIRECT_GRAPH = [
+    {
+        "name": "path",
+        "in": "path",
+        "required": True,
+        "description": "The rest of the graph's URL: the graph whose IRI is this request's own URL "
+        "(SPARQL 1.1 Graph Store HTTP Protocol 4.1)",
+        "schema": {"type": "string", "minLength": 1},
+    }
+]
 LOCATION = {"Location": {"description": "Where it can be read", "schema": {"type": "string"}}}
 NOTHING = ok("The body holds no triples: nothing was written (a PUT empties an existing graph)", JSON)
 EXAMPLE_TURTLE = '<https://example.org/thing> <http://www.w3.org/2000/01/rdf-schema#label> "A thing"@en .'

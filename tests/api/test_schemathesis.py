@@ -27,7 +27,7 @@ ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]  # schemathe
 # The inputs of these operations are languages: the document says they are strings or JSON, not which
 # ones parse (SPARQL, RDF, a reconciliation batch), conform to the shapes, suit the query's form (format),
 # or name exactly one of graph and default. A request valid by the schemas may be answered 400, 406, 422.
-LANGUAGE_INPUTS = "^/(sparql|validate|records|reconcile|rdf-graphs)$"
+LANGUAGE_INPUTS = "^/(sparql|validate|records|reconcile|rdf-graphs(/{path})?)$"
 
 
 def configuration(headers: dict[str, str]) -> dict[str, Any]:
