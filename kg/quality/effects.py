@@ -1,6 +1,6 @@
 """What a SPARQL 1.1 Update would change, worked out before anything is written.
 
-The request is split into its operations (a tokenizer that knows strings, IRIs and comments). INSERT
+The request is split into its operations (kg.quality.update_text). INSERT
 DATA and DELETE DATA are parsed by the engine on an empty scratch store; DELETE WHERE and
 DELETE/INSERT … WHERE have their WHERE clause evaluated first and their templates instantiated with
 CONSTRUCT queries, one per template block (the graph of a `GRAPH ?g` block bound per value); CLEAR
@@ -13,7 +13,6 @@ to trying the request on a copy of the store.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,37 +23,11 @@ from kg.errors import UpdateFailedError
 from kg.formats.parsing import syntax_error_from
 from kg.namespaces import PREFIXES
 from kg.quality.graph_ops import GRAPH_OPERATIONS, clear_or_drop, graph_operation, graphs_named, split_silent
+from kg.quality.update_text import Operation, block, operations, tokens_of
 from kg.store.interface import KnowledgeStore, StoreChanges
 
-_TOKEN = re.compile(
-    r"(?P<skip>\s+|#[^\n]*)"
-    r"|(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")"
-    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)"
-    r"|(?P<open>[{(\[])|(?P<close>[})\]])|(?P<semicolon>;)"
-    r"|(?P<word>[^\s{}()\[\];,.'\"<>#]+)"
-    r"|(?P<other>.)",
-    re.DOTALL,
-)
 _READS = {"DELETE_WHERE", "MODIFY", "CLEAR", "DROP"} | GRAPH_OPERATIONS
 Evaluate = Callable[..., Iterable]  # like KnowledgeStore.evaluate(sparql, default_graph=, named_graphs=)
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-@dataclass
-class Operation:
-    """One operation of an update request: its kind, its tokens and the prologue that applies to it."""
-
-    kind: str
-    tokens: list[Token]
-    prologue: str
-    text: str = ""
 
 
 @dataclass
@@ -85,60 +58,6 @@ class _Net:
 
     def changes(self) -> StoreChanges:
         return StoreChanges(self.removed, self.added, self.graphs_created, self.graphs_dropped)
-
-
-def tokens_of(sparql: str) -> list[Token]:
-    """The tokens of a request, whitespace and comments left out."""
-    return [
-        Token(match.lastgroup or "other", match.group(), match.start(), match.end())
-        for match in _TOKEN.finditer(sparql)
-        if match.lastgroup != "skip"
-    ]
-
-
-def operations(sparql: str, base_iri: str | None = None) -> list[Operation]:
-    """The operations of a request, each with the PREFIX and BASE declarations before it (first the
-    service's base IRI, when given, against which the request's own BASE and relative IRIs resolve)."""
-    found: list[Operation] = []
-    prologue: list[str] = [f"BASE <{base_iri}>"] if base_iri else []
-    current: list[Token] = []
-    depth = 0
-    tokens = tokens_of(sparql)
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        word = token.text.upper() if token.kind == "word" else ""
-        if depth == 0 and not current and word in ("PREFIX", "BASE"):
-            width = 3 if word == "PREFIX" else 2
-            prologue.append(" ".join(t.text for t in tokens[index : index + width]))
-            index += width
-            continue
-        if token.kind == "open":
-            depth += 1
-        elif token.kind == "close":
-            depth -= 1
-        if depth == 0 and token.kind == "semicolon":
-            if current:
-                found.append(_operation(current, "\n".join(prologue), sparql))
-            current = []
-        else:
-            current.append(token)
-        index += 1
-    if current:
-        found.append(_operation(current, "\n".join(prologue), sparql))
-    return found
-
-
-def _operation(tokens: list[Token], prologue: str, sparql: str) -> Operation:
-    words = [t.text.upper() for t in tokens[:2] if t.kind == "word"]
-    first, second = (words + ["", ""])[:2]
-    if first in ("INSERT", "DELETE") and second in ("DATA", "WHERE"):
-        kind = f"{first}_{second}"
-    elif first in ("INSERT", "DELETE", "WITH"):
-        kind = "MODIFY"
-    else:
-        kind = first
-    return Operation(kind, tokens, prologue, sparql[tokens[0].start : tokens[-1].end])
 
 
 def check_syntax(sparql: str, base_iri: str | None = None) -> None:
@@ -237,19 +156,6 @@ class _Modify:
     where: str = "{}"
 
 
-def _block(tokens: list[Token], start: int) -> int:
-    """The index just past the brace block that opens at tokens[start]."""
-    depth = 0
-    for index in range(start, len(tokens)):
-        if tokens[index].kind == "open":
-            depth += 1
-        elif tokens[index].kind == "close":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    raise UpdateFailedError("unbalanced braces in the update")
-
-
 def _parts(op: Operation) -> _Modify | None:
     tokens, text, base = op.tokens, op.text, op.tokens[0].start
     parts = _Modify()
@@ -263,11 +169,11 @@ def _parts(op: Operation) -> _Modify | None:
         if word == "WITH":
             parts.with_graph, index = tokens[index + 1].text, index + 2
         elif word in ("DELETE", "INSERT") and op.kind == "DELETE_WHERE":
-            end = _block(tokens, index + 2)
+            end = block(tokens, index + 2)
             parts.delete = parts.where = span(index + 2, end)
             index = end
         elif word in ("DELETE", "INSERT"):
-            end = _block(tokens, index + 1)
+            end = block(tokens, index + 1)
             setattr(parts, word.lower(), span(index + 1, end))
             index = end
         elif word == "USING":
@@ -276,7 +182,7 @@ def _parts(op: Operation) -> _Modify | None:
             (parts.using_named if named else parts.using).append(iri)
             index += 3 if named else 2
         elif word == "WHERE":
-            end = _block(tokens, index + 1)
+            end = block(tokens, index + 1)
             parts.where, index = span(index + 1, end), end
         else:
             return None
@@ -293,7 +199,7 @@ def _template_blocks(template: str) -> list[tuple[str | None, str]]:
     while index < len(tokens):
         token = tokens[index]
         if token.kind == "word" and token.text.upper() == "GRAPH" and index + 2 < len(tokens):
-            end = _block(tokens, index + 2)
+            end = block(tokens, index + 2)
             rest.append(inner[cursor : token.start])
             body = inner[tokens[index + 2].start + 1 : tokens[end - 1].start]
             blocks.append((tokens[index + 1].text, body))

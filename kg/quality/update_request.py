@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.errors import UpdateDatasetConflictError, UpdateFailedError
-from kg.quality.effects import Operation, operations
+from kg.quality.update_text import Operation, operations, top_level
 
 _DATASET_WORDS = {"USING", "WITH"}
 
@@ -49,21 +49,8 @@ class UpdateRequest:
         return sparql
 
 
-def _top_level(op: Operation) -> list[int]:
-    """The indexes of the operation's tokens outside any brackets."""
-    depth, found = 0, []
-    for index, token in enumerate(op.tokens):
-        if token.kind == "open":
-            depth += 1
-        elif token.kind == "close":
-            depth -= 1
-        elif depth == 0:
-            found.append(index)
-    return found
-
-
 def _refuse_own_dataset(op: Operation) -> None:
-    for index in _top_level(op):
+    for index in top_level(op):
         token = op.tokens[index]
         if token.kind == "word" and token.text.upper() in _DATASET_WORDS:
             raise UpdateDatasetConflictError(
@@ -74,7 +61,7 @@ def _refuse_own_dataset(op: Operation) -> None:
 
 def _top_level_where(op: Operation) -> int:
     """Where the WHERE keyword of a DELETE/INSERT operation starts in the request's text."""
-    for index in _top_level(op):
+    for index in top_level(op):
         token = op.tokens[index]
         if token.kind == "word" and token.text.upper() == "WHERE":
             return token.start
