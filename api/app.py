@@ -21,6 +21,7 @@ from kg.quality.writer import GuardedWriter
 from kg.query.engine import QueryEngine
 from kg.query.workers import WorkerPool
 from kg.settings import Settings, get_settings
+from kg.store.factory import require_embedded
 from kg.store.oxigraph import open_store
 from kg.store.snapshots import Snapshots
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        require_embedded(settings)
         store = open_store(settings.resolved_store_path)
         await asyncio.to_thread(finish_interrupted_load, store, settings.data_dir)
         remove_leftovers(settings.data_dir)

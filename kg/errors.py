@@ -208,6 +208,34 @@ class StoreCheckError(DependencyError):
     """A store built aside failed its check, so it was not swapped in: the live store is unchanged."""
 
 
+class RemoteStoreError(DependencyError):
+    """The remote SPARQL store (QCOLLAB_STORE=sparql) answered an error or an answer we cannot read."""
+
+
+class RemoteStoreUnreachableError(RemoteStoreError):
+    """The remote SPARQL store could not be reached (connection refused, DNS, reset): it may be down."""
+
+
+class RemoteStoreTimeoutError(RemoteStoreError):
+    """No answer from the remote SPARQL store within QCOLLAB_SPARQL_TIMEOUT_SECONDS (504 for the service)."""
+
+    def __init__(self, seconds: float, what: str) -> None:
+        self.seconds = seconds
+        super().__init__(f"the remote store did not answer {what} within {seconds:g} s")
+
+
+class RemoteStoreRefusedError(RemoteStoreError):
+    """The remote SPARQL store refused a request (HTTP 4xx): a text its dialect rejects, a refused write."""
+
+
+class RemoteStoreAuthError(RemoteStoreError):
+    """The remote SPARQL store refused our credentials (HTTP 401 or 403): check QCOLLAB_SPARQL_AUTH."""
+
+
+class StoreOperationUnsupportedError(DependencyError, NotImplementedError):
+    """The configured store back-end cannot do this operation (e.g. a checkpoint of a remote store)."""
+
+
 # -- faults ----------------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg import data
@@ -32,6 +32,23 @@ class Settings(BaseSettings):
     # memory: each query worker loads a copy of the store (fastest, for graphs that fit in memory);
     # disk: workers open read-only checkpoints of the store on disk (for large graphs)
     store_mode: Literal["memory", "disk"] = "memory"
+    # embedded: the pyoxigraph store on disk; sparql: a SPARQL 1.1 server (kg.store.remote)
+    store: Literal["embedded", "sparql"] = "embedded"
+    sparql_query_url: str | None = None
+    sparql_update_url: str | None = None
+    sparql_gsp_url: str | None = None  # Graph Store Protocol; absent: graph reads and writes use SPARQL
+    # what the remote's default graph is: its own graph, or the union of all graphs (oxigraph serve
+    # --union-default-graph, Fuseki tdb2:unionDefaultGraph, Virtuoso); see kg.store.remote
+    sparql_default_graph: Literal["own", "union"] = "own"
+    # how a union-default-graph query is asked when the default graph is the remote's own (kg.store.remote)
+    sparql_union_request: Literal["oxigraph", "jena", "named-graphs"] = "named-graphs"
+    sparql_auth: Literal["none", "basic", "digest", "bearer"] = "none"
+    sparql_user: str | None = None
+    sparql_password: SecretStr | None = None
+    sparql_token: SecretStr | None = None
+    sparql_timeout_seconds: float = Field(default=30.0, gt=0)  # each request to the remote store
+    sparql_retries: int = Field(default=3, ge=0, le=20)  # only what cannot have been applied (sparql_http)
+    sparql_batch_quads: int = Field(default=10_000, ge=1)  # quads of one write request
     base_iri: str = "https://w3id.org/qcollab/resource/"
     public_base_url: str = "http://127.0.0.1:8000"
 
@@ -82,6 +99,23 @@ class Settings(BaseSettings):
         if not value.endswith(("/", "#")):
             raise ValueError("base_iri must end with '/' or '#'")
         return value
+
+    @model_validator(mode="after")
+    def _remote_store_configured(self) -> Settings:
+        """A SPARQL store needs its endpoints (and the credentials its auth scheme uses)."""
+        if self.store != "sparql":
+            return self
+        needed = {"sparql_query_url": self.sparql_query_url, "sparql_update_url": self.sparql_update_url}
+        if self.sparql_default_graph == "union":  # its own default graph is then read through the GSP
+            needed["sparql_gsp_url"] = self.sparql_gsp_url
+        if self.sparql_auth in ("basic", "digest"):
+            needed |= {"sparql_user": self.sparql_user, "sparql_password": self.sparql_password}
+        elif self.sparql_auth == "bearer":
+            needed["sparql_token"] = self.sparql_token
+        missing = [f"QCOLLAB_{name.upper()}" for name, value in needed.items() if not value]
+        if missing:
+            raise ValueError(f"QCOLLAB_STORE=sparql needs {', '.join(missing)}")
+        return self
 
     @cached_property
     def resolved_store_path(self) -> Path:

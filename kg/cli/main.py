@@ -35,6 +35,7 @@ from kg.namespaces import INFERRED_GRAPH
 from kg.quality.reasoning import check_consistency, materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings, get_settings
+from kg.store.factory import require_embedded
 from kg.store.interface import KnowledgeStore
 from kg.store.oxigraph import open_store
 
@@ -76,6 +77,7 @@ def main_options(
     ] = False,
 ) -> None:
     """Build the graph from seeds/, then query, validate and export it."""
+    require_embedded(get_settings())
 
 
 app.command("build")(build_command)

@@ -1,0 +1,146 @@
+"""Remote stores for the store contract tests: a writable Oxigraph server on a loopback port, and a small
+HTTP front in front of it that checks credentials, counts requests, answers chosen errors or stalls."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+from linking_support import oxigraph_binary
+from live_server import free_port, stop
+
+
+@dataclass
+class OxigraphServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def query_url(self) -> str:
+        return self.base_url + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.base_url + "/update"
+
+    @property
+    def gsp_url(self) -> str:
+        return self.base_url + "/store"
+
+
+@contextmanager
+def writable_oxigraph(workdir: Path, *, union_default_graph: bool = False) -> Iterator[OxigraphServer]:
+    """`oxigraph serve` (read-write) on a free loopback port, stored in `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log_path = workdir / "oxigraph.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(workdir / "store"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *(["--union-default-graph"] if union_default_graph else []),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = OxigraphServer(f"http://127.0.0.1:{port}", process)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"oxigraph exited early:\n{log_path.read_text()}")
+            try:
+                if httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("oxigraph did not start")
+            time.sleep(0.1)
+        yield server
+    finally:
+        stop(process)
+        log.close()
+
+
+@dataclass
+class Front:
+    """What the front does: the Authorization header it requires, the statuses it answers first (each
+    once, with Retry-After when `retry_after` is set), how long it stalls; what it saw."""
+
+    target: str
+    authorization: str | None = None
+    fail_with: list[int] = field(default_factory=list)
+    retry_after: int | None = None
+    delay_seconds: float = 0.0
+    seen: list[tuple[str, str, bytes]] = field(default_factory=list)  # method, path, body
+    url: str = ""
+
+    def count(self, path: str) -> int:
+        return sum(1 for _, seen_path, _ in self.seen if seen_path.split("?")[0] == path)
+
+
+@contextmanager
+def http_front(target: str, **options: object) -> Iterator[Front]:
+    """A Front on a loopback port forwarding to `target` (a base URL); `url` is its own base URL."""
+    front = Front(target, **options)  # type: ignore[arg-type]
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            with lock:
+                front.seen.append((self.command, self.path, body))
+                failure = front.fail_with.pop(0) if front.fail_with else None
+            if front.authorization is not None and self.headers.get("Authorization") != front.authorization:
+                return self._answer(401, b"credentials required", {"WWW-Authenticate": 'Basic realm="test"'})
+            if failure is not None:
+                extra = {"Retry-After": str(front.retry_after)} if front.retry_after is not None else {}
+                return self._answer(failure, b"injected failure", extra)
+            time.sleep(front.delay_seconds)
+            forwarded = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+            answer = httpx.request(self.command, front.target + self.path, content=body, headers=forwarded)
+            self._answer(
+                answer.status_code,
+                answer.content,
+                {"Content-Type": answer.headers.get("content-type", "text/plain")},
+            )
+
+        def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+                self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    front.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield front
+    finally:
+        server.shutdown()
+        server.server_close()
