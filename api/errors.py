@@ -29,6 +29,8 @@ from kg.errors import (
     QueryWorkerStoppedError,
     RdfSyntaxError,
     RejectedWriteError,
+    RemoteStoreTimeoutError,
+    RemoteStoreUnreachableError,
     UnavailableError,
     ValidationEngineError,
 )
@@ -101,6 +103,8 @@ RULES: tuple[Rule, ...] = (  # the first rule whose family the error belongs to 
     Rule(QueryWorkerStoppedError, 503, log_level=logging.ERROR),
     Rule(UnavailableError, 503),
     Rule(ValidationEngineError, 500, log_level=logging.ERROR),
+    Rule(RemoteStoreTimeoutError, 504, log_level=logging.WARNING),  # the remote store did not answer in time
+    Rule(RemoteStoreUnreachableError, 503, retry_after=True, log_level=logging.WARNING),  # it is down
     Rule(DependencyError, 502, log_level=logging.ERROR),
 )
 FAMILIES = (InputError, RejectedWriteError, PolicyRefusedError, UnavailableError, DependencyError)

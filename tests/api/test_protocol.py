@@ -16,6 +16,7 @@ from live_server import LiveServer, running_server
 from paths import RECORDS
 
 from api.app import create_app
+from kg.errors import RemoteStoreRefusedError, RemoteStoreTimeoutError, RemoteStoreUnreachableError
 from kg.settings import Settings
 
 PROBLEM = "application/problem+json"
@@ -162,6 +163,28 @@ def test_unhandled_error_is_500_problem_with_request_id(
     assert response.headers["access-control-allow-origin"] == "*"
     [record] = [r for r in caplog.records if request_id in r.getMessage()]
     assert record.levelno == logging.ERROR and record.exc_info and "a bug" in str(record.exc_info[1])
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (RemoteStoreTimeoutError(5, "a query"), 504),
+        (RemoteStoreUnreachableError("connection refused"), 503),
+        (RemoteStoreRefusedError("the remote said 400"), 502),
+    ],
+)
+def test_remote_store_failures_are_gateway_problems(tmp_path: Path, error: Exception, status: int) -> None:
+    """Issue 12: a remote store that is slow, down or refusing is a 504, 503 (with Retry-After) or 502."""
+    app = create_app(Settings(data_dir=tmp_path))
+
+    def failing() -> None:
+        raise error
+
+    app.add_api_route("/failing", failing)
+    response = asyncio.run(fetch(app, "/failing"))
+    body = problem(response, status)
+    assert str(error) in str(body["detail"])
+    assert ("retry-after" in response.headers) == (status == 503)
 
 
 def test_reconcile_limit_infinity_is_400_not_500(server: LiveServer) -> None:
