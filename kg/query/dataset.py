@@ -41,6 +41,7 @@ def execute(store: KnowledgeStore, sparql: str, dataset: QueryDataset = QueryDat
         sparql,
         union_default_graph=dataset.union,
         default_graphs=list(dataset.default_graphs) or None,
-        named_graphs=list(dataset.named_graphs) or None,
+        # SPARQL 1.1 Protocol 2.1.4: a dataset named by the request has only the named graphs it names
+        named_graphs=list(dataset.named_graphs) if dataset.named_graphs or dataset.default_graphs else None,
         base_iri=dataset.base_iri,
     )

@@ -99,16 +99,16 @@ class OxigraphStore:
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the union default graph, unless the request (default or
         named graphs) or the query itself (FROM, FROM NAMED) names its dataset; relative IRIs of
-        the text resolve against `base_iri` unless it declares its own BASE."""
+        the text resolve against `base_iri` unless it declares its own BASE. Named graphs None: every
+        graph is available to GRAPH; [] none. Default graphs not given with named graphs: empty."""
         kwargs: dict[str, object] = {"base_iri": base_iri}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            kwargs["named_graphs"] = []  # SPARQL 1.1 Protocol 2.1.4: only those of named-graph-uri
-        elif union_default_graph and not named_graphs and not has_dataset_clause(sparql):
+        elif union_default_graph and named_graphs is None and not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
+        if named_graphs is not None:  # [] is no named graph at all; None, every one
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            if not default_graphs:  # SPARQL 1.1 Protocol 2.1.4: the merge of no default-graph-uri
+            if not default_graphs:
                 kwargs["default_graph"] = []
         return self._query(sparql, **kwargs)
 

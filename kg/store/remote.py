@@ -90,8 +90,10 @@ class RemoteStore(RemoteReads):
     ) -> QueryResult:
         """As OxigraphStore.query: the union default graph unless the request or the query names graphs."""
         params = [("default-graph-uri", g) for g in default_graphs or []]
+        if named_graphs is None and default_graphs:  # as the embedded store: every graph stays named
+            named_graphs = self.named_graphs()
         params += [("named-graph-uri", g) for g in named_graphs or []]
-        if named_graphs and not default_graphs:  # SPARQL 1.1 Protocol 2.1.4: the merge of no graphs
+        if named_graphs is not None and not default_graphs:  # Protocol 2.1.4: the merge of no graphs
             params.append(("default-graph-uri", EMPTY_GRAPH))
         elif not params and has_dataset_clause(sparql):
             params = dataset_of(sparql) if self.default_is_union else []

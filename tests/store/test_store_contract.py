@@ -102,6 +102,10 @@ def test_dataset_parameters(store: KnowledgeStore) -> None:
     assert {(row["g"].value, int(row["n"].value)) for row in named} == {(G2, 1)}
     assert total(store.query(count, named_graphs=[G2])) == 0  # no default-graph-uri: an empty default graph
     assert total(store.query(f"SELECT (COUNT(*) AS ?n) FROM <{G2}> WHERE {{ ?s ?p ?o }}")) == 1
+    graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    # default graphs alone keep every graph named (the pipeline relies on it); [] names none
+    assert total(store.query(graphs, default_graphs=[G2])) == total(store.query(graphs)) >= 2
+    assert total(store.query(graphs, default_graphs=[G2], named_graphs=[])) == 0
     assert total(store.evaluate(count, default_graph=[ox.NamedNode(G1)])) == 6
     assert total(store.evaluate(count, default_graph=[], named_graphs=[])) == 0
 
