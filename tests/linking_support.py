@@ -54,22 +54,27 @@ def oxigraph_server(
     )
     endpoint = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"oxigraph exited early:\n{(workdir / 'oxigraph.log').read_text()}")
-            try:
-                if httpx.get(endpoint, params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("oxigraph did not start")
-            time.sleep(0.1)
+        wait_for_oxigraph(process, endpoint, workdir / "oxigraph.log")
         yield endpoint
     finally:
         stop(process)
         log.close()
+
+
+def wait_for_oxigraph(process: subprocess.Popen, endpoint: str, log: Path, seconds: float = 30) -> None:
+    """Until the Oxigraph server answers `ASK {}` at its query endpoint; RuntimeError if it exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"oxigraph exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(endpoint, params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("oxigraph did not start")
+        time.sleep(0.1)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
-from linking_support import oxigraph_binary
+from linking_support import oxigraph_binary, wait_for_oxigraph
 from live_server import free_port, stop
 
 
@@ -58,18 +58,7 @@ def writable_oxigraph(workdir: Path, *, union_default_graph: bool = False) -> It
     )
     server = OxigraphServer(f"http://127.0.0.1:{port}", process)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"oxigraph exited early:\n{log_path.read_text()}")
-            try:
-                if httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("oxigraph did not start")
-            time.sleep(0.1)
+        wait_for_oxigraph(process, server.query_url, log_path)
         yield server
     finally:
         stop(process)
