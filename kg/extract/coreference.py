@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.extract.methods import SURFACE
 from kg.names.normalize import alias_key
@@ -33,7 +33,7 @@ _DEFINITE_HEAD = re.compile(
 )
 # "the company", "the institute", "the two universities": the last actors of that class.
 _NOMINAL = re.compile(
-    r"\b(?:(?P<two>the\s+two|both)\s+|the\s+(?:[A-Z][a-z]+\s+)?)(?P<noun>company|companies|firm|firms|start-?up|chipmaker"
+    r"\b(?:(?P<two>(?i:the\s+two|both))\s+|(?i:the)\s+(?:[A-Z][a-z]+\s+)?)(?P<noun>company|companies|firm|firms|start-?up|chipmaker"
     r"|institute|institutes|university|universities|agency|agencies|ministry|government|laboratory)\b"
     r"(?!\s+(?:of\b|[A-Z]))"
 )
@@ -107,10 +107,24 @@ class DocumentMemory:
         """The program named last, for "the programme" and the like."""
         return self.programs[-1] if self.programs else None
 
-    def _last(self, count: int, countries_only: bool) -> list[EntityMention]:
-        window = [r.mention for r in self.recent if self.sentence - r.sentence <= _RECENT_SENTENCES]
-        if countries_only:
-            window = [m for m in window if QC.Country in m.classes or QC.SupranationalUnion in m.classes]
+    def _window(
+        self, sentences: int, before: list[EntityMention], classes: set[URIRef] | None, count: int
+    ) -> list[EntityMention]:
+        """The actors (of these classes) named in the last few sentences, then those named earlier in this
+        one when they are as many as the phrase stands for ("SKT ... IDQ ..., and the two companies")."""
+        window = [r.mention for r in self.recent if self.sentence - r.sentence <= sentences]
+        here = list({m.iri: m for m in before if m.kind == "actor"}.values())
+        if classes is not None:
+            window = [m for m in window if classes & set(m.classes)]
+            here = [m for m in here if classes & set(m.classes)]
+        if not here or (count > 1 and len(here) != count):  # "China, Germany, Canada ... the two countries"
+            return window
+        named = {m.iri for m in here}
+        return [m for m in window if m.iri not in named] + here
+
+    def _last(self, count: int, countries_only: bool, before: list[EntityMention]) -> list[EntityMention]:
+        classes = {QC.Country, QC.SupranationalUnion} if countries_only else None
+        window = self._window(_RECENT_SENTENCES, before, classes, count)
         picked = window[-count:]
         return picked if len(picked) == count else []
 
@@ -124,35 +138,39 @@ class DocumentMemory:
 
     def pronouns(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
         """ "In 2021 it formalised a partnership": "it" and "its" as the subject or owner, for the topic."""
-        topic = self.topic
-        if topic is None or topic.kind != "actor":
-            return []
         taken = [(m.char_start, m.char_end) for m in found]
-        return [
-            m
-            for t in doc
-            if t.lower_ in _PRONOUNS and t.dep_ in ("nsubj", "nsubjpass", "poss")
-            for m in self._spans(doc, offset, t.idx, t.idx + len(t), [topic], taken)
-        ]
+        mentions: list[EntityMention] = []
+        for token in doc:
+            if token.lower_ not in _PRONOUNS or token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+                continue
+            target = _main_subject(doc, token, found) or self.topic
+            if target is not None and target.kind == "actor":
+                mentions += self._spans(doc, offset, token.idx, token.idx + len(token), [target], taken)
+        return mentions
 
-    def _last_of(self, cls: URIRef, count: int) -> list[EntityMention]:
+    def _last_of(self, cls: URIRef, count: int, before: list[EntityMention]) -> list[EntityMention]:
         """The last `count` actors of a class named in the last few sentences, or none."""
         classes = {cls, QC.Organization} if cls == QC.Company else {cls}  # a company not known as one
-        window = [
-            r.mention
-            for r in self.recent
-            if self.sentence - r.sentence <= _NOMINAL_SENTENCES and classes & set(r.mention.classes)
-        ]
+        window = self._window(_NOMINAL_SENTENCES, before, classes, count)
         picked = window[-count:]
         return picked if len(picked) == count else []
 
     def short_forms(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
         """Mentions for "the two countries", "both sides" and "the Commission" in this sentence."""
         taken = [(m.char_start, m.char_end) for m in found]
+        not_origins = [  # "the American company": the adjective of origin gives way to the short form
+            (m.char_start, m.char_end)
+            for m in found
+            if not all(t.pos_ == "ADJ" for t in doc[m.start : m.end])
+        ]
         mentions: list[EntityMention] = []
+
+        def before(at: int) -> list[EntityMention]:
+            return sorted((m for m in found if m.char_end <= offset + at), key=lambda m: m.char_start)
+
         for pattern, countries in ((_PAIR_OF_COUNTRIES, True), (_PAIR_OF_ACTORS, False)):
             for match in pattern.finditer(doc.text):
-                pair = self._last(2, countries)
+                pair = self._last(2, countries, before(match.start()))
                 mentions += self._spans(doc, offset, match.start(), match.end(), pair, taken)
         for match in _NOMINAL.finditer(doc.text):
             noun = match.group("noun")
@@ -166,8 +184,11 @@ class DocumentMemory:
             count = 2 if match.group("two") else 1
             if count == 1 and singular != noun:
                 continue
-            picked = self._last_of(_NOMINAL_CLASSES[singular], count)
-            mentions += self._spans(doc, offset, match.start(), match.end(), picked, taken)
+            cls = _NOMINAL_CLASSES[singular]
+            picked = self._last_of(cls, count, before(match.start()))
+            states = (QC.Country, QC.GovernmentAgency)  # "the Danish government" is Denmark's
+            blocked = taken if cls in states else not_origins
+            mentions += self._spans(doc, offset, match.start(), match.end(), picked, blocked)
         for match in _DEFINITE_HEAD.finditer(doc.text):
             head = match.group(1).lower()
             candidates = [r.mention for r in reversed(self.recent) if head in r.mention.name.lower().split()]
@@ -225,3 +246,13 @@ class DocumentMemory:
             for s, e, target in spans
             if e > s
         ]
+
+
+def _main_subject(doc: Doc, pronoun: Token, found: list[EntityMention]) -> EntityMention | None:
+    """ "Fujitsu joined ... when it signed", "X set out how its cooperation with Y has grown": the actor
+    the sentence's main clause is about, when the pronoun comes after it and outside it."""
+    root = pronoun.sent.root if pronoun.doc.has_annotation("SENT_START") else doc[0].sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i >= pronoun.i or pronoun in subject.subtree:
+        return None
+    return next((m for m in found if m.kind == "actor" and m.start <= subject.i < m.end), None)

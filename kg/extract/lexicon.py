@@ -94,8 +94,8 @@ GENERIC_WORDS = words(
 )
 # A name followed by one of these nouns names a program ("the OPENQKD project", "the Eagle-1 satellite").
 PROGRAM_NOUNS = words(
-    "accelerator action actions arrangement call computer constellation declaration dialogue framework hub "
-    "infrastructure "
+    "accelerator action actions arrangement call computer constellation declaration dialogue framework grant "
+    "hub infrastructure "
     "initiative mission partnership pilot platform program programme project projects roadmap satellite "
     "supercomputer "
     "scheme strategy testbed"
@@ -108,7 +108,9 @@ CURRENCY_CODE_PATTERN = rf"\b(?:{_CODES})\b"
 # The words the mention finder keys on: a laboratory named by its site ("IBM Research – Zurich"),
 SITE_HEADS = words("research labs lab laboratory laboratories quantum")
 # programs named by a description ("the national quantum computer project"),
-DESCRIBED_HEADS = words("programme program project initiative strategy mission call")
+DESCRIBED_HEADS = words(
+    "programme program project initiative strategy mission call fund hub hubs facility facilities competition"
+)
 # Offices a person is named with ("Champagne, then Minister of ..."): the name is a person's.
 TITLE_WORDS = words(
     "minister director president chair chairman chairwoman ceo secretary head ambassador commissioner "
@@ -123,4 +125,50 @@ NAME_HEADS = words(
 EVENT_WORDS = words("conference assembly summit forum congress symposium workshop week expo party")
 PUBLICATION_NOUNS = words("journal journals magazine newspaper paper website blog")
 NUMBERED_WORDS = words("goal call phase mission pillar programme challenge")
-FACILITY_WORDS = words("centre center hub lab park foundry testbed")
+FACILITY_WORDS = words("centre center hub lab park foundry testbed ground")
+# What a piece of work is about: "AQTION (Advanced Quantum computing with Trapped IONs)", a facility's field.
+WORK_WORDS = words(
+    "quantum technologies technology computing computer network networks communication communications "
+    "simulation simulator sensing metrology qubits ions key secure infrastructure testbed platform photonic "
+    "superconducting advanced european"
+)
+# A facility set up for a piece of work is a program ("Binnig and Rohrer Nanotechnology Center", "Fujitsu
+# Advanced Computing Lab", "RIKEN RQC-Fujitsu Collaboration Center"); "German Aerospace Center" is not.
+FACILITY_WORK_WORDS = words(
+    "quantum computing computer nanotechnology collaboration co-design network networks sensing simulation "
+    "photonics cryptography"
+)
+# Plural facility heads: a set of centres a programme funds ("Quantum Leap Challenge Institutes").
+FACILITY_PLURALS = words("centres centers institutes hubs labs laboratories")
+# Heads a program name goes on after, with "in", "via", "on" or "for" and a topic ("Hub in Sensors and
+# Metrology", "Specification Group on Quantum Key Distribution").
+EXTENDED_HEADS = words(
+    "hub hubs centre center group lab laboratory initiative programme program network facility "
+    "partnership alliance consortium mission strategy platform testbed"
+)
+MONTHS = words("January February March April May June July August September October November December")
+# Headings over a list of programs ("## Selected projects", "## Calls"), and the words a listed program's
+# name ends with or is followed by ("**Alliance Quantum grants**", "**CREATE** grants").
+LISTED_HEADINGS = words(
+    "projects programmes programs initiatives calls hubs centres centers missions schemes grants flagships "
+    "testbeds facilities funding instruments"
+)
+LISTED_HEADS = words(
+    "grant grants scheme programme program project initiative call fund fellowship fellowships award "
+    "awards challenge competition facility hub mission flagship"
+)
+# Words that open a description but are not part of the program's name ("a new strategic programme").
+DESCRIPTION_TRIM = words(
+    "new first second third fourth fifth further another separate own latest major dedicated planned "
+    "proposed ambitious large flagship its their"
+)
+# A described program is one of several partners' ("a trilateral call") or an owner's ("a European fund").
+MULTILATERAL = words("bilateral trilateral")
+OWNED_HEADS = words("project fund competition call programme program facility facilities")
+# A capitalized name ending with one of these is an organization its members form, not a program.
+MEMBER_BODIES = words("consortium")
+# Words of an organization's name, not of a piece of work ("... (Institute for Quantum Computing)").
+ORGANIZATION_WORDS = words(
+    "university institute agency council ministry centre center laboratory foundation organisation "
+    "organization corporation inc ltd gmbh company association society"
+)

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from rdflib import URIRef
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from kg.extract.coreference import DocumentMemory
 from kg.extract.gazetteer import Gazetteer, KnownEntity
@@ -14,7 +14,6 @@ from kg.extract.language import KNOWN_LABEL_PREFIX
 from kg.extract.lexicon import (
     CURRENCY_CODE_PATTERN,
     CURRENCY_CODES,
-    DESCRIBED_HEADS,
     EVENT_WORDS,
     GENERIC_WORDS,
     NUMBERED_WORDS,
@@ -33,8 +32,8 @@ from kg.extract.name_shapes import (
     trimmed,
 )
 from kg.extract.organizations import FIELD_WORDS, OrgMatch, classify_name, find_organizations
-from kg.extract.patterns import find_program_names
 from kg.extract.places import place_of
+from kg.extract.program_names import described_programs, extend_programs, find_programs
 from kg.extract.programs import canonical_program
 from kg.extract.spans import (
     ACRONYM,
@@ -90,42 +89,8 @@ class MentionFinder:
                 found.append(mention)
         found += self._pattern_programs(doc, offset)
         found += self._shaped_organizations(doc, offset)
-        found += self._described_programs(doc, offset)
+        found += described_programs(self.gazetteer, doc, offset)
         return found
-
-    def _described_programs(self, doc: Doc, offset: int) -> list[EntityMention]:
-        """Programs named by what they are: "the national quantum computer project", "a strategic
-        programme for quantum research and innovation" (lower case, "quantum" in the description)."""
-        mentions = []
-        for head in doc:
-            if head.pos_ != "NOUN" or head.lower_ not in DESCRIBED_HEADS or not head.text.islower():
-                continue
-            modifiers = [t for t in head.lefts if t.dep_ in ("amod", "compound", "nmod")]
-            words = [w for m in modifiers for w in m.subtree]
-            tail: list[Token] = []
-            for child in head.rights:
-                if (
-                    child.dep_ == "prep"
-                    and child.lower_ in ("for", "on")
-                    and "quantum" in {t.lower_ for t in child.subtree}
-                ):
-                    tail = list(child.subtree)
-                    break
-            described = {t.lower_ for t in [*words, *tail]}
-            if "quantum" not in described or len(words) + len(tail) < 2 or not modifiers and not tail:
-                continue
-            if any(t.text[:1].isupper() for t in [*words, *tail]):
-                continue  # a capitalized name is read elsewhere
-            start = min(t.i for t in [*words, head])
-            end = max(t.i for t in [head, *tail]) + 1
-            span = doc[start:end]
-            name = " ".join(span.text.split())
-            mentions.append(
-                self._make(
-                    span, offset, name, QCR[slugify(name)], "program", (QC.Program,), None, SURFACE, 0.65
-                )
-            )
-        return mentions
 
     def find(self, doc: Doc, offset: int) -> list[EntityMention]:
         """Every actor and program the sentence names, in text order, without overlaps."""
@@ -138,6 +103,7 @@ class MentionFinder:
         chosen = [
             replace(m, kind="program", classes=(QC.Program,)) if quantum_facility(m) else m for m in chosen
         ]
+        chosen = extend_programs(self.gazetteer, doc, offset, chosen)
         for mention in chosen:
             if mention.name.lower() not in ("it", "its"):
                 self.memory.saw(mention)
@@ -268,7 +234,7 @@ class MentionFinder:
     def _pattern_programs(self, doc: Doc, offset: int) -> list[EntityMention]:
         """Capitalized names ending with a program word ("... Strategy", "... Act"), as programs.py does."""
         mentions = []
-        for match in find_program_names(doc.text):
+        for match in find_programs(self.gazetteer, doc.text):
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -287,7 +253,7 @@ class MentionFinder:
                         0.9,
                     )
                 )
-            elif not generic(name):
+            elif not generic(name) or acronym_after(doc, span.end) is not None:  # "... Initiative (NQI)"
                 classes = (QC.Legislation, QC.Program) if match.kind == "legislation" else (QC.Program,)
                 mentions.append(
                     self._make(span, offset, name, QCR[slugify(name)], "program", classes, None, SURFACE, 0.8)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
-from kg.extract.lexicon import COMPANY_NOUNS, GENERIC_WORDS, PROGRAM_NOUNS
+from kg.extract.lexicon import (
+    COMPANY_NOUNS,
+    FACILITY_PLURALS,
+    FACILITY_WORDS,
+    FACILITY_WORK_WORDS,
+    GENERIC_WORDS,
+    ORGANIZATION_WORDS,
+    PROGRAM_NOUNS,
+    WORK_WORDS,
+)
 from kg.namespaces import QC
 
 PROGRAM_WORDS: dict[str, tuple[URIRef, ...]] = {
@@ -36,6 +45,8 @@ PROGRAM_WORDS: dict[str, tuple[URIRef, ...]] = {
         "year",
         "goal",
         "agenda",
+        "cofund",
+        "concept",
     )
 } | {"act": (QC.Legislation, QC.Program), "law": (QC.Legislation, QC.Program)}
 _TRAILING = frozenset({"'s", "’s", "of", "and", "for", "on", "the", "&"})
@@ -100,58 +111,6 @@ def owned(span: Span, name: str) -> str:
     return name
 
 
-WORK_WORDS = frozenset(
-    {
-        "quantum",
-        "technologies",
-        "technology",
-        "computing",
-        "computer",
-        "network",
-        "networks",
-        "communication",
-        "communications",
-        "simulation",
-        "simulator",
-        "sensing",
-        "metrology",
-        "qubits",
-        "ions",
-        "key",
-        "secure",
-        "infrastructure",
-        "testbed",
-        "platform",
-        "photonic",
-        "superconducting",
-        "advanced",
-        "european",
-    }
-)
-ORGANIZATION_WORDS = frozenset(
-    {
-        "university",
-        "institute",
-        "agency",
-        "council",
-        "ministry",
-        "centre",
-        "center",
-        "laboratory",
-        "foundation",
-        "organisation",
-        "organization",
-        "corporation",
-        "inc",
-        "ltd",
-        "gmbh",
-        "company",
-        "association",
-        "society",
-    }
-)
-
-
 def _coded(name: str) -> bool:
     """A name written like a program's: with a number, in capitals or camel case, or a program word."""
     words = name.split()
@@ -190,7 +149,7 @@ def program_noun_follows(span: Span) -> bool:
         )
     ):
         return True
-    if _listed_as_program(root):
+    if _listed_as_program(root) or _described_after(span):
         return True
     if any(c.dep_ == "appos" and c.lower_ in PROGRAM_NOUNS for c in root.children):
         return True
@@ -202,6 +161,25 @@ def program_noun_follows(span: Span) -> bool:
         and head.lemma_ == "be"
         and any(c.dep_ == "attr" and c.lower_ in PROGRAM_NOUNS for c in head.children)
     )
+
+
+def _described_after(span: Span) -> bool:
+    """ "QuantIC, the hub for quantum enhanced imaging": a code name and, after a comma, what it is."""
+    doc = span.doc
+    at = span.end
+    if not _coded(span.text) or at + 2 >= len(doc) or doc[at].text != ",":
+        return False
+    at += 1
+    if doc[at].lower_ not in ("the", "a", "an"):
+        return False
+    at += 1
+    while at < len(doc) and at - span.end <= 6 and doc[at].pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT"):
+        if doc[at].lower_ in PROGRAM_NOUNS:
+            return True
+        if doc[at].is_punct and doc[at].text not in ("-", "–"):
+            return False
+        at += 1
+    return False
 
 
 def _expanded_as_work(span: Span) -> bool:
@@ -226,6 +204,10 @@ def program_slot(span: Span) -> bool:
     root = span.root
     if any(c.dep_ == "acl" and c.lemma_ in ("coordinate", "co-ordinate") for c in root.children):
         return True
+    if _coded(span.text) and any(
+        c.dep_ == "acl" and c.lemma_ == "lead" and _led_by_a_body(c) for c in root.children
+    ):
+        return True  # "Q-NEXT, led by Argonne National Laboratory", not "IQM, led by Jan Goetz"
     return root.dep_ == "nsubjpass" and root.head.lemma_ in (
         "build",
         "fund",
@@ -238,6 +220,12 @@ def program_slot(span: Span) -> bool:
         "run",
         "deploy",
     )
+
+
+def _led_by_a_body(verb: Token) -> bool:
+    """ "led by Argonne National Laboratory": the agent is an organization, not a person."""
+    agents = [t for c in verb.children if c.dep_ == "agent" for t in c.children if t.dep_ == "pobj"]
+    return any(t.ent_type_ and t.ent_type_ != "PERSON" for t in agents)
 
 
 def acts(span: Span) -> bool:
@@ -296,3 +284,23 @@ def is_place_slot(span: Span) -> bool:
     if len(span) == 1 and root.pos_ == "ADJ":
         return True
     return len(span) == 1 and root.dep_ == "pobj" and root.head.lower_ in ("at", "in", "near", "outside")
+
+
+def facility_program(name: str) -> bool:
+    """ "Binnig and Rohrer Nanotechnology Center", "Center for Quantum Error Correction", "Quantum Leap
+    Challenge Institutes": a facility set up for a piece of work (or a set of them) is a program; "German
+    Aerospace Center" and "RIKEN Center for Quantum Computing" (an organization's unit) stay actors."""
+    words = name.lower().split()
+    if len(words) < 2:
+        return False
+    if words[-1] in FACILITY_WORDS and "quantum" in words:
+        return True
+    cut = next((i for i, w in enumerate(words) if w in ("for", "of", "on", "in") and i > 0), len(words))
+    head, before, after = words[cut - 1], words[: cut - 1], words[cut:]
+    if head in FACILITY_PLURALS:
+        return "quantum" in words
+    if head not in FACILITY_WORDS:
+        return False
+    if not before:
+        return "quantum" in after
+    return any(part in FACILITY_WORK_WORDS for word in before for part in (word, *word.split("-")))

@@ -9,13 +9,14 @@ from rdflib import Literal, URIRef
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import Gazetteer, KnownEntity
+from kg.extract.name_shapes import generic
 from kg.extract.patterns import (
     EXAMPLE_CUE,
     LEADING_FUNCTION_WORDS,
     PARTICIPATION_CUE,
     find_amounts,
-    find_program_names,
 )
+from kg.extract.program_names import find_programs, listed_program
 from kg.namespaces import QC, QCR, XSD
 from kg.text.document import Section, Sentence, slugify
 
@@ -47,6 +48,8 @@ def _split_leading_actor(gazetteer: Gazetteer, name: str) -> tuple[KnownEntity |
         entry = gazetteer.lookup(prefix)
         if entry is not None and entry.kind == "actor":
             rest = words[cut:]
+            if rest[0] in ("–", "—"):  # "ETH Zurich – PSI Quantum Computing Hub": both owners name it
+                return None, name
             while rest and rest[0].lower() in LEADING_FUNCTION_WORDS:
                 rest = rest[1:]
             if len(rest) >= 2:
@@ -57,22 +60,29 @@ def _split_leading_actor(gazetteer: Gazetteer, name: str) -> tuple[KnownEntity |
 def canonical_program(gazetteer: Gazetteer, name: str) -> tuple[KnownEntity | None, KnownEntity | None, str]:
     """The gazetteer entry (if any), the leading actor (if any) and the program name.
 
-    A name that says whose program it is only with its owner keeps the owner ("UK National Quantum Strategy").
+    A name that says whose program it is only with its owner keeps the owner ("UK National Quantum Strategy",
+    "Swiss Quantum Initiative").
     """
     entry = gazetteer.lookup(name)
     if entry is not None and entry.kind == "program":
         return entry, None, name
     leading, rest = _split_leading_actor(gazetteer, name)
-    if leading is not None and rest.split()[0].lower() in OWNER_NEEDED:
-        rest = name
     entry = gazetteer.lookup(rest)
+    known = entry is not None and entry.kind == "program"
+    if leading is not None and (rest.split()[0].lower() in OWNER_NEEDED or (generic(rest) and not known)):
+        rest = name  # "Swiss Quantum Initiative", not "Quantum Initiative"
+        entry = gazetteer.lookup(rest)
     return (entry if entry is not None and entry.kind == "program" else None), leading, rest
 
 
-def programs_in(ctx: Context, sentence: Sentence) -> list[ProgramRef]:
+def programs_in(ctx: Context, sentence: Sentence, heading: str = "") -> list[ProgramRef]:
     """Programs named in a sentence, each emitted (first sentence = evidence) if new."""
     refs: list[ProgramRef] = []
-    for match in find_program_names(ctx.text, sentence.start, sentence.end):
+    matches = find_programs(ctx.gazetteer, ctx.text, sentence.start, sentence.end)
+    if (listed := listed_program(ctx.gazetteer, ctx.text, sentence, heading)) is not None:
+        inside = [m for m in matches if listed.start <= m.start and m.end <= listed.end + 1]
+        matches = [listed, *(m for m in matches if m not in inside)]
+    for match in matches:
         entry, leading, name = canonical_program(ctx.gazetteer, match.name)
         if entry is not None:
             iri = ctx.emitter.ensure(entry, sentence)
@@ -91,7 +101,7 @@ def programs_in(ctx: Context, sentence: Sentence) -> list[ProgramRef]:
 
 def program_facts(ctx: Context, sentence: Sentence, section: Section, funded: set[URIRef]) -> None:
     """Funding, leading actor, exemplified model, participants and focus named with a program."""
-    refs = programs_in(ctx, sentence)
+    refs = programs_in(ctx, sentence, section.heading)
     if not refs:
         return
     emit = ctx.emitter

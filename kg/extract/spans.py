@@ -11,7 +11,6 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.gazetteer import KnownEntity
 from kg.extract.lexicon import (
     COMPANY_NOUNS,
-    FACILITY_WORDS,
     GENERIC_WORDS,
     NAME_HEADS,
     PARTNER_VERBS,
@@ -19,6 +18,7 @@ from kg.extract.lexicon import (
     TITLE_WORDS,
 )
 from kg.extract.methods import Method
+from kg.extract.name_shapes import facility_program
 from kg.extract.organizations import FIELD_WORDS, OrgMatch
 from kg.namespaces import QC, QCR
 from kg.text.sentences import slugify
@@ -174,6 +174,7 @@ def dateline(doc: Doc, mention: EntityMention) -> bool:
     after = mention.end
     return (
         mention.entry is None
+        and mention.kind != "program"  # "- Q-NEXT, led by Argonne ...": a list of centres, not a dateline
         and mention.start == first
         and mention.name.isupper()
         and len(mention.name) >= 4
@@ -185,14 +186,7 @@ def dateline(doc: Doc, mention: EntityMention) -> bool:
 def quantum_facility(mention: EntityMention) -> bool:
     """ "the Spin Quantum Computing Center", "Quantum Materials Lab": a facility set up for quantum work is a
     program; "Centre for Quantum Technologies" and "German Aerospace Center" stay actors."""
-    words = mention.name.lower().split()
-    return (
-        mention.kind == "actor"
-        and mention.entry is None
-        and len(words) >= 2
-        and words[-1] in FACILITY_WORDS
-        and "quantum" in words
-    )
+    return mention.kind == "actor" and mention.entry is None and facility_program(mention.name)
 
 
 def site_named(doc: Doc, mention: EntityMention, taken: set[int]) -> EntityMention:
@@ -259,7 +253,10 @@ def acronym_after(doc: Doc, end: int) -> int | None:
         end += 1
     if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
         return end + 1
-    return None
+    if end + 2 >= len(doc) or doc[end].text != "(":
+        return None
+    inner = [t.i for t in doc[end + 1 : end + 8] if t.text.strip("*_") != ""]  # "(**QRDI**)"
+    return inner[0] if len(inner) >= 2 and doc[inner[1]].text == ")" else None
 
 
 def fits(acronym: str, mention: EntityMention) -> bool:

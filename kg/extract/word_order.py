@@ -1,0 +1,64 @@
+"""Lists of actors read off the word order, where the parse lost their conjunction (often at brackets)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from kg.extract.mentions import EntityMention
+
+
+def left_conjuncts(doc: Doc, at: dict[int, EntityMention], index: int) -> list[EntityMention]:
+    """ "X and Y jointly designed": the actors listed right before position `index`."""
+    while index >= 0 and doc[index].pos_ in ("ADV", "AUX", "PART"):
+        index -= 1
+    names: list[EntityMention] = []
+    while index >= 0:
+        if index >= 2 and doc[index].text == ")" and doc[index - 2].text == "(":
+            index -= 3  # "the National Research Council of Canada (NRC)"
+        mention = at.get(index)
+        if index < 0 or mention is None or mention.kind != "actor":
+            break
+        if mention.iri not in {n.iri for n in names}:
+            names.append(mention)
+        index = mention.start - 1
+        while index >= 0 and doc[index].lower_ in ("the", "a"):
+            index -= 1
+        if index < 0 or doc[index].lower_ not in ("and", ",", "&"):
+            break
+        index -= 1
+        while index >= 0 and doc[index].lower_ in ("the", ","):
+            index -= 1
+    return names[::-1] if len(names) >= 2 else []
+
+
+def _past_brackets(doc: Doc, index: int) -> int:
+    """Past "(TU Delft)" after a name: a short bracket of the name's own acronym or short form."""
+    if index < len(doc) and doc[index].text == "(":
+        close = next((i for i in range(index + 1, min(index + 6, len(doc))) if doc[i].text == ")"), None)
+        if close is not None:
+            return close + 1
+    return index
+
+
+def right_conjuncts(doc: Doc, at: dict[int, EntityMention], first: EntityMention) -> list[EntityMention]:
+    """ "founded by X (X2) and Y (Y2)": the actors listed after `first` up to the one after "and"; none
+    unless the list ends with "and" (after "X, Y built" Y is the next subject, not a conjunct)."""
+    names: list[EntityMention] = []
+    index = first.end
+    while True:
+        index = _past_brackets(doc, index)
+        if index >= len(doc) or doc[index].lower_ not in (",", "and"):
+            return []
+        last = doc[index].lower_ == "and" or (
+            index + 1 < len(doc) and doc[index].text == "," and doc[index + 1].lower_ == "and"
+        )
+        index += 2 if doc[index].text == "," and last else 1
+        while index < len(doc) and doc[index].lower_ == "the":
+            index += 1
+        mention = at.get(index)
+        if mention is None or mention.kind != "actor" or mention.start != index:
+            return []
+        names.append(mention)
+        index = mention.end
+        if last:
+            return names
