@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bench_report import write_section
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
-from scale_report import HEADING, write_section
+from scale_report import HEADING
 from synthetic import GRAPH_PREFIX, Summary, document, write
 from synthetic_world import World
 
