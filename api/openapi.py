@@ -32,6 +32,7 @@ from api.openapi_parts import (
     PROBLEM,
     PROBLEM_SCHEMA,
     RDF_BODY,
+    REASONS,
     RECORD_BODY,
     RESOURCE_ID,
     RESULTS,
@@ -271,8 +272,14 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/healthz"): {"responses": {"200": ok("The process answers", JSON)}},
 }
 # A directly identified graph (/rdf-graphs/{path}) is answered as one named by ?graph=.
+# 404 on every method: a path the router cannot take as a graph's URL (a control character) names none.
+NO_SUCH_GRAPH = {"404": {"description": REASONS[404], "content": PROBLEM}}
 SPECS |= {
-    (method, "/rdf-graphs/{path}"): {**SPECS[method, "/rdf-graphs"], "parameters": DIRECT_GRAPH}
+    (method, "/rdf-graphs/{path}"): {
+        **SPECS[method, "/rdf-graphs"],
+        "parameters": DIRECT_GRAPH,
+        "responses": {**SPECS[method, "/rdf-graphs"]["responses"], **NO_SUCH_GRAPH},
+    }
     for method in ("get", "put", "post", "delete")
 }
 # The routes that read their own bodies pass their entries to FastAPI too (openapi_extra).

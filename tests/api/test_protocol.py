@@ -291,3 +291,12 @@ def test_void_and_service_description_follow_the_request_host(server: LiveServer
     )
     assert f"<http://{HOST}/sparql>" in description.text
     assert f"<{server.base_url}/sparql>" not in description.text
+
+
+def test_a_graph_url_with_a_control_character_is_a_documented_404(server: LiveServer) -> None:
+    """Regression (schemathesis on CI): POST /rdf-graphs/%0A answered a 404 the OpenAPI document left out."""
+    response = httpx.post(f"{server.base_url}/rdf-graphs/a%0Ab", content=b"", timeout=30)
+    problem(response, 404)
+    spec = httpx.get(f"{server.base_url}/openapi.json", timeout=30).json()
+    for method, described in spec["paths"]["/rdf-graphs/{path}"].items():
+        assert "404" in described["responses"], method
