@@ -10,11 +10,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
-from linking_support import oxigraph_binary, wait_for_oxigraph
+from linking_support import oxigraph_binary, serving, wait_for_oxigraph
 from live_server import free_port, stop
 
 
@@ -123,13 +123,6 @@ def http_front(target: str, **options: object) -> Iterator[Front]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    front.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        front.url = url
         yield front
-    finally:
-        server.shutdown()
-        server.server_close()
