@@ -19,7 +19,9 @@ from kg.extract.lexicon import (
     NUMBERED_WORDS,
     PUBLICATION_NOUNS,
 )
+from kg.extract.listed import lift_coordinated, with_introduced_lists
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
+from kg.extract.name_bounds import name_goes_on
 from kg.extract.name_shapes import (
     acts,
     company_context,
@@ -46,7 +48,6 @@ from kg.extract.spans import (
     fits,
     lone_misread,
     longest,
-    name_goes_on,
     plain,
     proper_runs,
     quantum_facility,
@@ -104,6 +105,8 @@ class MentionFinder:
             replace(m, kind="program", classes=(QC.Program,)) if quantum_facility(m) else m for m in chosen
         ]
         chosen = extend_programs(self.gazetteer, doc, offset, chosen)
+        chosen = lift_coordinated(doc, chosen)
+        chosen = with_introduced_lists(doc, offset, chosen)
         for mention in chosen:
             if mention.name.lower() not in ("it", "its"):
                 self.memory.saw(mention)
@@ -207,6 +210,9 @@ class MentionFinder:
         if ent.label_ not in ("ORG", "PERSON", "PRODUCT", "FAC", "NORP"):
             return None
         shape = classify_name(name)
+        left, _, right = name.rpartition(" and ")
+        if shape and left and classify_name(left) and classify_name(right):
+            return None  # "University of Helsinki and Aalto University": two names, read by their shapes
         if shape:
             return self._make(span, offset, name, QCR[slugify(name)], "actor", shape, None, SURFACE, 0.85)
         if is_place_slot(span):  # "the company, founded in Espoo"
@@ -265,7 +271,7 @@ class MentionFinder:
         mentions = []
         if doc.text not in self._organizations:  # asked twice: for the definitions, then for the mentions
             self._organizations[doc.text] = find_organizations(self.gazetteer, doc.text)
-        for match in self._organizations[doc.text]:
+        for match in [part for whole in self._organizations[doc.text] for part in self._two_names(whole)]:
             left, _, right = match.name.rpartition(" and ")
             known = self.gazetteer.lookup(right) if left else None
             # "University of Helsinki and VTT" is two names, "Ministry of Science and ICT" one
@@ -308,6 +314,17 @@ class MentionFinder:
                     self.memory.define(name, mention)
                 mentions.append(mention)
         return mentions
+
+    def _two_names(self, match: OrgMatch) -> list[OrgMatch]:
+        """ "University of Helsinki and Aalto University": two names, each with its own head word."""
+        left, _, right = match.name.rpartition(" and ")
+        if match.entry is not None or not left or not classify_name(left) or not classify_name(right):
+            return [match]
+        right_start = match.start + len(left) + len(" and ")
+        return [
+            replace(match, name=left, end=match.start + len(left), classes=classify_name(left), owner=None),
+            replace(match, name=right, start=right_start, classes=classify_name(right), owner=None),
+        ]
 
     def _unnamed(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:
         """Code names NER skipped: "OPENQKD was a project", "Eagle-1 is built by", "led by SES"."""

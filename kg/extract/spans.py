@@ -12,7 +12,6 @@ from kg.extract.gazetteer import KnownEntity
 from kg.extract.lexicon import (
     COMPANY_NOUNS,
     GENERIC_WORDS,
-    NAME_HEADS,
     PARTNER_VERBS,
     SITE_HEADS,
     TITLE_WORDS,
@@ -136,22 +135,6 @@ def field_after_and(span: Span) -> bool:
         and doc[span.start - 1].lower_ == "and"
         and doc[span.start - 2].lower_ in FIELD_WORDS
     )
-
-
-def name_goes_on(span: Span) -> Span:
-    """ "White House Office of Science and Technology" + "Policy", "Illinois Quantum" + "and
-    Microelectronics Park": the statistical entity stopped short of the name's head."""
-    doc = span.doc
-    end = span.end
-    if end < len(doc) and doc[end].text in NAME_HEADS and span[-1].lower_ in FIELD_WORDS:
-        return doc[span.start : end + 1]  # "... Office of Science and Technology" + "Policy"
-    if end + 1 < len(doc) and doc[end].lower_ == "and":
-        last = end + 1
-        while last < len(doc) and last - end <= 4 and doc[last].text.istitle():
-            if doc[last].text in NAME_HEADS:
-                return doc[span.start : last + 1]
-            last += 1
-    return span
 
 
 def plain(match: OrgMatch) -> str:

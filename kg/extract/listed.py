@@ -1,0 +1,135 @@
+"""Names read from the lists they stand in: "start-ups such as Diraq, Q-CTRL and SQC"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import COMPANY_NOUNS, GENERIC_WORDS
+from kg.extract.methods import SURFACE
+from kg.extract.spans import EntityMention
+from kg.namespaces import QC, QCR
+from kg.text.sentences import slugify
+
+LISTED_CONFIDENCE = 0.72
+_INTRODUCERS = frozenset({"such as", "including", "among them", "among which", "like", "notably"})
+_LIST_VERBS = frozenset({"include", "included", "includes", "including"})
+_UNIVERSITY_NOUNS = frozenset({"universities", "university", "campuses"})
+_MEMBER_NOUNS = frozenset(
+    {"members", "partners", "participants", "organisations", "organizations", "institutions", "spin-offs"}
+)
+_KIND_NOUNS = COMPANY_NOUNS | _UNIVERSITY_NOUNS | _MEMBER_NOUNS | {"spin", "offs", "ups"}
+
+
+def _root(doc: Doc, mention: EntityMention) -> Token:
+    return doc[mention.start : mention.end].root
+
+
+def lift_coordinated(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A weak one-word actor ("Daimler") listed with confident actors or with two others is an actor too."""
+    actors = [m for m in mentions if m.kind == "actor"]
+    by_root = {_root(doc, m).i: m for m in actors}
+    lifted = []
+    for mention in mentions:
+        if mention.kind != "actor" or mention.entry is not None or mention.confidence >= LISTED_CONFIDENCE:
+            lifted.append(mention)
+            continue
+        partners = [by_root[t.i] for t in _root(doc, mention).conjuncts if t.i in by_root]
+        strong = any(p.confidence >= LISTED_CONFIDENCE for p in partners)
+        if strong or len(partners) >= 2:
+            mention = replace(mention, confidence=LISTED_CONFIDENCE)
+        lifted.append(mention)
+    return lifted
+
+
+def _introduced_at(doc: Doc) -> list[tuple[int, tuple]]:
+    """Where a list of named actors starts, with the class its kind noun gives."""
+    starts = []
+    for token in doc:
+        two = f"{token.lower_} {token.nbor(1).lower_}" if token.i + 1 < len(doc) else ""
+        if two in _INTRODUCERS:
+            begin = token.i + 2
+        elif token.lower_ in _INTRODUCERS or token.lower_ in _LIST_VERBS:
+            begin = token.i + 1
+        else:
+            continue
+        window = [t.lower_ for t in doc[max(0, token.i - 6) : token.i]]
+        nouns = [w for w in window if w in _KIND_NOUNS]
+        if not nouns:
+            continue
+        noun = nouns[-1]
+        kind = (
+            (QC.Company,)
+            if noun in COMPANY_NOUNS | {"spin", "offs", "ups", "spin-offs"}
+            else ((QC.University,) if noun in _UNIVERSITY_NOUNS else (QC.Organization,))
+        )
+        starts.append((begin, kind))
+    return starts
+
+
+def _items(doc: Doc, begin: int) -> list[Span]:
+    """The capitalized names of a list "A, B-C and D Ltd", up to the first word that is not one."""
+    items: list[Span] = []
+    start = begin
+    index = begin
+    while index <= len(doc):
+        token = doc[index] if index < len(doc) else None
+        name_word = token is not None and (
+            token.text[:1].isupper()
+            or token.text[:1].isdigit()
+            or (token.text in ("-", "&") and index > start)
+        )
+        if name_word:
+            index += 1
+            continue
+        if index > start:
+            items.append(doc[start:index])
+        if token is None or token.text not in (",", "and", "or") or index == start and token.text != ",":
+            break
+        index += 1
+        if index < len(doc) and doc[index].text in ("and", "or"):
+            index += 1
+        start = index
+    return items
+
+
+def with_introduced_lists(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
+    """The mentions and the actors named after "companies such as", "members included", "spin-offs, among
+    them" where no actor or program covers them ("Silicon Quantum Computing" there is a company, not the
+    technology area)."""
+    listed = _introduced(doc, offset, mentions)
+    kept = [m for m in mentions if not any(m.start < n.end and n.start < m.end for n in listed)]
+    return sorted([*kept, *listed], key=lambda m: m.start)
+
+
+def _introduced(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
+    taken = {i for m in mentions if m.kind in ("actor", "program") for i in range(m.start, m.end)}
+    found: list[EntityMention] = []
+    for begin, classes in _introduced_at(doc):
+        items = _items(doc, begin)
+        if len(items) < 2:
+            continue
+        for span in items:
+            name = span.text.strip(" -&")
+            if any(i in taken for i in range(span.start, span.end)) or all(
+                w.lower() in GENERIC_WORDS for w in name.split()
+            ):
+                continue
+            taken.update(range(span.start, span.end))
+            found.append(
+                EntityMention(
+                    span.start,
+                    span.end,
+                    offset + span.start_char,
+                    offset + span.end_char,
+                    name,
+                    QCR[slugify(name)],
+                    "actor",
+                    classes,
+                    None,
+                    SURFACE,
+                    LISTED_CONFIDENCE,
+                )
+            )
+    return found

@@ -1,0 +1,114 @@
+"""Where a statistical entity's name really ends: across "and", a list of fields or a campus name."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extract.language import KNOWN_LABEL_PREFIX
+from kg.extract.lexicon import NAME_HEADS
+from kg.extract.organizations import FIELD_WORDS
+
+# Words that end a name whose parts "and" joins ("French Alternative Energies and Atomic Energy Commission").
+JOINED_HEADS = NAME_HEADS | frozenset(
+    {
+        "Commission",
+        "Department",
+        "Secretariat",
+        "Fund",
+        "Board",
+        "Authority",
+        "Society",
+        "Association",
+        "Federation",
+        "Ministry",
+        "University",
+        "Academy",
+        "Corporation",
+        "Organisation",
+        "Organization",
+    }
+)
+
+
+def _unknown_title(token: Token) -> bool:
+    """A capitalized word the gazetteer did not claim."""
+    return token.text.istitle() and not token.ent_type_.startswith(KNOWN_LABEL_PREFIX)
+
+
+def _joined_right(span: Span) -> Span | None:
+    """ "Illinois Quantum" + "and Microelectronics Park"."""
+    doc, end = span.doc, span.end
+    if end + 1 >= len(doc) or doc[end].lower_ != "and" or any(t.text in JOINED_HEADS for t in span):
+        return None  # "University of Helsinki and ...": the name is whole
+    last = end + 1
+    while last < len(doc) and last - end <= 4 and _unknown_title(doc[last]):
+        if doc[last].text in JOINED_HEADS:
+            return doc[span.start : last + 1]
+        last += 1
+    return None
+
+
+def _joined_left(span: Span) -> Span | None:
+    """ "Knut and" + "Alice Wallenberg Foundation": a first name or word NER left out."""
+    doc, start = span.doc, span.start
+    if start < 2 or doc[start - 1].lower_ != "and" or span[-1].text not in JOINED_HEADS:
+        return None
+    first = start - 2
+    left = doc[first]
+    single_org = left.ent_type_ == "ORG" and left.ent_iob_ == "B"
+    if not left.text.istitle() or not (left.ent_type_ in ("", "PERSON") or single_org):
+        return None
+    if first and doc[first - 1].text[:1].isupper() and doc[first - 1].lower_ not in ("the",):
+        return None  # a longer name ends there: two names joined by "and"
+    return doc[first : span.end]
+
+
+def _field_list(span: Span) -> Span | None:
+    """ "State Secretariat for Education" + ", Research and Innovation"."""
+    doc, index = span.doc, span.end
+    if span[-1].lower_ not in FIELD_WORDS:
+        return None
+    joined = False
+    while index + 1 < len(doc) and doc[index].text in (",", "and"):
+        joined = doc[index].text == "and"
+        index += 1
+        if not joined and doc[index].lower_ == "and":
+            joined, index = True, index + 1
+        if index >= len(doc) or not doc[index].text.istitle() or doc[index].lower_ not in FIELD_WORDS:
+            return None
+        index += 1
+        if joined:
+            return doc[span.start : index]
+    return None
+
+
+def _campus(span: Span) -> Span | None:
+    """ "University of California" + ", Santa Barbara"."""
+    doc, end = span.doc, span.end
+    if not span.text.startswith("University of") or end + 1 >= len(doc) or doc[end].text != ",":
+        return None
+    last = end + 1
+    while last < len(doc) and last - end <= 3 and _unknown_title(doc[last]):
+        last += 1
+    if last == end + 1 or doc[last - 1].text in JOINED_HEADS:
+        return None
+    if last < len(doc) and (
+        doc[last].text[:1].isupper() or doc[last].lower_ == "and" or doc[last].text == ","
+    ):
+        return None  # "University of Oxford, Cambridge and ...": a list of places or names
+    return doc[span.start : last]
+
+
+def name_goes_on(span: Span) -> Span:
+    """ "White House Office of Science and Technology" + "Policy", "Illinois Quantum" + "and
+    Microelectronics Park", "Knut and" + "Alice Wallenberg Foundation": the statistical entity stopped short
+    of the name's head or its start."""
+    doc = span.doc
+    end = span.end
+    if end < len(doc) and doc[end].text in NAME_HEADS and span[-1].lower_ in FIELD_WORDS:
+        return doc[span.start : end + 1]  # "... Office of Science and Technology" + "Policy"
+    for extend in (_joined_right, _joined_left, _field_list, _campus):
+        longer = extend(span)
+        if longer is not None:
+            return longer
+    return span

@@ -1,0 +1,86 @@
+"""Actor names read to their full length and from the lists they stand in, on sentences written for this
+test. Runs the real spaCy pipeline with the gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, RDFS, Graph
+
+from kg.extract.extractor import Extractor
+from kg.extract.pipeline import extract_text
+from kg.namespaces import QC
+
+ACTOR_CLASSES = (
+    QC.Country,
+    QC.SupranationalUnion,
+    QC.GovernmentAgency,
+    QC.University,
+    QC.ResearchInstitute,
+    QC.Company,
+    QC.StandardsBody,
+    QC.Organization,
+)
+
+# (a sentence, actors it names by their full names, names that are only parts of one)
+CASES: list[tuple[str, set[str], set[str]]] = [
+    (
+        "Its first commercial members included JPMorgan Chase, Daimler, Samsung, Barclays, Honda and JSR.",
+        {"Daimler", "Samsung", "Barclays", "Honda"},
+        set(),
+    ),
+    (
+        "Australia has start-ups such as Diraq, Q-CTRL and Silicon Quantum Computing.",
+        {"Diraq", "Q-CTRL", "Silicon Quantum Computing"},
+        {"Silicon Quantum Computing."},
+    ),
+    (
+        "Several QuTech spin-offs, among them Qblox, Delft Circuits and Orange Quantum Systems, supply labs.",
+        {"Qblox", "Orange Quantum Systems"},
+        set(),
+    ),
+    (
+        "Sweden's programme is funded by the Knut and Alice Wallenberg Foundation.",
+        {"Knut and Alice Wallenberg Foundation"},
+        {"Alice Wallenberg Foundation"},
+    ),
+    (
+        "Korea University will work with the University of California, Santa Barbara on qubits.",
+        {"University of California, Santa Barbara"},
+        {"University of California"},
+    ),
+    (
+        "Pasqal joined the French Alternative Energies and Atomic Energy Commission (CEA) in the project.",
+        {"French Alternative Energies and Atomic Energy Commission"},
+        {"French Alternative Energies", "Atomic Energy Commission"},
+    ),
+    (
+        "It is funded by the State Secretariat for Education, Research and Innovation (SERI).",
+        {"State Secretariat for Education, Research and Innovation"},
+        {"State Secretariat for Education"},
+    ),
+    (
+        "The University of Helsinki and Aalto University run the centre.",
+        {"University of Helsinki", "Aalto University"},
+        {"University of Helsinki and Aalto University"},
+    ),
+]
+
+
+def _actors(extractor: Extractor, text: str) -> set[str]:
+    graph: Graph = extract_text(
+        f"# Actors\n\n{text}\n",
+        doc_slug="actors",
+        source="actors.md",
+        sha256="0" * 64,
+        markdown=True,
+        extractor=extractor,
+    ).graph
+    nodes = {node for cls in ACTOR_CLASSES for node in graph.subjects(RDF.type, cls)}
+    return {str(graph.value(node, RDFS.label)) for node in nodes}
+
+
+@pytest.mark.parametrize(("text", "named", "not_named"), CASES, ids=[c[0][:50] for c in CASES])
+def test_actor_names(extractor: Extractor, text: str, named: set[str], not_named: set[str]) -> None:
+    actors = _actors(extractor, text)
+    assert named <= actors, f"missing {named - actors}; found {actors}"
+    assert not (not_named & actors)
