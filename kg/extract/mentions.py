@@ -12,6 +12,7 @@ from kg.extract.coreference import DocumentMemory
 from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.language import KNOWN_LABEL_PREFIX
 from kg.extract.lexicon import (
+    COMPANY_NOUNS,
     CURRENCY_CODE_PATTERN,
     CURRENCY_CODES,
     EVENT_WORDS,
@@ -71,6 +72,29 @@ _GOVERNMENT_OF = re.compile(
 _CODE_NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
 )
+
+
+# Who a demonym only says the origin of: "the American company", "Dutch partners", "a Swiss physicist".
+_PEOPLE_NOUNS = frozenset(
+    {"partner", "physicist", "researcher", "scientist", "engineer", "entrepreneur", "investor", "team"}
+)
+
+
+def _origin_only(span: Span, entry: KnownEntity) -> bool:
+    """An adjective of origin of a company or of people ("the American company", "Dutch start-ups"), not
+    the state: "the Finnish government", "the Dutch contribution", "a German university" name it."""
+    if len(span) != 1 or not entry.types & {QC.Country, QC.Region, QC.SupranationalUnion}:
+        return False
+    token = span[0]
+    if token.tag_ != "JJ" and token.pos_ != "ADJ":
+        return False
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    head = token.head
+    word = head.lemma_.lower()
+    if head.i >= 2 and head.nbor(-1).text == "-":  # "start-up" is three tokens
+        word = f"{head.nbor(-2).lower_}-{head.lower_}"
+    return token.dep_ == "amod" and word in COMPANY_NOUNS | _PEOPLE_NOUNS
 
 
 class MentionFinder:
@@ -142,6 +166,8 @@ class MentionFinder:
     def _known(
         self, span: Span, offset: int, entry: KnownEntity, method: Method, confidence: float
     ) -> EntityMention | None:
+        if _origin_only(span, entry):
+            return None  # "the American company", "Dutch partners": where a thing is from
         kind = entry.kind if entry.kind in ("actor", "program") else entry.kind
         return self._make(
             span, offset, span.text, entry.iri, kind, tuple(sorted(entry.types)), entry, method, confidence

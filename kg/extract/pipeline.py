@@ -228,6 +228,12 @@ def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIR
     found (`read`: its spans) is that name cut short ("Technology Facilities Council"), and is left out.
     """
     places = set(read.values())  # a region is an actor only where the reader saw it act
+
+    def emittable(entry: KnownEntity, start: int, end: int) -> bool:
+        # a state the reader did not take where it is named ("the American company", "US$50") is not named
+        state = bool(entry.types & _STATES) and (start, end) not in read
+        return not state and _emittable(entry, places)
+
     for section, _ in document.walk():
         for mention in ctx.mentions(section.sentence):
             if _emittable(mention.entry, places):
@@ -238,10 +244,10 @@ def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIR
                 names = [(r.org.start, r.org.end) for r in refs if r.org is not None]
                 for mention in ctx.mentions(sentence):
                     inside = any(s <= mention.start and mention.end <= e for s, e in names)
-                    if not inside and _emittable(mention.entry, places):
+                    if not inside and emittable(mention.entry, mention.start, mention.end):
                         ctx.emitter.ensure(mention.entry, sentence)
                 for ref in refs:
-                    if ref.entry is not None and not _emittable(ref.entry, places):
+                    if ref.entry is not None and not emittable(ref.entry, ref.start, ref.end):
                         continue
                     if ref.entry is None and any(
                         s <= ref.start and ref.end <= e and (s, e) != (ref.start, ref.end) and iri != ref.iri
@@ -249,6 +255,9 @@ def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIR
                     ):
                         continue
                     emit_actor(ctx, ref, sentence)
+
+
+_STATES = frozenset({QC.Country, QC.SupranationalUnion})
 
 
 def _emittable(entry: KnownEntity, read: set[URIRef]) -> bool:

@@ -59,6 +59,19 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"State Secretariat for Education"},
     ),
     (
+        "The chipmaker announced a collaboration with QuTech, backed by an investment of US$50 million.",
+        {"QuTech"},
+        {"United States"},
+    ),
+    ("IBM, the American company, opened a lab with Keio University.", {"IBM"}, {"United States"}),
+    ("QphoX, a Dutch start-up, works with Rigetti.", {"QphoX"}, {"Netherlands"}),
+    (
+        "Examples include a U.S. national lab partnering with a German university.",
+        {"United States", "Germany"},
+        set(),
+    ),
+    ("The grant is the Dutch contribution to a joint programme.", {"Netherlands"}, set()),
+    (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
         {"University of Helsinki and Aalto University"},
