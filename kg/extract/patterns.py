@@ -31,6 +31,16 @@ PROGRAM_KEYWORDS: dict[str, str] = {
     "agenda": "program",
     "challenge": "program",
     "partnership": "program",
+    "dialogue": "program",
+    "declaration": "program",
+    "arrangement": "program",
+    "roadmap": "program",
+    "competition": "program",
+    "flagships": "program",
+    "network": "program",
+    "centers": "program",
+    "centres": "program",
+    "treaty": "program",
 }
 LEADING_FUNCTION_WORDS = frozenset(
     {

@@ -136,6 +136,18 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("The German Aerospace Center leads the mission.", set(), {"German Aerospace Center"}),
     ("The RIKEN Center for Quantum Computing opened in 2021.", set(), {"RIKEN Center for Quantum Computing"}),
     ("BRISBANE – Quantum Australia opened its doors.", set(), {"BRISBANE – Quantum Australia"}),
+    (
+        "Berlin hosted the first Franco-German Quantum Dialogue.",
+        {"Franco-German Quantum Dialogue"},
+        {"German Quantum Dialogue", "Quantum Dialogue"},
+    ),
+    ("Wits joined the IBM Q Network in 2017.", {"IBM Q Network"}, {"Q Network"}),
+    (
+        "DOE announced US$625 million for its National Quantum Information Science Research Centers.",
+        {"National Quantum Information Science Research Centers"},
+        set(),
+    ),
+    ("In the Treaty of Aachen the two states undertook to deepen cooperation.", {"Treaty of Aachen"}, set()),
 ]
 
 
