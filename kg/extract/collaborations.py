@@ -209,7 +209,7 @@ class CollaborationReader(NounPairs):
         target = self.passive_target(verb) if lemma in FOUND_VERBS | LEAD_VERBS else None
         if target is not None and target.tag_ != "NNS":  # "founded by X and Y", not "institutes led by"
             founders = self.agents(verb)
-            if 2 <= len(founders) <= MAX_JOINT:
+            if 2 <= len(founders) <= _MAX_LIST:  # founding is one act of all the founders
                 pairs += [(a, b, 0.8) for a, b in combinations(founders, 2)]
         return pairs
 

@@ -22,7 +22,7 @@ from kg.extract.lexicon import (
 )
 from kg.extract.listed import lift_coordinated, with_introduced_lists
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
-from kg.extract.name_bounds import name_goes_on
+from kg.extract.name_bounds import campus, name_goes_on
 from kg.extract.name_shapes import (
     acts,
     company_context,
@@ -315,6 +315,9 @@ class MentionFinder:
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:
                 continue
+            if match.entry is None and (longer := campus(span)) is not None:  # "... of California, Berkeley"
+                span = longer
+                match = replace(match, name=span.text, end=match.start + len(span.text))
             if match.entry is not None:
                 mentions.append(
                     self._make(

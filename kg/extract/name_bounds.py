@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.language import KNOWN_LABEL_PREFIX
 from kg.extract.lexicon import NAME_HEADS
-from kg.extract.organizations import FIELD_WORDS
+from kg.extract.organizations import FIELD_WORDS, ORG_HEADS
 
 # Words that end a name whose parts "and" joins ("French Alternative Energies and Atomic Energy Commission").
 JOINED_HEADS = NAME_HEADS | frozenset(
@@ -82,7 +82,7 @@ def _field_list(span: Span) -> Span | None:
     return None
 
 
-def _campus(span: Span) -> Span | None:
+def campus(span: Span) -> Span | None:
     """ "University of California" + ", Santa Barbara"."""
     doc, end = span.doc, span.end
     if not span.text.startswith("University of") or end + 1 >= len(doc) or doc[end].text != ",":
@@ -90,12 +90,12 @@ def _campus(span: Span) -> Span | None:
     last = end + 1
     while last < len(doc) and last - end <= 3 and _unknown_title(doc[last]):
         last += 1
-    if last == end + 1 or doc[last - 1].text in JOINED_HEADS:
+    if last == end + 1 or doc[last - 1].lower_ in ORG_HEADS:  # "..., Imperial College": another name
         return None
-    if last < len(doc) and (
-        doc[last].text[:1].isupper() or doc[last].lower_ == "and" or doc[last].text == ","
-    ):
-        return None  # "University of Oxford, Cambridge and ...": a list of places or names
+    place = all(t.ent_type_ == "GPE" for t in doc[end + 1 : last])  # "Santa Barbara", "Berkeley"
+    after = doc[last] if last < len(doc) else None
+    if after is not None and (after.text[:1].isupper() or (after.text in ("and", ",") and not place)):
+        return None  # "University of Oxford, Imperial and ...": a list of names
     return doc[span.start : last]
 
 
@@ -107,7 +107,7 @@ def name_goes_on(span: Span) -> Span:
     end = span.end
     if end < len(doc) and doc[end].text in NAME_HEADS and span[-1].lower_ in FIELD_WORDS:
         return doc[span.start : end + 1]  # "... Office of Science and Technology" + "Policy"
-    for extend in (_joined_right, _joined_left, _field_list, _campus):
+    for extend in (_joined_right, _joined_left, _field_list, campus):
         longer = extend(span)
         if longer is not None:
             return longer

@@ -216,8 +216,8 @@ class ParsedSentence:
         found: list[EntityMention] = []
         for g in (g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"):
             group = self.group(g)
-            if len(group) == 1 and (mention := self.at.get(g.i)) is not None:
-                group += right_conjuncts(self.doc, self.at, mention)
+            if (mention := self.at.get(g.i)) is not None:  # the parse may lose a list at brackets or places
+                group += [m for m in right_conjuncts(self.doc, self.at, mention) if m not in group]
             found += [m for m in group if m.iri not in {f.iri for f in found}]
         return found
 

@@ -40,13 +40,29 @@ def _past_brackets(doc: Doc, index: int) -> int:
     return index
 
 
+def _past_place(doc: Doc, index: int) -> int:
+    """Past "near Barcelona", "in Delft", "based in the UK" after a name in a list."""
+    start = index
+    if index < len(doc) and doc[index].lower_ == "based":
+        index += 1
+    if index >= len(doc) or doc[index].lower_ not in ("near", "in", "at", "from"):
+        return start
+    index += 1
+    if index < len(doc) and doc[index].lower_ == "the":
+        index += 1
+    words = 0
+    while index < len(doc) and doc[index].text[:1].isupper() and words < 3:
+        index, words = index + 1, words + 1
+    return index if words else start
+
+
 def right_conjuncts(doc: Doc, at: dict[int, EntityMention], first: EntityMention) -> list[EntityMention]:
     """ "founded by X (X2) and Y (Y2)": the actors listed after `first` up to the one after "and"; none
     unless the list ends with "and" (after "X, Y built" Y is the next subject, not a conjunct)."""
     names: list[EntityMention] = []
     index = first.end
     while True:
-        index = _past_brackets(doc, index)
+        index = _past_place(doc, _past_brackets(doc, index))
         if index >= len(doc) or doc[index].lower_ not in (",", "and"):
             return []
         last = doc[index].lower_ == "and" or (

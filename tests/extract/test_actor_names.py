@@ -72,6 +72,11 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ),
     ("The grant is the Dutch contribution to a joint programme.", {"Netherlands"}, set()),
     (
+        "The University of Maryland, College Park (UMD) will lead RQS.",
+        {"University of Maryland, College Park"},
+        {"University of Maryland"},
+    ),
+    (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
         {"University of Helsinki and Aalto University"},

@@ -21,6 +21,30 @@ def pairs(*names: tuple[str, str]) -> Pairs:
 # (the text, sentence by sentence: the last one is read; the pairs it states, by the names as written)
 STATED: list[tuple[tuple[str, ...], Pairs]] = [
     (
+        (
+            "The alliance was founded in 2017 by QuTech, the Institute of Photonic Sciences (ICFO) near "
+            "Barcelona, the University of Innsbruck and the Paris Centre for Quantum Computing (PCQC).",
+        ),
+        pairs(
+            ("QuTech", "Institute of Photonic Sciences"),
+            ("QuTech", "University of Innsbruck"),
+            ("QuTech", "Paris Centre for Quantum Computing"),
+            ("Institute of Photonic Sciences", "University of Innsbruck"),
+            ("Institute of Photonic Sciences", "Paris Centre for Quantum Computing"),
+            ("University of Innsbruck", "Paris Centre for Quantum Computing"),
+        ),
+    ),
+    (
+        (
+            "Korea University runs the Quantum Sensing Center together with the University of California, "
+            "Santa Barbara and the Massachusetts Institute of Technology (MIT).",
+        ),
+        pairs(
+            ("Korea University", "University of California, Santa Barbara"),
+            ("Korea University", "Massachusetts Institute of Technology"),
+        ),
+    ),
+    (
         ("Quantinuum partnered with JPMorgan Chase on certified randomness.",),
         pairs(("Quantinuum", "JPMorgan Chase")),
     ),
