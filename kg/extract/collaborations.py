@@ -35,12 +35,23 @@ from kg.extract.phrase_words import (
     one_agreement,
 )
 from kg.extract.phrases import MAX_GROUP, MAX_JOINT, Relation
+from kg.extract.word_order import right_conjuncts
 from kg.namespaces import QC
 
 _MAX_LIST = 5  # "A, B, C and D signed a memorandum", "agreed": one act of all of them
 MEMBERSHIP_VERBS = frozenset({"include", "comprise", "bring", "gather", "unite", "involve", "count"})
 MEMBER_NOUNS = frozenset({"partners", "partnership", "project", "projects"})
 OWNED_LISTS = frozenset({"partners", "members", "customers", "clients", "participants"})
+
+
+def _misread_verb(token: Token) -> bool:
+    """ "X and Y work together": the verb the tagger took for a noun, told by its subject."""
+    return (
+        token.dep_ == "ROOT"
+        and token.pos_ == "NOUN"
+        and any(c.dep_ == "nsubj" for c in token.children)
+        and any(c.dep_ in ("advmod", "prep") for c in token.children)
+    )
 
 
 class CollaborationReader(NounPairs):
@@ -66,7 +77,7 @@ class CollaborationReader(NounPairs):
         for token in self.doc:
             if self._negated(token) or (token.head is not token and self._negated(token.head)):
                 continue
-            if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+            if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or _misread_verb(token):
                 pairs += self._verb_pairs(token)
             elif token.pos_ in ("NOUN", "PROPN") or token.lower_ in COLLAB_NOUNS:
                 pairs += self._noun_pairs(token)
@@ -142,6 +153,8 @@ class CollaborationReader(NounPairs):
                 if obj.ent_type_ == "PERSON" and not listing or not self.stands_for_actors(obj):
                     continue  # "with director Arati Prabhakar as signatory", "with an EU contribution"
                 partners = self.group(obj) + self._stray_conjuncts(obj)
+                if (named := self.at.get(obj.i)) is not None:  # "with X in Erlangen and Y in Garching"
+                    partners += [m for m in right_conjuncts(self.doc, self.at, named) if m not in partners]
                 pairs += [(a, b, 0.85) for a, b in product(subjects, partners)]
                 if one_agreement(obj) and 2 <= len(partners) <= MAX_JOINT:  # "an agreement with X and Y"
                     pairs += [(a, b, 0.8) for a, b in combinations(partners, 2)]

@@ -22,6 +22,113 @@ _MEMBER_NOUNS = frozenset(
 _KIND_NOUNS = COMPANY_NOUNS | _UNIVERSITY_NOUNS | _MEMBER_NOUNS | {"spin", "offs", "ups"}
 
 
+# Nouns that describe a name as an actor ("Mitacs, a Canadian non-profit organisation").
+_DESCRIBING_NOUNS = {
+    **{noun: (QC.Company,) for noun in COMPANY_NOUNS},
+    **{noun: (QC.University,) for noun in ("university", "college")},
+    **{noun: (QC.ResearchInstitute,) for noun in ("institute", "laboratory", "lab", "centre", "center")},
+    **{noun: (QC.GovernmentAgency,) for noun in ("agency", "ministry", "department", "regulator")},
+    **{
+        noun: (QC.Organization,)
+        for noun in (
+            "organisation",
+            "organization",
+            "consortium",
+            "association",
+            "foundation",
+            "body",
+            "charity",
+            "nonprofit",
+            "non-profit",
+        )
+    },
+}
+
+
+def _listed_mention(span: Span, offset: int, classes: tuple) -> EntityMention:
+    name = span.text
+    return EntityMention(
+        span.start,
+        span.end,
+        offset + span.start_char,
+        offset + span.end_char,
+        name,
+        QCR[slugify(name)],
+        "actor",
+        classes,
+        None,
+        SURFACE,
+        LISTED_CONFIDENCE,
+    )
+
+
+def _name_at(doc: Doc, head: Token, taken: set[int]) -> Span | None:
+    """The proper-noun name whose last word is `head` ("Mitacs", "Delft Circuits"), if no mention has it."""
+    if head.pos_ != "PROPN" or not head.text[:1].isupper() or head.i in taken:
+        return None
+    if (
+        head.ent_type_.startswith("QC_")
+        or head.ent_type_ == "LOC"
+        or (head.is_upper and head.i == 0)
+    ):
+        return None  # a known name, a place ("Delft"), a dateline ("DAEJEON, July 2025 - ...")
+    if head.dep_ == "pobj" and head.head.lower_ in ("in", "at", "near", "from", "outside", "across"):
+        return None  # "a lab in Delft, its first laboratory abroad": a place
+    start = head.i
+    while (
+        start > 0
+        and doc[start - 1].pos_ == "PROPN"
+        and doc[start - 1].head == head
+        and start - 1 not in taken
+    ):
+        start -= 1
+    span = doc[start : head.i + 1]
+    before = doc[start - 1] if start else None
+    joined = before is not None and before.lower_ in ("and", "&") and start - 2 not in taken
+    if before is not None and (joined or before.lower_ in ("of", "for") or before.text[:1].isupper()):
+        return None  # the end of a longer name ("... Science and Technology Forum"), not "CNRS and Inria"
+    if all(w.lower() in GENERIC_WORDS for w in span.text.split()):
+        return None
+    return span
+
+
+def described(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Names an apposition describes as actors ("Mitacs, a Canadian non-profit organisation, and") and
+    names listed among two or more named organizations ("the CEA, the CNRS and Inria")."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    organizations = {
+        i
+        for m in mentions
+        if m.kind == "actor"
+        and m.confidence >= LISTED_CONFIDENCE
+        and not set(m.classes) & {QC.Country, QC.Region, QC.SupranationalUnion}
+        for i in range(m.start, m.end)
+    }
+    found: list[EntityMention] = []
+    for token in doc:
+        classes = None
+        if (
+            token.dep_ == "appos"
+            and token.pos_ == "NOUN"
+            and token.text.islower()
+            and (token.lemma_.lower() in _DESCRIBING_NOUNS)
+        ):
+            classes, head = _DESCRIBING_NOUNS[token.lemma_.lower()], token.head
+        elif (
+            token.ent_type_ in ("", "ORG", "PERSON", "GPE")
+            and not token.is_upper
+            and token.lower_ != "city"
+            and (token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children))
+        ):  # not a place ("Delft"), nor a dateline ("KOBE")
+            listed = [c for c in token.conjuncts if c.i in organizations]
+            classes, head = ((QC.Organization,), token) if len(listed) >= 2 else (None, token)
+        if classes is None or (span := _name_at(doc, head, taken)) is None:
+            continue
+        taken.update(range(span.start, span.end))
+        found.append(_listed_mention(span, offset, classes))
+    return found
+
+
 def _root(doc: Doc, mention: EntityMention) -> Token:
     return doc[mention.start : mention.end].root
 
@@ -100,6 +207,7 @@ def with_introduced_lists(doc: Doc, offset: int, mentions: list[EntityMention]) 
     technology area)."""
     listed = _introduced(doc, offset, mentions)
     kept = [m for m in mentions if not any(m.start < n.end and n.start < m.end for n in listed)]
+    listed += described(doc, offset, [*kept, *listed])
     return sorted([*kept, *listed], key=lambda m: m.start)
 
 
@@ -117,19 +225,5 @@ def _introduced(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[En
             ):
                 continue
             taken.update(range(span.start, span.end))
-            found.append(
-                EntityMention(
-                    span.start,
-                    span.end,
-                    offset + span.start_char,
-                    offset + span.end_char,
-                    name,
-                    QCR[slugify(name)],
-                    "actor",
-                    classes,
-                    None,
-                    SURFACE,
-                    LISTED_CONFIDENCE,
-                )
-            )
+            found.append(_listed_mention(doc[span.start : span.end], offset, classes))
     return found

@@ -76,7 +76,18 @@ _CODE_NAME = re.compile(
 
 # Who a demonym only says the origin of: "the American company", "Dutch partners", "a Swiss physicist".
 _PEOPLE_NOUNS = frozenset(
-    {"partner", "physicist", "researcher", "scientist", "engineer", "entrepreneur", "investor", "team"}
+    {
+        "partner",
+        "physicist",
+        "researcher",
+        "scientist",
+        "engineer",
+        "entrepreneur",
+        "investor",
+        "team",
+        "organisation",
+        "organization",
+    }
 )
 
 
@@ -235,6 +246,8 @@ class MentionFinder:
             return self._place(span, offset, name)
         if ent.label_ not in ("ORG", "PERSON", "PRODUCT", "FAC", "NORP"):
             return None
+        if " and the " in name:
+            return None  # "EPSRC and the Science and Technology Facilities Council": two names
         shape = classify_name(name)
         left, _, right = name.rpartition(" and ")
         if shape and left and classify_name(left) and classify_name(right):
@@ -345,7 +358,16 @@ class MentionFinder:
         return mentions
 
     def _two_names(self, match: OrgMatch) -> list[OrgMatch]:
-        """ "University of Helsinki and Aalto University": two names, each with its own head word."""
+        """ "University of Helsinki and Aalto University": two names, each with its own head word; "Erlangen
+        and the Max Planck Institute": a name starts after "and the"."""
+        if match.entry is None and " and the " in match.name:
+            left, _, right = match.name.partition(" and the ")
+            right_start = match.start + len(left) + len(" and the ")
+            match = replace(match, name=right, start=right_start, classes=classify_name(right), owner=None)
+            if not classify_name(left):
+                return self._two_names(match)
+            head = replace(match, name=left, start=match.start, end=match.start + len(left))
+            return [replace(head, classes=classify_name(left)), *self._two_names(match)]
         left, _, right = match.name.rpartition(" and ")
         if match.entry is not None or not left or not classify_name(left) or not classify_name(right):
             return [match]

@@ -183,8 +183,10 @@ def _split(gazetteer: Gazetteer, tokens: list[re.Match[str]]) -> list[list[re.Ma
             rest = tokens[index + 1 :]
             upto = next((i for i, t in enumerate(rest) if t.group() in _SPLITTERS), len(rest))
             after = rest[:upto]
-            if _actor_like(gazetteer, current, first=True) and (
-                _actor_like(gazetteer, after) or _acronym_after_name(current, after)
+            before_the = bool(rest) and rest[0].group() == "the"  # "Erlangen and the Max Planck Institute"
+            if (before_the and _actor_like(gazetteer, rest)) or (
+                _actor_like(gazetteer, current, first=True)
+                and (_actor_like(gazetteer, after) or _acronym_after_name(current, after))
             ):
                 pieces.append(current)
                 current = []

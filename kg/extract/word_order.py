@@ -15,6 +15,7 @@ def left_conjuncts(doc: Doc, at: dict[int, EntityMention], index: int) -> list[E
     while index >= 0:
         if index >= 2 and doc[index].text == ")" and doc[index - 2].text == "(":
             index -= 3  # "the National Research Council of Canada (NRC)"
+        index = _before_apposition(doc, at, index)
         mention = at.get(index)
         if index < 0 or mention is None or mention.kind != "actor":
             break
@@ -29,6 +30,18 @@ def left_conjuncts(doc: Doc, at: dict[int, EntityMention], index: int) -> list[E
         while index >= 0 and doc[index].lower_ in ("the", ","):
             index -= 1
     return names[::-1] if len(names) >= 2 else []
+
+
+def _before_apposition(doc: Doc, at: dict[int, EntityMention], index: int) -> int:
+    """ "Mitacs, a Canadian non-profit organisation, and": from the description's end back to the name."""
+    if index < 0 or index in at:
+        return index
+    for comma in range(index - 1, max(index - 8, 0), -1):
+        if doc[comma].text == ",":
+            described = comma - 1 in at and doc[comma + 1].lower_ in ("a", "an", "the")
+            plain = all(t.pos_ not in ("VERB", "AUX") for t in doc[comma + 1 : index + 1])
+            return comma - 1 if described and plain else index
+    return index
 
 
 def _past_brackets(doc: Doc, index: int) -> int:
@@ -77,4 +90,6 @@ def right_conjuncts(doc: Doc, at: dict[int, EntityMention], first: EntityMention
         names.append(mention)
         index = mention.end
         if last:
-            return names
+            after = _past_brackets(doc, index)
+            clause = after < len(doc) and doc[after].pos_ in ("VERB", "AUX")  # ", and KRISS is partnered"
+            return [] if clause else names

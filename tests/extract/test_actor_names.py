@@ -77,6 +77,28 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"University of Maryland"},
     ),
     (
+        "It works with the Max Planck Institute of Light in Erlangen and the Max Planck Institute of "
+        "Quantum Optics in Garching.",
+        {"Max Planck Institute of Quantum Optics"},
+        {"Erlangen and the Max Planck Institute of Quantum Optics", "Erlangen"},
+    ),
+    (
+        "The NQCC was launched with £93 million from UKRI, channelled through EPSRC and the Science and "
+        "Technology Facilities Council.",
+        set(),
+        {"EPSRC and the Science and Technology Facilities Council"},
+    ),
+    (
+        "Fujitsu later opened the Fujitsu Advanced Computing Lab in Delft, its first laboratory abroad.",
+        set(),
+        {"Delft"},
+    ),
+    (
+        "It is steered by the CEA, the CNRS and Quandela.",
+        {"Quandela"},
+        set(),
+    ),
+    (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
         {"University of Helsinki and Aalto University"},

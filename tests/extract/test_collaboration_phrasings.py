@@ -22,6 +22,23 @@ def pairs(*names: tuple[str, str]) -> Pairs:
 STATED: list[tuple[tuple[str, ...], Pairs]] = [
     (
         (
+            "Mitacs, a Canadian non-profit organisation, and the German Academic Exchange Service work "
+            "together on research internships.",
+        ),
+        pairs(("Mitacs", "German Academic Exchange Service")),
+    ),
+    (
+        (
+            "The University of Ottawa works in the centre with the Max Planck Institute for the Science of "
+            "Light (MPL) in Erlangen and the Max Planck Institute of Quantum Optics (MPQ) in Garching.",
+        ),
+        pairs(
+            ("University of Ottawa", "Max Planck Institute for the Science of Light"),
+            ("University of Ottawa", "Max Planck Institute of Quantum Optics"),
+        ),
+    ),
+    (
+        (
             "The alliance was founded in 2017 by QuTech, the Institute of Photonic Sciences (ICFO) near "
             "Barcelona, the University of Innsbruck and the Paris Centre for Quantum Computing (PCQC).",
         ),
