@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install system-deps bench-deps build run test lint bench eval clean
+.PHONY: install system-deps web bench-deps build run test lint bench eval clean
 
 # The spaCy model is data: installed without its dependencies, pinned by hash (requirements/nlp-model.txt).
 $(INSTALLED): pyproject.toml requirements/nlp-model.txt
@@ -22,10 +22,18 @@ system-deps:
 bench-deps:
 	bash .ci/bench-deps.sh
 
+# The web page's scripts: npm packages pinned by api/static/package-lock.json, bundled into api/static/vendor.
+WEB := api/static
+$(WEB)/vendor/.built: $(WEB)/package-lock.json $(WEB)/build.mjs $(wildcard $(WEB)/src/*.js)
+	npm ci --prefix $(WEB) --no-audit --no-fund
+	npm run --prefix $(WEB) --silent build
+
+web: $(WEB)/vendor/.built
+
 build: install
 	$(BIN)/qcollab build
 
-run: build
+run: build web
 	$(BIN)/qcollab link --save-report
 	$(BIN)/qcollab stats
 	$(BIN)/qcollab serve

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing: Java (HermiT), Debian's Chromium and Node.js
-# (the browser test), then playwright-core for tests/browser from its lock file (no browser download).
+# (the browser test), then playwright-core for tests/browser from its lock file (no browser download), and the
+# web page's JavaScript packages (api/static/package-lock.json), bundled into api/static/vendor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -24,4 +25,12 @@ if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
   else
     npm install --prefix "$browser_tests" --no-audit --no-fund
   fi
+fi
+web=api/static
+if [ ! -f "$web/vendor/.built" ] || [ "$web/package-lock.json" -nt "$web/vendor/.built" ] \
+    || [ -n "$(find "$web/src" "$web/build.mjs" -newer "$web/vendor/.built" 2>/dev/null)" ]; then
+  echo "building the web page's scripts in $web/vendor"
+  [ -d "$web/node_modules/esbuild" ] && [ ! "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ] \
+    || npm ci --prefix "$web" --no-audit --no-fund
+  npm run --prefix "$web" --silent build
 fi

@@ -10,7 +10,18 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api import graph_store, lookup, openapi, reconcile, resources, sparql, validation, web
+from api import (
+    documents_page,
+    graph_store,
+    lookup,
+    network,
+    openapi,
+    reconcile,
+    resources,
+    sparql,
+    validation,
+    web,
+)
 from api.deps import start_views
 from api.middleware import install_middleware
 from kg import __version__
@@ -84,6 +95,8 @@ def create_app(settings: Settings) -> FastAPI:
         resources.router,
         validation.router,
         reconcile.router,
+        network.router,
+        documents_page.router,
         web.router,
     ):
         app.include_router(router)

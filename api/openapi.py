@@ -21,12 +21,14 @@ from api.openapi_parts import (
     CLASS,
     DATASET,
     DIRECT_GRAPH,
+    EVIDENCE,
     GRAPH,
     GRAPHS,
     HTML,
     JSON,
     LIMIT,
     LOCATION,
+    NETWORK,
     NEW_GRAPH,
     NOTHING,
     PROBLEM,
@@ -265,6 +267,16 @@ SPECS: dict[tuple[str, str], Spec] = {
     ),
     ("get", "/.well-known/void"): operation(
         {"200": ok("The VoID description", *TRIPLES)}, 400, 406, 503, parameters=[format_param(TRIPLE_OFFERS)]
+    ),
+    ("get", "/graph/network"): operation(
+        {"200": ok("The network: nodes, edges with their weights, and the values to filter by", JSON)},
+        400,
+        parameters=NETWORK,
+    ),
+    ("get", "/graph/network/evidence"): operation(
+        {"200": ok("The sentences, each with its document, offsets and what it states", JSON)},
+        400,
+        parameters=EVIDENCE,
     ),
     ("get", "/readyz"): {
         "responses": {"200": ok("Ready: the store answers", JSON), "503": ok("Not ready", JSON)}

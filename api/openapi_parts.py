@@ -196,3 +196,23 @@ RESOURCE_ID = {
 }
 BATCH = 'A JSON batch of reconciliation queries, {"q0": {"query": "Japan", "type": "Country", "limit": 3}}'
 SUGGESTED = ok("Suggestions", JSON, "application/javascript")
+KINDS = ["country", "union", "region", "agency", "university", "institute", "company", "standards-body",
+         "organization", "program", "actor"]  # kg.describe.network.KIND_NAMES (tests/api/test_web_explore.py)
+EDGE_LIMIT = {"type": "integer", "minimum": 1, "maximum": 20000}
+# The IRIs the network routes take (api.network checks them against this very pattern): http(s), no port,
+# no percent-encoding, as the graph's own resources are.
+NODE_IRI_PATTERN = r"^https?://[A-Za-z0-9.-]*(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$"
+NODE_IRI = {"type": "string", "format": "iri", "pattern": NODE_IRI_PATTERN}
+NETWORK = [
+    query("kind", "Only nodes of these kinds, and the edges between them (repeatable)",
+          {"type": "array", "items": {"type": "string", "enum": KINDS}}, style="form", explode=True),
+    query("area", "Only edges about this technology area or application domain (its IRI)", NODE_IRI),
+    query("document", "Only edges stated in this document (its IRI), weighed by its sentences", NODE_IRI),
+    query("model", "Only edges of this collaboration model (its IRI)", NODE_IRI),
+    query("limit", "At most this many edges, the heaviest first (5000 by default)", EDGE_LIMIT),
+]
+EVIDENCE = [
+    query("source", "The IRI of one node of the edge", NODE_IRI, True, example=f"{PREFIXES['qcr']}canada"),
+    query("target", "The IRI of the other node", NODE_IRI, True, example=f"{PREFIXES['qcr']}united-states"),
+    query("document", "Only sentences of this document (its IRI)", NODE_IRI),
+]

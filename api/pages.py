@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from html import escape
 
 import pyoxigraph as ox
@@ -54,7 +55,9 @@ def layout(title: str, body: str, alternates: str = "") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} – qcollab</title>{alternates}"
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/style.css"></head><body>'
-        '<header class="site"><a href="/">qcollab</a> · <a href="/ontology">ontology</a></header>'
+        '<header class="site"><nav aria-label="Site"><a href="/">qcollab</a> · '
+        '<a href="/network">network</a> · <a href="/charts">charts</a> · '
+        '<a href="/ontology">ontology</a></nav></header>'
         f'<main id="main">{body}</main></body></html>'
     )
 
@@ -115,12 +118,47 @@ def _provenance(iri: ox.NamedNode, index: dict[Term, dict[str, list[Term]]], lin
     return f'<h2 id="provenance">Where this comes from</h2><ol class="provenance">{"".join(items)}</ol>'
 
 
-def _grouped(values: dict[str, list[Term]], linker: Linker) -> list[tuple[str, str]]:
-    """One row per property, the ontology's own properties first, values sorted by their text."""
+Evidence = dict[tuple[Term, str, Term], list[Term]]
+
+
+def _evidence(index: dict[Term, dict[str, list[Term]]]) -> Evidence:
+    """The sentences of each reified statement, by its (subject, predicate, object)."""
+    found: Evidence = defaultdict(list)
+    for props in index.values():
+        if ox.NamedNode(str(RDF.Statement)) not in props.get(str(RDF.type), []):
+            continue
+        parts = [props.get(str(p), [None])[0] for p in (RDF.subject, RDF.predicate, RDF.object)]
+        if all(part is not None for part in parts) and isinstance(parts[1], ox.NamedNode):
+            found[(parts[0], parts[1].value, parts[2])].extend(props.get(str(QC.extractedFrom), []))
+    return found
+
+
+def _sources(sentences: list[Term], index: dict[Term, dict[str, list[Term]]], linker: Linker) -> str:
+    """The sentences a statement was read from, quoted under its value."""
+    quotes = []
+    for sentence in sorted(set(sentences), key=str):
+        text = "".join(escape(v.value) for v in index.get(sentence, {}).get(str(PROV.value), []))
+        if text:
+            named = isinstance(sentence, ox.NamedNode)
+            href = escape(linker.href(sentence.value)) if named else "#provenance"
+            quotes.append(f'<blockquote class="evidence">{text} <a href="{href}" class="sentence-link">'
+                          "(the sentence)</a></blockquote>")
+    return "".join(quotes)
+
+
+def _grouped(values: dict[str, list[Term]], linker: Linker,
+             cite: Callable[[str, Term], str] | None = None) -> list[tuple[str, str]]:
+    """One row per property, the ontology's own properties first, values sorted by their text, each with
+    the sentences it was read from (cite)."""
     rows = []
     for prop in sorted(values, key=lambda p: (not p.startswith(str(QC)), linker.curie(p))):
-        cells = sorted({linker.link(v) for v in values[prop]}, key=lambda html: (html.lower(), html))
-        rows.append((linker.link(ox.NamedNode(prop)), ", ".join(cells)))
+        cells = sorted({(linker.link(v), cite(prop, v) if cite else "") for v in values[prop]},
+                       key=lambda cell: (cell[0].lower(), cell))
+        if any(sources for _, sources in cells):
+            shown = "".join(f'<div class="value">{value}{sources}</div>' for value, sources in cells)
+        else:
+            shown = ", ".join(value for value, _ in cells)
+        rows.append((linker.link(ox.NamedNode(prop)), shown))
     return rows
 
 
@@ -133,16 +171,24 @@ def resource_page(iri: str, triples: list[ox.Triple], linker: Linker, path: str)
     types = ", ".join(linker.link(t) for t in own.get(str(RDF.type), [])) or "no type given"
     description = "".join(f'<p class="description">{escape(d.value)}</p>'
                           for d in own.get(str(DCTERMS.description), []))
-    outgoing = _grouped({p: objects for p, objects in own.items() if p not in _HIDDEN}, linker)
+    evidence = _evidence(index)
+    outgoing = _grouped({p: objects for p, objects in own.items() if p not in _HIDDEN}, linker,
+                        lambda p, v: _sources(evidence.get((node, p, v), []), index, linker))
     referrers: dict[str, list[Term]] = defaultdict(list)
     for t in triples:
         if t.object == node and t.predicate.value not in (str(RDF.subject), str(RDF.object)):
             referrers[t.predicate.value].append(t.subject)
-    incoming = _grouped(referrers, linker)
+    incoming = _grouped(referrers, linker,
+                        lambda p, v: _sources(evidence.get((v, p, node), []), index, linker))
     head, formats = _alternates(path)
+    reading = ""
+    if ox.NamedNode(str(QC.SourceDocument)) in own.get(str(RDF.type), []) and iri.startswith(linker.base_iri):
+        slug = iri[len(linker.base_iri):].removeprefix("document/")
+        reading = (f'<p class="read"><a href="/document/{escape(slug)}">Read the document</a>, every entity '
+                   "it mentions highlighted, with the statements it yields.</p>")
     body = (
         f'<article><h1>{escape(label)}</h1><p class="iri"><code>{escape(iri)}</code></p>'
-        f'<p class="types">Type: {types}</p>{description}{formats}'
+        f'<p class="types">Type: {types}</p>{description}{reading}{formats}'
         + _statement_rows(outgoing, "Statements", ("Property", "Value"), "No statements.")
         + _statement_rows(incoming, "Referenced by", ("Property", "From"), "Nothing refers to it.")
         + _provenance(node, index, linker) + "</article>"

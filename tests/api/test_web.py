@@ -1,4 +1,5 @@
-"""The home page in a real headless Chromium: a SPARQL query rendered as a table, and the search box."""
+"""The home page in a real headless Chromium: a SPARQL query rendered as a table, and the search box; the
+browser helpers the other page tests share."""
 
 from __future__ import annotations
 
@@ -11,45 +12,63 @@ from pathlib import Path
 import httpx
 import pytest
 from live_server import LiveServer
-from paths import BROWSER
+from paths import BROWSER, ROOT
 
 BROWSER_DIR = BROWSER
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-def _node_modules() -> None:
-    """Install playwright-core from the lock file when missing (CI does it in .ci/system-deps.sh)."""
-    if (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        return
+WEB_DIR = ROOT / "api" / "static"
+
+
+def _npm() -> str:
     npm = shutil.which("npm")
     if npm is None:
-        pytest.fail("tests/browser/node_modules is missing and npm is absent: run bash .ci/system-deps.sh")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, check=True, timeout=600)
+        pytest.fail("node_modules is missing and npm is absent: run bash .ci/system-deps.sh (or make web)")
+    return npm
 
 
-@pytest.fixture(scope="module")
-def page_run(server: LiveServer) -> dict:
-    """What the browser saw, as printed by tests/browser/ui.test.mjs."""
+def _node_modules() -> None:
+    """Install playwright-core from the lock file, and build the page's scripts, when missing (the set-up,
+    .ci/system-deps.sh and make web, does both)."""
+    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
+        subprocess.run([_npm(), "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, check=True, timeout=600)
+    if not (WEB_DIR / "vendor" / ".built").is_file():
+        if not (WEB_DIR / "node_modules" / "esbuild").is_dir():
+            subprocess.run([_npm(), "ci", "--no-audit", "--no-fund"], cwd=WEB_DIR, check=True, timeout=600)
+        subprocess.run([_npm(), "run", "--silent", "build"], cwd=WEB_DIR, check=True, timeout=300)
+
+
+def browser_script(script: str, *args: str) -> dict:
+    """Run a script of tests/browser in headless Chromium; what it printed last, as JSON."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed (bash .ci/system-deps.sh installs it)")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (bash .ci/system-deps.sh installs it)")
     _node_modules()
-    result = subprocess.run([node, str(BROWSER_DIR / "ui.test.mjs"), server.base_url], capture_output=True,
+    result = subprocess.run([node, str(BROWSER_DIR / script), *args], capture_output=True,
                             text=True, timeout=180, env={**os.environ, "CHROMIUM_PATH": CHROMIUM})
     assert result.returncode == 0, f"the browser script failed:\n{result.stderr}\n{result.stdout}"
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def page_run(server: LiveServer) -> dict:
+    """What the browser saw, as printed by tests/browser/ui.test.mjs."""
+    return browser_script("ui.test.mjs", server.base_url)
+
+
 def test_home_page_is_served_with_its_assets(server: LiveServer) -> None:
     page = httpx.get(f"{server.base_url}/", timeout=30)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert '<label for="query">' in page.text and '<label for="search-input">' in page.text
-    for asset, kind in (("app.js", "javascript"), ("style.css", "text/css")):
+    assert '<label for="query"' in page.text and '<label for="search-input">' in page.text
+    _node_modules()
+    for asset, kind in (("vendor/home.js", "javascript"), ("style.css", "text/css")):
         response = httpx.get(f"{server.base_url}/static/{asset}", timeout=30)
         assert response.status_code == 200 and kind in response.headers["content-type"]
-    assert httpx.get(f"{server.base_url}/static/../app.py", timeout=30).status_code == 404
+    for hidden in ("../app.py", "package.json", "src/home.js", "node_modules/cytoscape/package.json"):
+        assert httpx.get(f"{server.base_url}/static/{hidden}", timeout=30).status_code == 404, hidden
     assert 'src="http' not in page.text and 'stylesheet" href="http' not in page.text  # nothing from a CDN
 
 

@@ -17,7 +17,11 @@ ORDER BY ?name`;
 const TIMEOUT_MS = 30_000;
 
 async function runQuery(page) {
-  await page.getByLabel("SPARQL query").fill(PARTNERS_OF_JAPAN);
+  const editor = page.getByRole("textbox", { name: "SPARQL query" });  // the CodeMirror editor
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(PARTNERS_OF_JAPAN);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const outcome = await Promise.race([
     page.locator("#results table").waitFor({ timeout: TIMEOUT_MS }).then(() => "table"),
