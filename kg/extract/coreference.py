@@ -64,6 +64,10 @@ class Recent:
     sentence: int
 
 
+# Head words a later mention may leave off: "Chicago State University" is then "Chicago State".
+_SHORTENED_HEADS = frozenset({"University", "College"})
+
+
 class DocumentMemory:
     """The names and recent actors of one document, as it is read in order."""
 
@@ -102,6 +106,9 @@ class DocumentMemory:
         self.recent.append(Recent(mention, self.sentence))
         self.named.pop(mention.iri, None)
         self.named[mention.iri] = mention
+        words = mention.name.split()
+        if len(words) >= 3 and words[-1] in _SHORTENED_HEADS and words[-2][:1].isupper():
+            self.define(" ".join(words[:-1]), mention)  # "Chicago State University", later "Chicago State"
 
     def last_program(self) -> EntityMention | None:
         """The program named last, for "the programme" and the like."""

@@ -430,8 +430,8 @@ class MentionFinder:
         taken = {i for m in found for i in range(m.start, m.end)}
         mentions = []
         for token in doc:
-            if token.i in taken or not ACRONYM.fullmatch(token.text):
-                continue
+            if token.i in taken or not (ACRONYM.fullmatch(token.text) or token.text.istitle()):
+                continue  # "UKRI", or a short form the text defined ("Wits")
             remembered = self.memory.alias(token.text)
             if remembered is not None:
                 word = doc[token.i : token.i + 1]

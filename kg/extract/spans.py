@@ -245,8 +245,15 @@ def acronym_after(doc: Doc, end: int) -> int | None:
 def fits(acronym: str, mention: EntityMention) -> bool:
     """Whether "(VTT)" can abbreviate the name before it. A place must begin with the acronym's letter:
     "... Centre of Finland (VTT)" read as "Finland" is not VTT ("(TNO)" may well be Dutch for the name)."""
-    if not ACRONYM.fullmatch(acronym) or acronym == mention.name:
+    if acronym == mention.name:
         return False
+    if not ACRONYM.fullmatch(acronym):  # "University of the Witwatersrand (Wits)": a short form of a word
+        words = [w.lower() for w in re.split(r"[\s\-–]+", mention.name) if w[:1].isupper()]
+        return (
+            acronym.istitle()
+            and len(acronym) >= 3
+            and any(w[:3] == acronym.lower()[:3] and len(w) - len(acronym) >= 3 for w in words)
+        )
     if not set(mention.classes) & {QC.Country, QC.Region, QC.SupranationalUnion}:
         return True
     return any(word[:1].lower() == acronym[0].lower() for word in re.split(r"[\s\-–]+", mention.name))

@@ -99,6 +99,17 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         set(),
     ),
     (
+        "Chicago State University joined in 2021. Chicago State runs the outreach programme.",
+        {"Chicago State University"},
+        {"Chicago State"},
+    ),
+    ("The alliance includes Telecom Italia (Italy) and KPN.", {"Telecom Italia", "Italy"}, set()),
+    (
+        "The University of the Witwatersrand (Wits) hosts the initiative. IBM and Wits began a partnership.",
+        {"University of the Witwatersrand", "IBM"},
+        {"Wits"},
+    ),
+    (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
         {"University of Helsinki and Aalto University"},
