@@ -38,7 +38,7 @@ from kg.extract.phrases import MAX_GROUP, MAX_JOINT, Relation
 from kg.extract.word_order import right_conjuncts
 from kg.namespaces import QC
 
-_MAX_LIST = 5  # "A, B, C and D signed a memorandum", "agreed": one act of all of them
+_MAX_LIST = 6  # "A, B, C and D signed a memorandum", "agreed": one act of all of them
 MEMBERSHIP_VERBS = frozenset({"include", "comprise", "bring", "gather", "unite", "involve", "count"})
 MEMBER_NOUNS = frozenset({"partners", "partnership", "project", "projects"})
 OWNED_LISTS = frozenset({"partners", "members", "customers", "clients", "participants"})

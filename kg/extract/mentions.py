@@ -206,6 +206,9 @@ class MentionFinder:
             return None  # "Champagne, then Minister of ...", the "ICT" of "Minister of Science and ICT"
         span = name_goes_on(span)
         name = " ".join(span.text.split())
+        if " and the " in name or any(classify_name(part) for part in name.split(", ")[1:]):
+            return None  # "EPSRC and the Science and Technology Facilities Council", "Wits, Stellenbosch
+            # University": two names, each found on its own
         if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):
             return None
         if name.split()[-1].lower().strip(".") in EVENT_WORDS | {"inc", "ltd", "plc", "gmbh"} and (
@@ -246,8 +249,6 @@ class MentionFinder:
             return self._place(span, offset, name)
         if ent.label_ not in ("ORG", "PERSON", "PRODUCT", "FAC", "NORP"):
             return None
-        if " and the " in name:
-            return None  # "EPSRC and the Science and Technology Facilities Council": two names
         shape = classify_name(name)
         left, _, right = name.rpartition(" and ")
         if shape and left and classify_name(left) and classify_name(right):

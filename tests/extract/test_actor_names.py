@@ -110,6 +110,11 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"Wits"},
     ),
     (
+        "The University of the Witwatersrand (Wits) leads it. Wits, Stellenbosch University and UKZN agreed.",
+        {"University of the Witwatersrand", "Stellenbosch University"},
+        {"Wits, Stellenbosch University"},
+    ),
+    (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
         {"University of Helsinki and Aalto University"},
