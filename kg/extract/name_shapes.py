@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
@@ -49,6 +51,8 @@ PROGRAM_WORDS: dict[str, tuple[URIRef, ...]] = {
         "concept",
     )
 } | {"act": (QC.Legislation, QC.Program), "law": (QC.Legislation, QC.Program)}
+_OWNER = r"[A-Z][\w.]*(?: [A-Z][\w.]*)*"
+_JOINTLY_OWNED = re.compile(rf"{_OWNER}[–—-]{_OWNER} (?:Centre|Center|Lab)\b")  # "Max Planck–UBC Centre"
 _TRAILING = frozenset({"'s", "’s", "of", "and", "for", "on", "the", "&"})
 _BODY_STARTS = frozenset({"Department", "Ministry", "Office", "Agency", "Secretariat"})
 _LEADING = frozenset({"the", "a", "an", "its", "their", "our", "this", "these", "both"})
@@ -295,6 +299,10 @@ def facility_program(name: str) -> bool:
         return False
     if words[-1] in FACILITY_WORDS and "quantum" in words:
         return True
+    if re.search(r"\b(?:centres?|centers?) of excellence\b|\bchallenge institutes?\b", name, re.IGNORECASE):
+        return True  # "ARC Centre of Excellence for ...", "NSF Quantum Leap Challenge Institute for ..."
+    if _JOINTLY_OWNED.match(name):
+        return True  # "Max Planck–UBC Centre for Quantum Materials": a centre two owners run together
     cut = next((i for i, w in enumerate(words) if w in ("for", "of", "on", "in") and i > 0), len(words))
     head, before, after = words[cut - 1], words[: cut - 1], words[cut:]
     if head in FACILITY_PLURALS:

@@ -148,6 +148,22 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         set(),
     ),
     ("In the Treaty of Aachen the two states undertook to deepen cooperation.", {"Treaty of Aachen"}, set()),
+    (
+        "The ARC Centre of Excellence for Quantum Computation and Communication Technology opened in 2000.",
+        {"ARC Centre of Excellence for Quantum Computation and Communication Technology"},
+        set(),
+    ),
+    (
+        "The Max Planck–UBC Centre for Quantum Materials was founded in 2010.",
+        {"Max Planck–UBC Centre for Quantum Materials"},
+        set(),
+    ),
+    (
+        "The NSF Quantum Leap Challenge Institute for Robust Quantum Simulation is led by the University of "
+        "Maryland.",
+        {"NSF Quantum Leap Challenge Institute for Robust Quantum Simulation"},
+        set(),
+    ),
 ]
 
 
