@@ -226,8 +226,37 @@ def dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
                 entry=None,
             )
             continue
+        if (joined := _jointly_run(doc, merged, mention)) is not None:
+            merged[-1:] = [joined]
+            continue
         merged.append(mention)
     return merged
+
+
+def _jointly_run(doc: Doc, merged: list[EntityMention], mention: EntityMention) -> EntityMention | None:
+    """ "Max Planck" + "–" + "UBC Centre for Quantum Materials" (no spaces): one centre, a program, that
+    its owners run together; "Max Planck–UBC–UTokyo Centre" too."""
+    previous = merged[-1] if merged else None
+    if previous is None or previous.kind != "actor" or mention.kind != "actor" or mention.entry is not None:
+        return None
+    dash = doc[previous.end] if previous.end < len(doc) else None
+    if dash is None or mention.start != previous.end + 1 or dash.text not in ("–", "—", "-"):
+        return None
+    if dash.whitespace_ or doc[previous.end - 1].whitespace_:
+        return None  # "CSC – IT Center": spaced dashes are other names
+    name = f"{previous.name}{dash.text}{mention.name}"
+    if not facility_program(name):
+        return None
+    return replace(
+        mention,
+        start=previous.start,
+        char_start=previous.char_start,
+        name=name,
+        iri=QCR[slugify(name)],
+        kind="program",
+        classes=(QC.Program,),
+        entry=None,
+    )
 
 
 def acronym_after(doc: Doc, end: int) -> int | None:
