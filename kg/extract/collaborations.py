@@ -44,6 +44,17 @@ MEMBER_NOUNS = frozenset({"partners", "partnership", "project", "projects"})
 OWNED_LISTS = frozenset({"partners", "members", "customers", "clients", "participants"})
 
 
+def _said_together(verb: Token) -> bool:
+    """ "X and Y work together", also where the parse hangs "together" on a phrase of the verb ("trialled
+    it together in London")."""
+    return any(c.lower_ in TOGETHER_WORDS for c in verb.children) or any(
+        g.lower_ in TOGETHER_WORDS and g.dep_ == "advmod"
+        for c in verb.children
+        if c.dep_ == "prep"
+        for g in c.children
+    )
+
+
 def _misread_verb(token: Token) -> bool:
     """ "X and Y work together": the verb the tagger took for a noun, told by its subject."""
     return (
@@ -57,8 +68,17 @@ def _misread_verb(token: Token) -> bool:
 class CollaborationReader(NounPairs):
     """Who collaborates with whom in one parsed sentence."""
 
+    def _partners_named(self, verb: Token) -> list[EntityMention]:
+        """ "The partners are A, B and C", "its partners were A and B": the actors who partner."""
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        partners = subject is not None and subject.tag_ == "NNS" and subject.lemma_.lower() == "partner"
+        if not partners:
+            return []
+        named = [m for c in verb.children if c.dep_ == "attr" for m in self.group(c)]
+        return named if 2 <= len(named) <= _MAX_LIST else []
+
     def _together(self, verb: Token) -> bool:
-        if any(c.lower_ in TOGETHER_WORDS for c in verb.children) or self._agreement_object(verb):
+        if _said_together(verb) or self._agreement_object(verb):
             return True
         if verb.lemma_.lower() in ("release", "issue", "adopt", "publish") and any(
             c.dep_ == "dobj" and c.tag_ == "NN" and c.lemma_.lower() in SHARED_TEXTS for c in verb.children
@@ -121,6 +141,8 @@ class CollaborationReader(NounPairs):
         lemma = verb.lemma_.lower()
         if lemma in MEMBERSHIP_VERBS:
             return self._consortium_pairs(verb)
+        if lemma == "be" and (listed := self._partners_named(verb)):
+            return [(a, b, 0.8) for a, b in combinations(listed, 2)]
         subjects = self.subjects(verb)
         pairs: list[tuple[EntityMention, EntityMention, float]] = []
         objects = list(self.with_objects(verb))
@@ -161,7 +183,7 @@ class CollaborationReader(NounPairs):
         joint = (
             lemma in JOINT_VERBS | CO_VERBS
             or (lemma in LOOSE_JOINT_VERBS and self._together(verb))
-            or any(c.dep_ == "advmod" and c.lower_ in TOGETHER_WORDS for c in verb.children)
+            or _said_together(verb)
             or lemma == "work"
             and any(c.dep_ == "aux" and c.lower_ in ("will", "shall") for c in verb.children)
         )  # "X, Y and Z set out to jointly produce", "X and Y will work on"
@@ -171,7 +193,7 @@ class CollaborationReader(NounPairs):
         largest = _MAX_LIST if bare or self._agreement_object(verb) else MAX_JOINT
         if joint and len(subjects) < 2 and (self._together(verb) or self.subject(verb) is None):
             subjects = self.left_conjuncts(verb)  # the parse lost the subjects or their conjunction
-        if any(c.lower_ in TOGETHER_WORDS for c in verb.children):
+        if _said_together(verb):
             largest = _MAX_LIST  # "researchers from A, B, C and D work together"
         if verb.dep_ == "relcl" and verb.head.lower_ in COLLAB_NOUNS:  # "the agreement that X and Y signed"
             subjects = [m for c in verb.children if c.dep_ == "nsubj" for m in self.group(c)]
@@ -246,7 +268,7 @@ class CollaborationReader(NounPairs):
 
     def _shared_passive(self, verb: Token, lemma: str) -> bool:
         """ "The memorandum was signed by X and Y", "the testbed is co-funded by X and Y": one act of both."""
-        if lemma in CO_VERBS or any(c.dep_ == "advmod" and c.lower_ in TOGETHER_WORDS for c in verb.children):
+        if lemma in CO_VERBS or _said_together(verb):
             return True
         agreed = [c for c in verb.children if c.dep_ == "nsubjpass"]
         if verb.dep_ == "acl":  # "an agreement signed by X and Y in 2021"

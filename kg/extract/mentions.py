@@ -19,6 +19,7 @@ from kg.extract.lexicon import (
     GENERIC_WORDS,
     NUMBERED_WORDS,
     PUBLICATION_NOUNS,
+    WORK_WORDS,
 )
 from kg.extract.listed import lift_coordinated, with_introduced_lists
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
@@ -89,6 +90,19 @@ _PEOPLE_NOUNS = frozenset(
         "organization",
     }
 )
+
+
+def _named_apart(doc: Doc, start: int, end: int) -> bool:
+    """ "University of Toronto and Rolls-Royce": the part after "and" is a name of its own to the
+    statistical reader (an entity of its own, ending where the shaped name ends)."""
+    part = doc.char_span(start, end, alignment_mode="expand")
+    return (
+        part is not None
+        and part[0].ent_iob_ == "B"
+        and part[0].ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
+        and (part.end >= len(doc) or doc[part.end].ent_iob_ != "I")
+        and all(t.ent_iob_ == "I" for t in part[1:])
+    )
 
 
 def _origin_only(span: Span, entry: KnownEntity) -> bool:
@@ -324,7 +338,16 @@ class MentionFinder:
                     or (whole is not None and whole.kind == "actor")
                 )
             )
-            if left and (acronym or (known and known.kind == "actor") or self.memory.alias(right)):
+            if left and (
+                acronym
+                or (known and known.kind == "actor")
+                or self.memory.alias(right)
+                or (
+                    re.search(r"\bof(?: the)? [A-Z]\w+$", left) is not None  # "University of Toronto and"
+                    and left.split()[-1].lower() not in FIELD_WORDS | WORK_WORDS  # not "Ministry of Science"
+                    and _named_apart(doc, match.start + len(left) + len(" and "), match.end)
+                )
+            ):
                 match = replace(match, name=left, end=match.start + len(left))  # "U. of Helsinki and VTT"
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:

@@ -23,10 +23,11 @@ Place = tuple[KnownEntity | None, URIRef, tuple[URIRef, ...], str]
 
 @cache
 def _countries() -> Mapping[str, Any]:
-    """ISO 3166-1 by every name and code, lower-cased: pycountry's own lookup scans the list each time."""
+    """ISO 3166-1 by its names, lower-cased: pycountry's own lookup scans the list each time. Not by its
+    codes: "BT" in a text is the telecom company, "IT" the field; the gazetteer knows "US" and "UK"."""
     index: dict[str, Any] = {}
     for country in pycountry.countries:
-        for key in ("alpha_2", "alpha_3", "numeric", "name", "official_name", "common_name"):
+        for key in ("name", "official_name", "common_name"):
             value = getattr(country, key, None)
             if value:
                 index.setdefault(value.lower(), country)

@@ -96,7 +96,8 @@ def actor_slot(span: Span, found: list[EntityMention]) -> float | None:
     actor_tokens = {i for m in found if m.kind == "actor" for i in range(m.start, m.end)}
     if before is not None and before.lower_ in COMPANY_NOUNS:
         return 0.75
-    if root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between"):
+    partner_of = root.head.lower_ == "of" and root.head.head.lemma_.lower() in ("partner", "partnership")
+    if root.dep_ == "pobj" and (root.head.lower_ in ("by", "with", "between", "alongside") or partner_of):
         return 0.65
     if (root.dep_ == "conj" and root.head.i in actor_tokens) or any(
         c.dep_ == "conj" and c.i in actor_tokens for c in root.children

@@ -20,6 +20,16 @@ def pairs(*names: tuple[str, str]) -> Pairs:
 
 # (the text, sentence by sentence: the last one is read; the pairs it states, by the names as written)
 STATED: list[tuple[tuple[str, ...], Pairs]] = [
+    (("IQM is working alongside VTT on the 300-qubit machine.",), pairs(("IQM", "VTT"))),
+    (
+        ("The partners are Xanadu, the University of Toronto and Rolls-Royce.",),
+        pairs(
+            ("Xanadu", "University of Toronto"),
+            ("Xanadu", "Rolls-Royce"),
+            ("University of Toronto", "Rolls-Royce"),
+        ),
+    ),
+    (("Quantinuum is a partner of Mitsui.",), pairs(("Quantinuum", "Mitsui"))),
     (
         (
             "Mitacs, a Canadian non-profit organisation, and the German Academic Exchange Service work "
