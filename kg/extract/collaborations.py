@@ -65,6 +65,10 @@ def _misread_verb(token: Token) -> bool:
     )
 
 
+# Verbs of a supply deal: "X will supply / deliver / sell its machine to Y".
+SUPPLY_VERBS = frozenset({"supply", "deliver", "sell", "provide", "ship"})
+
+
 class CollaborationReader(NounPairs):
     """Who collaborates with whom in one parsed sentence."""
 
@@ -231,6 +235,33 @@ class CollaborationReader(NounPairs):
                 for m in self.group(g)
             ]
             pairs += [(a, b, 0.75) for a, b in product(subjects, chosen) if QC.Country not in b.classes]
+            if lemma in SELECT_VERBS and passive:  # "IonQ has been selected by AFRL to build"
+                pairs += [(a, b, 0.75) for a, b in product(subjects, self.agents(verb))]
+        if lemma in SUPPLY_VERBS:  # "Quantinuum will supply its H2 machine to RIKEN"
+            buyers = [
+                m
+                for c in verb.children
+                if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                for g in c.children
+                if g.dep_ == "pobj"
+                for m in self.group(g)
+            ]
+            buyers += [  # the parse may read "to RIKEN" as an infinitive
+                m
+                for c in verb.children
+                if c.dep_ in ("advcl", "xcomp") and c.i in self.at
+                if any(g.lower_ == "to" for g in c.children)
+                for m in self.group(c)
+            ]
+            supplied_with = any(  # "with" on the verb, or on its object where the parse hangs it
+                c.dep_ == "prep" and c.lower_ == "with"
+                for c in (*verb.children, *(g for d in verb.children if d.dep_ == "dobj" for g in d.children))
+            )
+            if supplied_with:  # "Pasqal is supplying CINECA with a quantum computer"
+                buyers += [m for c in verb.children if c.dep_ == "dobj" for m in self.group(c)]
+            goods = [c for c in verb.children if c.dep_ == "dobj" and c.i not in self.at or supplied_with]
+            if goods:
+                pairs += [(a, b, 0.75) for a, b in product(subjects, buyers) if QC.Country not in b.classes]
         if lemma in HOST_OBJECT_VERBS:  # "NCSU became the first university to host an IBM hub"
             makers = [
                 m

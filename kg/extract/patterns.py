@@ -102,6 +102,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "R$": "BRL",
     "NT$": "TWD",
     "Mex$": "MXN",
+    "R": "ZAR",
 }
 CURRENCY_WORDS: dict[str, str] = {
     "euro": "EUR",
@@ -125,6 +126,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "danish kroner": "DKK",
     "swedish kronor": "SEK",
     "norwegian kroner": "NOK",
+    "rand": "ZAR",
 }
 SCALES: dict[str, int] = {
     "thousand": 10**3,
@@ -143,6 +145,7 @@ _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>(?i:trillion|billion|million|thousand|bn|mn|crore|lakh))|(?P<short>[kmbKMB]))\b"
 _AMOUNT_BEFORE = re.compile(
     r"(?P<cur>US\$|AU\$|CA\$|NZ\$|HK\$|NT\$|Mex\$|R\$|A\$|C\$|S\$|[€$£¥₹₩₪₽₺]|\bRs\.?|\bNIS\b|"
+    r"\bR(?=\s?\d[\d,.]*\s?(?:million|billion|bn|m)\b)|"  # "R54 million", "R 2 million": South African rand
     rf"{CURRENCY_CODE_PATTERN})\s?"
     rf"{_NUMBER}(?:{_SCALE})?"
 )
@@ -150,7 +153,7 @@ _AMOUNT_AFTER = re.compile(
     rf"{_NUMBER}(?:{_SCALE})?\s+(?P<cur>(?i:euros?|"
     r"(?:(?:us|canadian|australian|singapore|new\s+zealand|hong\s+kong)\s+)?dollars|"
     r"pounds(?:\s+sterling)?|yen|rupees|won|yuan|renminbi|swiss\s+francs|shekels|danish\s+kroner"
-    r"|swedish\s+kronor|norwegian\s+kroner))\b"
+    r"|swedish\s+kronor|norwegian\s+kroner|rand))\b"
 )
 
 PARTNER_CUE = re.compile(

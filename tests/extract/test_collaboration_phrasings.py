@@ -31,6 +31,14 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
     ),
     (("Quantinuum is a partner of Mitsui.",), pairs(("Quantinuum", "Mitsui"))),
     (
+        ("Quantinuum will supply its H2 machine to RIKEN under a new agreement.",),
+        pairs(("Quantinuum", "RIKEN")),
+    ),
+    (
+        ("IonQ has been selected by the Air Force Research Laboratory to build a networked system.",),
+        pairs(("IonQ", "Air Force Research Laboratory")),
+    ),
+    (
         (
             "Mitacs, a Canadian non-profit organisation, and the German Academic Exchange Service work "
             "together on research internships.",
