@@ -66,11 +66,7 @@ def _name_at(doc: Doc, head: Token, taken: set[int]) -> Span | None:
     """The proper-noun name whose last word is `head` ("Mitacs", "Delft Circuits"), if no mention has it."""
     if head.pos_ != "PROPN" or not head.text[:1].isupper() or head.i in taken:
         return None
-    if (
-        head.ent_type_.startswith("QC_")
-        or head.ent_type_ == "LOC"
-        or (head.is_upper and head.i == 0)
-    ):
+    if head.ent_type_.startswith("QC_") or head.ent_type_ == "LOC" or (head.is_upper and head.i == 0):
         return None  # a known name, a place ("Delft"), a dateline ("DAEJEON, July 2025 - ...")
     if head.dep_ == "pobj" and head.head.lower_ in ("in", "at", "near", "from", "outside", "across"):
         return None  # "a lab in Delft, its first laboratory abroad": a place
@@ -127,6 +123,46 @@ def described(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[Enti
         taken.update(range(span.start, span.end))
         found.append(_listed_mention(span, offset, classes))
     return found
+
+
+def _demonym_of(doc: Doc, previous: EntityMention, mention: EntityMention) -> bool:
+    """ "Swiss", "German", "Korean" right before the name, not "US" (a name of the country)."""
+    word = doc[previous.start].text
+    return (
+        previous.end == mention.start
+        and previous.end - previous.start == 1
+        and bool(set(previous.classes) & {QC.Country, QC.SupranationalUnion})
+        and word.endswith(("ss", "an", "sh", "ch", "se", "ic", "li", "di"))
+    )
+
+
+def national_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """ "Swiss" + "National Science Foundation": a known name made of generic words, right after a
+    demonym, is another organization's name ("Swiss National Science Foundation"), not the US one."""
+    result: list[EntityMention] = []
+    for mention in mentions:
+        previous = result[-1] if result else None
+        generic_name = mention.entry is not None and mention.name.split()[0].lower() in GENERIC_WORDS
+        if (
+            mention.kind == "actor"
+            and generic_name
+            and previous is not None
+            and _demonym_of(doc, previous, mention)
+        ):
+            name = f"{previous.name} {mention.name}"
+            result[-1] = replace(
+                mention,
+                start=previous.start,
+                char_start=previous.char_start,
+                name=name,
+                iri=QCR[slugify(name)],
+                entry=None,
+                method=SURFACE,
+                confidence=0.85,
+            )
+            continue
+        result.append(mention)
+    return result
 
 
 def _root(doc: Doc, mention: EntityMention) -> Token:

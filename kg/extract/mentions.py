@@ -21,7 +21,7 @@ from kg.extract.lexicon import (
     PUBLICATION_NOUNS,
     WORK_WORDS,
 )
-from kg.extract.listed import lift_coordinated, with_introduced_lists
+from kg.extract.listed import lift_coordinated, national_names, with_introduced_lists
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
 from kg.extract.name_bounds import campus, name_goes_on
 from kg.extract.name_shapes import (
@@ -75,6 +75,8 @@ _CODE_NAME = re.compile(
 )
 
 
+# Words that count the members of a region's group: "two European countries", "other Asian nations".
+_COUNTING_WORDS = frozenset({"both", "other", "several", "many", "some", "all", "fellow", "most", "few"})
 # Who a demonym only says the origin of: "the American company", "Dutch partners", "a Swiss physicist".
 _PEOPLE_NOUNS = frozenset(
     {
@@ -111,8 +113,12 @@ def _origin_only(span: Span, entry: KnownEntity) -> bool:
     if len(span) != 1 or not entry.types & {QC.Country, QC.Region, QC.SupranationalUnion}:
         return False
     token = span[0]
-    if token.tag_ != "JJ" and token.pos_ != "ADJ":
+    tagged = token.tag_ == "JJ" or token.pos_ == "ADJ"
+    demonym = tagged or (token.text.endswith("an") and token.dep_ == "amod")
+    if not demonym:  # "European" may be tagged a proper noun
         return False
+    if QC.Region in entry.types and not entry.types & {QC.Country, QC.SupranationalUnion}:
+        return True  # "European countries", "African researchers": a continent is not an actor
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
     head = token.head
@@ -154,7 +160,7 @@ class MentionFinder:
             replace(m, kind="program", classes=(QC.Program,)) if quantum_facility(m) else m for m in chosen
         ]
         chosen = extend_programs(self.gazetteer, doc, offset, chosen)
-        chosen = lift_coordinated(doc, chosen)
+        chosen = lift_coordinated(doc, national_names(doc, chosen))
         chosen = with_introduced_lists(doc, offset, chosen)
         for mention in chosen:
             if mention.name.lower() not in ("it", "its"):
@@ -210,6 +216,10 @@ class MentionFinder:
             entry = self.gazetteer.get(URIRef(ent.ent_id_))
             if entry is not None and QC.Region in entry.types and (not acts(ent) or ent.root.dep_ == "poss"):
                 return None  # "in Europe", "Europe's first platform": a place, not a partner
+            before = ent.doc[ent.start - 1] if ent.start else None
+            counted = before is not None and (before.like_num or before.lower_ in _COUNTING_WORDS)
+            if entry is not None and QC.Region in entry.types and counted:
+                return None  # "between two European countries": the countries just named
             return self._known(ent, offset, entry, GAZETTEER, 0.95) if entry is not None else None
         span = trimmed(ent)
         if span is None or len(span.text) < 2 or not any(c.isupper() for c in span.text):

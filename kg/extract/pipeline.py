@@ -230,9 +230,14 @@ def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIR
     places = set(read.values())  # a region is an actor only where the reader saw it act
 
     def emittable(entry: KnownEntity, start: int, end: int) -> bool:
-        # a state the reader did not take where it is named ("the American company", "US$50") is not named
+        # a state the reader did not take where it is named ("the American company", "US$50") is not named,
+        # nor a known name inside a longer one the reader took ("Swiss National Science Foundation")
         state = bool(entry.types & _STATES) and (start, end) not in read
-        return not state and _emittable(entry, places)
+        inside = any(
+            s <= start and end <= e and (s, e) != (start, end) and i != entry.iri
+            for (s, e), i in read.items()
+        )
+        return not state and not inside and _emittable(entry, places)
 
     for section, _ in document.walk():
         for mention in ctx.mentions(section.sentence):
@@ -257,7 +262,7 @@ def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIR
                     emit_actor(ctx, ref, sentence)
 
 
-_STATES = frozenset({QC.Country, QC.SupranationalUnion})
+_STATES = frozenset({QC.Country, QC.SupranationalUnion, QC.Region})
 
 
 def _emittable(entry: KnownEntity, read: set[URIRef]) -> bool:

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.gazetteer import KnownEntity
 from kg.extract.lexicon import (
+    COLLAB_NOUNS,
     COMPANY_NOUNS,
     GENERIC_WORDS,
     PARTNER_VERBS,
@@ -98,7 +99,11 @@ def actor_slot(span: Span, found: list[EntityMention]) -> float | None:
         return 0.75
     partner_of = root.head.lower_ == "of" and root.head.head.lemma_.lower() in ("partner", "partnership")
     if root.dep_ == "pobj" and (root.head.lower_ in ("by", "with", "between", "alongside") or partner_of):
-        return 0.65
+        governor = root.head.head  # "collaborating with Cisco", "an alliance with Quandela"
+        partnering_with = root.head.lower_ in ("with", "alongside") and (
+            governor.lemma_.lower() in PARTNER_VERBS | {"work"} or governor.lower_ in COLLAB_NOUNS
+        )
+        return STRONG_SLOT if partnering_with else 0.65
     if (root.dep_ == "conj" and root.head.i in actor_tokens) or any(
         c.dep_ == "conj" and c.i in actor_tokens for c in root.children
     ):

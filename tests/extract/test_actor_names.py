@@ -115,6 +115,13 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"Wits, Stellenbosch University"},
     ),
     (
+        "Through a joint programme, the Swiss National Science Foundation and ETH Zurich fund two chairs.",
+        {"Swiss National Science Foundation", "ETH Zurich"},
+        {"National Science Foundation"},
+    ),
+    ("Nu Quantum is collaborating with Cisco on networking protocols.", {"Cisco"}, set()),
+    ("Thales has formed a strategic alliance with Quandela.", {"Quandela"}, set()),
+    (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
         {"University of Helsinki and Aalto University"},
