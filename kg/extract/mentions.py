@@ -17,6 +17,7 @@ from kg.extract.lexicon import (
     CURRENCY_CODES,
     EVENT_WORDS,
     GENERIC_WORDS,
+    NAME_HEADS,
     NUMBERED_WORDS,
     PUBLICATION_NOUNS,
     WORK_WORDS,
@@ -35,7 +36,7 @@ from kg.extract.name_shapes import (
     program_slot,
     trimmed,
 )
-from kg.extract.organizations import FIELD_WORDS, OrgMatch, classify_name, find_organizations
+from kg.extract.organizations import FIELD_WORDS, ORG_HEADS, OrgMatch, classify_name, find_organizations
 from kg.extract.places import place_of
 from kg.extract.program_names import described_programs, extend_programs, find_programs
 from kg.extract.programs import canonical_program
@@ -98,9 +99,13 @@ def _named_apart(doc: Doc, start: int, end: int) -> bool:
     """ "University of Toronto and Rolls-Royce": the part after "and" is a name of its own to the
     statistical reader (an entity of its own, ending where the shaped name ends)."""
     part = doc.char_span(start, end, alignment_mode="expand")
+    if part is None:
+        return False
+    begins = part[0].ent_iob_ == "B" or (
+        part[0].ent_iob_ == "I" and part.start > 0 and doc[part.start - 1].lower_ == "the"
+    )  # NER may take "The" in: "The Netherlands Organisation for ..."
     return (
-        part is not None
-        and part[0].ent_iob_ == "B"
+        begins
         and part[0].ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
         and (part.end >= len(doc) or doc[part.end].ent_iob_ != "I")
         and all(t.ent_iob_ == "I" for t in part[1:])
@@ -335,7 +340,9 @@ class MentionFinder:
         mentions = []
         if doc.text not in self._organizations:  # asked twice: for the definitions, then for the mentions
             self._organizations[doc.text] = find_organizations(self.gazetteer, doc.text)
-        for match in [part for whole in self._organizations[doc.text] for part in self._two_names(whole)]:
+        for match in [
+            part for whole in self._organizations[doc.text] for part in self._two_names(whole, doc)
+        ]:
             left, _, right = match.name.rpartition(" and ")
             known = self.gazetteer.lookup(right) if left else None
             # "University of Helsinki and VTT" is two names, "Ministry of Science and ICT" one
@@ -391,7 +398,7 @@ class MentionFinder:
                 mentions.append(mention)
         return mentions
 
-    def _two_names(self, match: OrgMatch) -> list[OrgMatch]:
+    def _two_names(self, match: OrgMatch, doc: Doc) -> list[OrgMatch]:
         """ "University of Helsinki and Aalto University": two names, each with its own head word; "Erlangen
         and the Max Planck Institute": a name starts after "and the"."""
         if match.entry is None and " and the " in match.name:
@@ -399,16 +406,34 @@ class MentionFinder:
             right_start = match.start + len(left) + len(" and the ")
             match = replace(match, name=right, start=right_start, classes=classify_name(right), owner=None)
             if not classify_name(left):
-                return self._two_names(match)
+                return self._two_names(match, doc)
             head = replace(match, name=left, start=match.start, end=match.start + len(left))
-            return [replace(head, classes=classify_name(left)), *self._two_names(match)]
+            return [replace(head, classes=classify_name(left)), *self._two_names(match, doc)]
         left, _, right = match.name.rpartition(" and ")
-        if match.entry is not None or not left or not classify_name(left) or not classify_name(right):
+        if match.entry is not None or not left:
             return [match]
         right_start = match.start + len(left) + len(" and ")
-        return [
+        ends_named = left.split()[-1].lower() in ORG_HEADS or left.split()[-1] in NAME_HEADS
+        new_name = right[:1].isupper() and right.split()[0].lower() not in FIELD_WORDS | WORK_WORDS
+        both_shaped = bool(classify_name(left)) and bool(classify_name(right))
+        field_list = left.split()[-1].lower() in FIELD_WORDS and (right.split()[0].isupper() or not new_name)
+        left_apart = (
+            not field_list  # "Ministry of Science and ICT"
+            and _named_apart(doc, match.start, match.start + len(left))
+            and bool(classify_name(right))
+        )
+        known_left = (entry := self.gazetteer.lookup(left)) is not None and entry.kind == "actor"
+        if not (both_shaped or ((ends_named or known_left) and new_name) or left_apart):
+            return [match]  # "Ministry of Science and ICT", "Institute of Science and Technology": one name
+        return [  # "Barcelona Supercomputing Center and Qilimanjaro Quantum Tech", "Quantum Motion and UCL"
             replace(match, name=left, end=match.start + len(left), classes=classify_name(left), owner=None),
-            replace(match, name=right, start=right_start, classes=classify_name(right), owner=None),
+            replace(
+                match,
+                name=right,
+                start=right_start,
+                classes=classify_name(right) or (QC.Organization,),
+                owner=None,
+            ),
         ]
 
     def _unnamed(self, doc: Doc, offset: int, found: list[EntityMention]) -> list[EntityMention]:

@@ -40,9 +40,14 @@ def _joined_right(span: Span) -> Span | None:
     doc, end = span.doc, span.end
     if end + 1 >= len(doc) or doc[end].lower_ != "and" or any(t.text in JOINED_HEADS for t in span):
         return None  # "University of Helsinki and ...": the name is whole
+    other = end + 1  # where an entity NER saw after "and" ends, if one starts there
+    while doc[end + 1].ent_iob_ == "B" and other + 1 < len(doc) and doc[other + 1].ent_iob_ == "I":
+        other += 1
     last = end + 1
     while last < len(doc) and last - end <= 4 and _unknown_title(doc[last]):
         if doc[last].text in JOINED_HEADS:
+            if doc[end + 1].ent_iob_ == "B" and other > last:
+                return None  # "Quantum Motion and University College London": the joined part is cut short
             return doc[span.start : last + 1]
         last += 1
     return None

@@ -255,10 +255,12 @@ def _mentions(ctx: Context, document: Document, read: dict[tuple[int, int], URIR
                     if ref.entry is not None and not emittable(ref.entry, ref.start, ref.end):
                         continue
                     if ref.entry is None and any(
-                        s <= ref.start and ref.end <= e and (s, e) != (ref.start, ref.end) and iri != ref.iri
+                        (s <= ref.start and ref.end <= e or ref.start <= s and e <= ref.end)
+                        and (s, e) != (ref.start, ref.end)
+                        and iri != ref.iri
                         for (s, e), iri in read.items()
                     ):
-                        continue
+                        continue  # the reader read the name otherwise: cut short, or as two names
                     emit_actor(ctx, ref, sentence)
 
 

@@ -122,6 +122,17 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Nu Quantum is collaborating with Cisco on networking protocols.", {"Cisco"}, set()),
     ("Thales has formed a strategic alliance with Quandela.", {"Quandela"}, set()),
     (
+        "A letter between the Barcelona Supercomputing Center and Qilimanjaro Quantum Tech was signed.",
+        {"Barcelona Supercomputing Center", "Qilimanjaro Quantum Tech"},
+        {"Barcelona Supercomputing Center and Qilimanjaro Quantum Tech"},
+    ),
+    (
+        "Quantum Motion and University College London have developed arrays together.",
+        {"Quantum Motion", "University College London"},
+        {"Quantum Motion and University"},
+    ),
+    ("The Ministry of Science and ICT agreed.", {"Ministry of Science and ICT"}, {"Ministry of Science"}),
+    (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
         {"University of Helsinki and Aalto University"},
