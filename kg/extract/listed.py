@@ -247,6 +247,41 @@ def with_introduced_lists(doc: Doc, offset: int, mentions: list[EntityMention]) 
     return sorted([*kept, *listed], key=lambda m: m.start)
 
 
+_COMPANY_SUFFIX_WORDS = frozenset(
+    {"inc.", "inc", "ltd", "ltd.", "gmbh", "corp.", "corp", "pty", "plc", "ag", "sas"}
+)
+
+
+def named_like_areas(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Companies named like a technology area: "Photonic Inc.", and "Silicon Quantum Computing" written in
+    capitals where an actor stands ("UNSW and Silicon Quantum Computing are working together")."""
+    confident = [m for m in mentions if m.kind == "actor" and m.confidence >= 0.85]
+    actors = {i for m in confident for i in range(m.start, m.end)}
+    result = []
+    for mention in mentions:
+        span = doc[mention.start : mention.end]
+        after = doc[span.end] if span.end < len(doc) else None
+        suffix = after is not None and after.lower_ in _COMPANY_SUFFIX_WORDS
+        capitals = all(t.text[:1].isupper() for t in span) and (mention.start > 0 or suffix)
+        if mention.kind != "technology_area" or not capitals:
+            result.append(mention)
+            continue
+        root = span.root
+        slot = (
+            root.dep_ in ("nsubj", "nsubjpass")
+            or (root.dep_ == "pobj" and root.head.lower_ in ("with", "by", "between", "alongside"))
+            or any(c.i in actors for c in root.conjuncts)
+        )
+        before = doc[: span.start]
+        bracketed = sum(t.text == "(" for t in before) > sum(t.text == ")" for t in before)
+        if bracketed or not (suffix or (slot and len(span) >= 2)):
+            result.append(mention)  # "AQTION (Advanced Quantum computing with Trapped IONs)": a gloss
+            continue
+        named = doc[span.start : span.end + 1] if suffix and len(span) == 1 else span  # "Photonic Inc."
+        result.append(_listed_mention(named, offset, (QC.Company,)))
+    return result
+
+
 def _introduced(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
     taken = {i for m in mentions if m.kind in ("actor", "program") for i in range(m.start, m.end)}
     found: list[EntityMention] = []

@@ -22,7 +22,7 @@ from kg.extract.lexicon import (
     PUBLICATION_NOUNS,
     WORK_WORDS,
 )
-from kg.extract.listed import lift_coordinated, national_names, with_introduced_lists
+from kg.extract.listed import lift_coordinated, named_like_areas, national_names, with_introduced_lists
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
 from kg.extract.name_bounds import campus, name_goes_on
 from kg.extract.name_shapes import (
@@ -165,7 +165,7 @@ class MentionFinder:
             replace(m, kind="program", classes=(QC.Program,)) if quantum_facility(m) else m for m in chosen
         ]
         chosen = extend_programs(self.gazetteer, doc, offset, chosen)
-        chosen = lift_coordinated(doc, national_names(doc, chosen))
+        chosen = lift_coordinated(doc, named_like_areas(doc, offset, national_names(doc, chosen)))
         chosen = with_introduced_lists(doc, offset, chosen)
         for mention in chosen:
             if mention.name.lower() not in ("it", "its"):
