@@ -134,7 +134,7 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("The Ministry of Science and ICT agreed.", {"Ministry of Science and ICT"}, {"Ministry of Science"}),
     ("Photonic Inc. and Microsoft announced a collaboration.", {"Photonic Inc.", "Microsoft"}, set()),
     ("UNSW Sydney and Silicon Quantum Computing are working together.", {"Silicon Quantum Computing"}, set()),
-    ("The UK invests in quantum computing and quantum sensing.", {"UK"}, {"quantum sensing"}),
+    ("The UK invests in quantum computing and quantum sensing.", {"United Kingdom"}, {"quantum sensing"}),
     (
         "The University of Helsinki and Aalto University run the centre.",
         {"University of Helsinki", "Aalto University"},
