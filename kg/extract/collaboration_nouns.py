@@ -30,7 +30,8 @@ class NounPairs(ParsedSentence):
         if not (strong or joint) or (named is not None and named.kind != "program"):
             return []
         pairs: list[tuple[EntityMention, EntityMention, float]] = []
-        for child in noun.children:
+        heard = [g for c in noun.children if c.dep_ == "acl" for g in c.children]  # "a partnership announced
+        for child in [*noun.children, *heard]:  # today between X and Y"
             if child.dep_ == "prep" and child.lower_ in ("between", "among", "amongst"):
                 for obj in (g for g in child.children if g.dep_ == "pobj"):
                     members = self.group(obj)

@@ -121,8 +121,10 @@ class CollaborationReader(NounPairs):
         )  # "the Center brings together X and Y", "the flagship brings together"
         owner = self.at.get(subject.i) if subject is not None else None
         program_subject = subject is not None and (
-            (owner is not None and owner.kind == "program") or subject.lower_ in GATHERING_NOUNS
-        )
+            (owner is not None and owner.kind == "program")
+            or subject.lower_ in GATHERING_NOUNS
+            or (owner is not None and owner.kind == "actor" and gathers and verb.lemma_.lower() == "bring")
+        )  # "the Munich Quantum Valley brings together X, Y and Z"
         listed = [m for c in verb.children if c.dep_ in ("dobj", "attr") for m in self.group(c)]
         if subject is not None and subject.lower_ in OWNED_LISTS:  # "IBM's partners include X and Y"
             owners = [m for c in subject.children if c.dep_ == "poss" for m in self.group(c)]
@@ -226,6 +228,15 @@ class CollaborationReader(NounPairs):
         if lemma in ("invest", "co-invest") or lemma in SELECT_VERBS:  # "invest in PsiQuantum", "chose X"
             slots = ("dobj",) if lemma in SELECT_VERBS else ()
             chosen = [m for c in verb.children if c.dep_ in slots for m in self.group(c)]
+            if lemma in SELECT_VERBS:  # "KAIST has chosen IonQ's processor": the maker of what was chosen
+                chosen += [
+                    m
+                    for c in verb.children
+                    if c.dep_ in ("dobj", "nsubjpass") and c.i not in self.at
+                    for g in c.children
+                    if g.dep_ == "poss"
+                    for m in self.group(g)
+                ]
             chosen += [
                 m
                 for c in verb.children
@@ -235,8 +246,9 @@ class CollaborationReader(NounPairs):
                 for m in self.group(g)
             ]
             pairs += [(a, b, 0.75) for a, b in product(subjects, chosen) if QC.Country not in b.classes]
-            if lemma in SELECT_VERBS and passive:  # "IonQ has been selected by AFRL to build"
-                pairs += [(a, b, 0.75) for a, b in product(subjects, self.agents(verb))]
+            if lemma in SELECT_VERBS and passive:  # "IonQ was selected by AFRL", "IQM's system was chosen by"
+                makers = subjects or [m for m in chosen if m not in subjects]
+                pairs += [(a, b, 0.75) for a, b in product(makers, self.agents(verb)) if a.iri != b.iri]
         if lemma in SUPPLY_VERBS:  # "Quantinuum will supply its H2 machine to RIKEN"
             buyers = [
                 m

@@ -20,6 +20,19 @@ def pairs(*names: tuple[str, str]) -> Pairs:
 
 # (the text, sentence by sentence: the last one is read; the pairs it states, by the names as written)
 STATED: list[tuple[tuple[str, ...], Pairs]] = [
+    (("KAIST has chosen IonQ's Aria processor for a new programme.",), pairs(("KAIST", "IonQ"))),
+    (("IQM's Radiance system was chosen by IT4Innovations.",), pairs(("IQM", "IT4Innovations"))),
+    (
+        (
+            "The Munich Quantum Valley brings together the Max Planck Society, the Technical University of "
+            "Munich and LMU Munich.",
+        ),
+        pairs(
+            ("Max Planck Society", "Technical University of Munich"),
+            ("Max Planck Society", "LMU Munich"),
+            ("Technical University of Munich", "LMU Munich"),
+        ),
+    ),
     (("IQM is working alongside VTT on the 300-qubit machine.",), pairs(("IQM", "VTT"))),
     (
         ("The partners are Xanadu, the University of Toronto and Rolls-Royce.",),
