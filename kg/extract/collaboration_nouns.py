@@ -22,7 +22,10 @@ class NounPairs(ParsedSentence):
 
     def _noun_pairs(self, noun: Token) -> list[tuple[EntityMention, EntityMention, float]]:
         word = noun.lower_
-        strong = word in COLLAB_NOUNS or noun.lemma_.lower() in COLLAB_NOUNS
+        of_intent = noun.lemma_.lower() == "letter" and any(  # "a letter of intent between X and Y"
+            c.lower_ == "of" and any(g.lower_ == "intent" for g in c.children) for c in noun.children
+        )
+        strong = word in COLLAB_NOUNS or noun.lemma_.lower() in COLLAB_NOUNS or of_intent
         joint = word in JOINT_NOUNS and any(c.lower_ in JOINT_ADJECTIVES for c in noun.children)
         named = self.at.get(noun.i)  # "the Japan–IBM Quantum Partnership": its words name it, not partners
         if named is not None and named.end - named.start == 1:  # "the MoU between X and Y" taken for a name

@@ -90,9 +90,19 @@ class CollaborationReader(NounPairs):
             return True  # "X and Y released a statement"
         if verb.lemma_.lower() == "announce" and any(c.dep_ == "ccomp" for c in verb.children):
             return True  # "X and Y announced that the company would become the anchor tenant"
+        joint_things = [c for c in verb.children if c.dep_ in ("dobj", "attr", "nsubjpass")]
+        return self._joint_frame(verb) or any(
+            any(g.lower_ in JOINT_ADJECTIVES for g in c.children) for c in joint_things
+        )
+
+    def _joint_frame(self, verb: Token) -> bool:
+        """ "Through a joint programme, X and Y will fund", "X and Y linked ... in a joint demonstration"."""
         return any(
-            c.dep_ in ("dobj", "attr", "nsubjpass") and any(g.lower_ in JOINT_ADJECTIVES for g in c.children)
+            any(t.lower_ in JOINT_ADJECTIVES for t in g.children)
             for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in ("through", "in", "under", "via")
+            for g in c.children
+            if g.dep_ == "pobj"
         )
 
     def collaborations(self) -> list[Relation]:
@@ -190,6 +200,7 @@ class CollaborationReader(NounPairs):
             lemma in JOINT_VERBS | CO_VERBS
             or (lemma in LOOSE_JOINT_VERBS and self._together(verb))
             or _said_together(verb)
+            or self._joint_frame(verb)
             or lemma == "work"
             and any(c.dep_ == "aux" and c.lower_ in ("will", "shall") for c in verb.children)
         )  # "X, Y and Z set out to jointly produce", "X and Y will work on"

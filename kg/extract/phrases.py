@@ -16,6 +16,8 @@ from kg.namespaces import QC
 
 _GROUP_DEPS = frozenset({"conj", "cc", "det", "amod", "nummod", "punct", "preconj", "quantmod"})
 MAX_GROUP = 6
+# Verbs that report what was agreed: "the leaders said Korea and Denmark would establish a centre".
+_REPORTING_VERBS = frozenset({"say", "announce", "state", "agree", "confirm", "declare", "affirm", "decide"})
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "of"})
 MAX_JOINT = 3  # "A, B, C and D launched": most lists of four or more act apart
 
@@ -263,7 +265,9 @@ class ParsedSentence:
         return objects
 
     def _negated(self, token: Token) -> bool:
-        return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HEDGES) for c in token.children)
+        reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in _REPORTING_VERBS  # "said X would"
+        hedges = HEDGES - {"would"} if reported else HEDGES
+        return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in hedges) for c in token.children)
 
     def passive_target(self, verb: Token) -> Token | None:
         """What "led by X" or "is funded by X" is said of: the noun it qualifies, or the passive subject."""

@@ -20,6 +20,19 @@ def pairs(*names: tuple[str, str]) -> Pairs:
 
 # (the text, sentence by sentence: the last one is read; the pairs it states, by the names as written)
 STATED: list[tuple[tuple[str, ...], Pairs]] = [
+    (
+        ("In a joint statement, the leaders said Korea and Denmark would establish a research centre.",),
+        pairs(("South Korea", "Denmark")),
+    ),
+    (
+        ("Through a joint programme, the Swiss National Science Foundation and ETH Zurich fund it.",),
+        pairs(("Swiss National Science Foundation", "ETH Zurich")),
+    ),
+    (("SEEQC and Nvidia linked a chip to a GPU in a joint demonstration.",), pairs(("SEEQC", "Nvidia"))),
+    (
+        ("A letter of intent between the Barcelona Supercomputing Center and Qilimanjaro Quantum Tech.",),
+        pairs(("Barcelona Supercomputing Center", "Qilimanjaro Quantum Tech")),
+    ),
     (("KAIST has chosen IonQ's Aria processor for a new programme.",), pairs(("KAIST", "IonQ"))),
     (("IQM's Radiance system was chosen by IT4Innovations.",), pairs(("IQM", "IT4Innovations"))),
     (
@@ -375,6 +388,7 @@ CO_MENTIONS: list[str] = [
     "IonQ, a competitor of Rigetti, went public in 2021.",
     "Finland, Sweden, Norway, Denmark and Iceland are Nordic countries.",
     "Amazon launched Braket in 2019, and Microsoft launched Azure Quantum the same year.",
+    "Korea and Denmark would establish a centre if funding allowed.",
 ]
 
 
