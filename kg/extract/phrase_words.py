@@ -47,7 +47,9 @@ def is_attribute(token: Token) -> bool:
 SHARED_OBJECT_VERBS = LOOSE_JOINT_VERBS | words("inaugurate unveil install")
 SHARED_THINGS = JOINT_NOUNS | PLAN_NOUNS | PROGRAM_NOUNS | words("center centre facility system")
 # What brings actors together ("the flagship brings together X, Y and Z"): a program, said in a word.
-GATHERING_NOUNS = PROGRAM_NOUNS | words("centre center flagship network programme")
+GATHERING_NOUNS = PROGRAM_NOUNS | words(
+    "centre center flagship network programme cluster consortium alliance"
+)
 # Verbs of an act done by two ("co-funded by X and Y").
 CO_VERBS = words(
     "co-fund cofund co-finance co-develop co-design co-host co-organise co-organize co-sponsor co-chair "

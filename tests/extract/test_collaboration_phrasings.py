@@ -21,6 +21,16 @@ def pairs(*names: tuple[str, str]) -> Pairs:
 # (the text, sentence by sentence: the last one is read; the pairs it states, by the names as written)
 STATED: list[tuple[tuple[str, ...], Pairs]] = [
     (
+        (
+            "The cluster brings together the University of Vienna, TU Wien and the University of Innsbruck.",
+        ),
+        pairs(
+            ("University of Vienna", "TU Wien"),
+            ("University of Vienna", "University of Innsbruck"),
+            ("TU Wien", "University of Innsbruck"),
+        ),
+    ),
+    (
         ("In a joint statement, the leaders said Korea and Denmark would establish a research centre.",),
         pairs(("South Korea", "Denmark")),
     ),
