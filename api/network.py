@@ -1,24 +1,60 @@
-"""The collaboration network as JSON: GET /graph/network and the sentences behind an edge."""
+"""The collaboration network as JSON: GET /graph/network and the sentences behind an edge.
+
+Their queries run in the query workers like any query of /sparql: in the same lanes, in turns with the
+other clients, and all of a request's queries under one deadline, QCOLLAB_QUERY_TIMEOUT_SECONDS from its
+start. Past it the request is answered 503 (problem details, Retry-After) and the worker is killed.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import EngineDep, SettingsDep
 from api.errors import ProblemError
 from api.http import checked_iri
 from api.openapi_parts import NODE_IRI_PATTERN
 from kg.describe import network as describe
+from kg.errors import QueryTimeoutError
+from kg.query.engine import QueryEngine
+from kg.query.slots import ANONYMOUS
 from kg.settings import Settings
 
 router = APIRouter(tags=["network"])
 
 DEFAULT_LIMIT = 5000
 NODE_IRI = re.compile(NODE_IRI_PATTERN)
+
+
+class WorkerSelect:
+    """SELECT queries of one request, each in a query worker; together within one deadline."""
+
+    def __init__(self, request: Request, engine: QueryEngine) -> None:
+        self.request, self.engine = request, engine
+        self.client = request.client.host if request.client else ANONYMOUS
+        self.deadline = time.monotonic() + engine.timeout
+
+    async def __call__(self, sparql: str) -> list[describe.Row]:
+        """The rows of a SELECT query (the union default graph, the project's prefixes)."""
+        if time.monotonic() >= self.deadline:
+            raise QueryTimeoutError(self.engine.timeout)
+        running = await self.engine.start(sparql, abandoned=self.request.is_disconnected, client=self.client)
+        running.deadline = min(running.deadline, self.deadline)
+        data = b"".join([chunk async for chunk in running.chunks(ox.QueryResultsFormat.JSON)])
+        return await asyncio.to_thread(_rows, data)
+
+
+def _rows(data: bytes) -> list[describe.Row]:
+    solutions = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+    names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
+    return [{name: row[name] for name in names} for row in solutions]
 
 
 def _limit(raw: str | None) -> int:
@@ -40,6 +76,18 @@ def _kinds(raw: list[str] | None) -> tuple[str, ...]:
     if unknown:
         raise ProblemError(400, f"unknown kind {unknown[0]!r}; kinds: {', '.join(describe.KIND_NAMES)}")
     return kinds
+
+
+def _search(raw: str | None) -> str | None:
+    """The q parameter: some words of a node's label (at most MAX_SEARCH_CHARS characters)."""
+    if raw is None:
+        return None
+    if not raw.strip():
+        raise ProblemError(400, "q must hold some words of a node's label, not only spaces")
+    if len(raw) > describe.MAX_SEARCH_CHARS:
+        raise ProblemError(400, f"q is {len(raw)} characters long; at most {describe.MAX_SEARCH_CHARS} "
+                                "are allowed")
+    return raw
 
 
 def _iri(value: str | None, role: str) -> str | None:
@@ -64,39 +112,49 @@ def _labelled(facets: dict[str, list[dict[str, str]]], settings: Settings) -> di
     return described
 
 
-IriParam = Annotated[str | None, Query()]
-
-
-@router.get("/graph/network", summary="The collaboration network: actors, programs and their collaborations")
-def network(
-    store: StoreDep, settings: SettingsDep,
-    kind: Annotated[list[str] | None, Query(description="only nodes of these kinds (repeatable)")] = None,
-    area: IriParam = None, document: IriParam = None, model: IriParam = None,
-    limit: Annotated[str | None, Query(description="at most this many edges, the heaviest")] = None,
-) -> dict[str, Any]:
-    """Nodes coloured by kind and undirected edges weighted by the sentences that state them."""
-    selection = describe.NetworkFilter(
-        kinds=_kinds(kind), area=_iri(area, "area"), document=_iri(document, "document"),
-        model=_iri(model, "model"), limit=_limit(limit))
-    found = describe.network(store, selection)
+def _described(selection: describe.NetworkFilter, rows: dict[str, list[describe.Row]],
+               settings: Settings) -> dict[str, Any]:
+    found = describe.assemble(selection, rows)
     nodes = [{**node, "href": page_of(str(node["id"]), settings)} for node in found.nodes]
     edges = [{"id": f"{edge.source} {edge.target}", **asdict(edge)} for edge in found.edges]
     return {"nodes": nodes, "edges": edges, "truncated": found.truncated,
             "facets": _labelled(found.facets, settings)}
 
 
+IriParam = Annotated[str | None, Query()]
+
+
+@router.get("/graph/network", summary="The collaboration network: actors, programs and their collaborations")
+async def network(
+    request: Request, engine: EngineDep, settings: SettingsDep,
+    kind: Annotated[list[str] | None, Query(description="only nodes of these kinds (repeatable)")] = None,
+    area: IriParam = None, document: IriParam = None, model: IriParam = None,
+    limit: Annotated[str | None, Query(description="at most this many edges, the heaviest")] = None,
+    q: Annotated[str | None, Query(description="only nodes whose label holds these words, and their edges")]
+    = None,
+) -> JSONResponse:
+    """Nodes coloured by kind and undirected edges weighted by the sentences that state them."""
+    selection = describe.NetworkFilter(
+        kinds=_kinds(kind), area=_iri(area, "area"), document=_iri(document, "document"),
+        model=_iri(model, "model"), limit=_limit(limit), search=_search(q))
+    select = WorkerSelect(request, engine)
+    rows = {name: await select(text) for name, text in describe.queries(selection).items()}
+    return JSONResponse(await asyncio.to_thread(_described, selection, rows, settings))
+
+
 @router.get("/graph/network/evidence", summary="The sentences that state the edge between two nodes")
-def evidence(
-    store: StoreDep, settings: SettingsDep, source: IriParam = None, target: IriParam = None,
-    document: IriParam = None,
-) -> dict[str, Any]:
+async def evidence(
+    request: Request, engine: EngineDep, settings: SettingsDep, source: IriParam = None,
+    target: IriParam = None, document: IriParam = None,
+) -> JSONResponse:
     """Each sentence that states a collaboration (or a role in a program) between source and target."""
     first, second = _iri(source, "source"), _iri(target, "target")
     if first is None or second is None:
         raise ProblemError(400, "both source and target are required: the IRIs of the edge's two nodes")
-    found = describe.sentences(store, first, second, _iri(document, "document"))
+    query = describe.sentences_query(first, second, _iri(document, "document"))
+    found = describe.sentences(await WorkerSelect(request, engine)(query))
     for sentence in found:
         sentence["href"] = page_of(str(sentence["sentence"]), settings)
         if sentence["document"]:
             sentence["documentHref"] = "/document/" + str(sentence["document"]).rsplit("/", 1)[-1]
-    return {"source": first, "target": second, "sentences": found}
+    return JSONResponse({"source": first, "target": second, "sentences": found})

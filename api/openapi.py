@@ -25,6 +25,7 @@ from api.openapi_parts import (
     GRAPH,
     GRAPHS,
     HTML,
+    IN_THE_WORKERS,
     JSON,
     LIMIT,
     LOCATION,
@@ -271,12 +272,19 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/graph/network"): operation(
         {"200": ok("The network: nodes, edges with their weights, and the values to filter by", JSON)},
         400,
+        429,
+        503,
         parameters=NETWORK,
+        description="Nodes (actors and programs, by kind) and undirected edges weighted by the sentences "
+        "that state them. " + IN_THE_WORKERS,
     ),
     ("get", "/graph/network/evidence"): operation(
         {"200": ok("The sentences, each with its document, offsets and what it states", JSON)},
         400,
+        429,
+        503,
         parameters=EVIDENCE,
+        description="The sentences that state the edge between two nodes, either way. " + IN_THE_WORKERS,
     ),
     ("get", "/readyz"): {
         "responses": {"200": ok("Ready: the store answers", JSON), "503": ok("Not ready", JSON)}

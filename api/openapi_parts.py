@@ -39,6 +39,7 @@ REASONS = {
     415: "unsupported Content-Type",
     500: "a bug in the service (the answer gives a request id)",
     422: "the data would not conform to the SHACL shapes (the report is in the body); nothing was written",
+    429: "this client has too many queries waiting for a query worker (Retry-After)",
     503: "the query passed the time limit, the server is busy, or the index is not ready yet",
 }
 
@@ -199,6 +200,8 @@ SUGGESTED = ok("Suggestions", JSON, "application/javascript")
 KINDS = ["country", "union", "region", "agency", "university", "institute", "company", "standards-body",
          "organization", "program", "actor"]  # kg.describe.network.KIND_NAMES (tests/api/test_web_explore.py)
 EDGE_LIMIT = {"type": "integer", "minimum": 1, "maximum": 20000}
+# describe.MAX_SEARCH_CHARS characters, not only whitespace (what Python's str.strip removes)
+SEARCH = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": f"[^{WHITESPACE}]"}
 # The IRIs the network routes take (api.network checks them against this very pattern): http(s), no port,
 # no percent-encoding, as the graph's own resources are.
 NODE_IRI_PATTERN = r"^https?://[A-Za-z0-9.-]*(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$"
@@ -210,7 +213,18 @@ NETWORK = [
     query("document", "Only edges stated in this document (its IRI), weighed by its sentences", NODE_IRI),
     query("model", "Only edges of this collaboration model (its IRI)", NODE_IRI),
     query("limit", "At most this many edges, the heaviest first (5000 by default)", EDGE_LIMIT),
+    query("q", "Only the nodes whose label holds this text, or each of its words (case and accents folded), "
+          "their edges and the nodes at the other ends (`match` tells which is which)", SEARCH,
+          example="quantum"),
 ]
+# What the network routes do with time (api.network): their queries run in the query workers, as /sparql's.
+IN_THE_WORKERS = (
+    "Its SPARQL queries run in the query workers, as those of /sparql do: in the same lanes, in turns with "
+    "the other clients, all of a request's queries within one deadline (QCOLLAB_QUERY_TIMEOUT_SECONDS "
+    "from the start of the request). Past it the worker is killed and the answer is 503 with problem "
+    "details (\"query exceeded the N s time limit\") and Retry-After; 503 too when every worker stays "
+    "busy that long, or when a worker stops; 429 when this client has too many queries waiting."
+)
 EVIDENCE = [
     query("source", "The IRI of one node of the edge", NODE_IRI, True, example=f"{PREFIXES['qcr']}canada"),
     query("target", "The IRI of the other node", NODE_IRI, True, example=f"{PREFIXES['qcr']}united-states"),

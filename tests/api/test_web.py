@@ -29,11 +29,13 @@ def _npm() -> str:
 
 
 def _node_modules() -> None:
-    """Install playwright-core from the lock file, and build the page's scripts, when missing (the set-up,
-    .ci/system-deps.sh and make web, does both)."""
+    """Install playwright-core from the lock file, and build the page's scripts when missing or older than
+    their sources (the set-up, .ci/system-deps.sh and make web, does both)."""
     if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
         subprocess.run([_npm(), "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, check=True, timeout=600)
-    if not (WEB_DIR / "vendor" / ".built").is_file():
+    built = WEB_DIR / "vendor" / ".built"
+    sources = [*(WEB_DIR / "src").glob("*.js"), WEB_DIR / "build.mjs"]
+    if not built.is_file() or max(p.stat().st_mtime for p in sources) > built.stat().st_mtime:
         if not (WEB_DIR / "node_modules" / "esbuild").is_dir():
             subprocess.run([_npm(), "ci", "--no-audit", "--no-fund"], cwd=WEB_DIR, check=True, timeout=600)
         subprocess.run([_npm(), "run", "--silent", "build"], cwd=WEB_DIR, check=True, timeout=300)

@@ -17,7 +17,7 @@ from paths import BROWSER
 from test_web import browser_script
 
 from api.openapi_parts import KINDS
-from kg.describe.network import KIND_NAMES
+from kg.describe.network import KIND_NAMES, MAX_SEARCH_CHARS
 
 R = "https://w3id.org/qcollab/resource/"
 DOCUMENT = f"{R}document/international-quantum-computing-collaborations"
@@ -77,10 +77,34 @@ def test_network_filters_are_applied_by_the_query(server: LiveServer) -> None:
 
 @pytest.mark.parametrize("params", [{"kind": "planet"}, {"kind": ""}, {"limit": "0"}, {"limit": "many"},
                                     {"area": "not an iri"}, {"model": "http://a:b/"}, {"model": ""},
-                                    {"document": "urn:x"}])
+                                    {"document": "urn:x"}, {"q": "x" * 201}, {"q": " \t"}])
 def test_bad_network_parameters_are_a_400(server: LiveServer, params: dict) -> None:
     response = get(server, "/graph/network", **params)
     assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+
+
+def test_q_keeps_the_nodes_whose_label_matches_and_their_edges(server: LiveServer) -> None:
+    everything = network(server)
+    found = network(server, q="JAPAN")  # case folded
+    assert {n["id"].removeprefix(R) for n in found["nodes"] if n["match"]} == {"japan"}
+    assert pairs(found) == {pair for pair in pairs(everything) if "japan" in pair} != set()
+    ends = {end for pair in pairs(found) for end in pair}
+    assert {n["id"].removeprefix(R) for n in found["nodes"]} == ends  # the matches and their neighbours
+    assert all(not n["match"] for n in found["nodes"] if n["id"] != f"{R}japan")
+    by_words = network(server, q="flagship quantum")  # each word, in any order
+    assert [n["label"] for n in by_words["nodes"] if n["match"]] == ["Quantum Flagship"]
+    assert ("european-union", "quantum-flagship") in pairs(by_words)
+    assert network(server, q="united", kind="country")["nodes"]
+    assert {n["kind"] for n in network(server, q="united", kind="country")["nodes"]} == {"country"}
+    assert network(server, q="no such name anywhere") | {"facets": None} == {
+        "nodes": [], "edges": [], "truncated": False, "facets": None}
+    assert get(server, "/graph/network", q="x" * 200).status_code == 200  # the longest q allowed
+
+
+def test_an_over_long_q_is_a_400_that_says_why(server: LiveServer) -> None:
+    response = get(server, "/graph/network", q="quantum " * 30)
+    assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "q is 240 characters long; at most 200 are allowed"
 
 
 def test_the_sentences_behind_an_edge(server: LiveServer) -> None:
@@ -100,6 +124,12 @@ def test_kinds_are_documented_as_the_code_knows_them(server: LiveServer) -> None
     assert tuple(KINDS) == KIND_NAMES
     document = get(server, "/openapi.json").json()
     assert {"/graph/network", "/graph/network/evidence"} <= set(document["paths"])
+    for path in ("/graph/network", "/graph/network/evidence"):
+        described = document["paths"][path]["get"]
+        assert {"400", "429", "503"} <= set(described["responses"])
+        assert "QCOLLAB_QUERY_TIMEOUT_SECONDS" in described["description"]
+    [q] = [p for p in document["paths"]["/graph/network"]["get"]["parameters"] if p["name"] == "q"]
+    assert q["schema"]["maxLength"] == MAX_SEARCH_CHARS
 
 
 def test_the_document_page_highlights_mentions_and_lists_statements(server: LiveServer) -> None:
@@ -157,7 +187,27 @@ def test_the_editor_runs_queries_draws_graphs_and_marks_errors(explored: dict) -
     assert seen["rows"] == ["Japan"] and seen["csv"].splitlines() == ["name", "Japan"]
     assert seen["graphShown"] and seen["graphNodes"] >= 5
     assert seen["marker"]["error"].startswith("Line 3, column 10:") and seen["marker"]["gutterMarkers"] == 1
-    assert seen["history"] >= 4  # the three queries, and the heading option
+    assert seen["history"] >= 5  # the four queries, and the heading option
+
+
+def test_a_crowded_graph_labels_its_edges_on_hover_with_curies(explored: dict) -> None:
+    crowded, small = explored["editor"]["crowded"], explored["editor"]["small"]
+    assert crowded["edges"] > 8 and crowded["shown"] == 0  # past a handful of edges, no label is drawn
+    assert crowded["labels"] == ["qc:collaboratesWith"]
+    hovered = crowded["hovered"]
+    assert hovered["shown"] == "qc:collaboratesWith" and hovered["afterwards"] == ""
+    assert " — qc:collaboratesWith → " in hovered["caption"]
+    assert 1 <= small["edges"] <= 3 and small["shown"] == small["edges"]  # a few edges keep their labels
+    assert small["labels"] == ["qc:collaboratesWith"]
+
+
+def test_no_answer_stays_while_a_query_runs_or_after_it_failed(explored: dict) -> None:
+    running, failed = explored["editor"]["whileRunning"], explored["editor"]["afterError"]
+    for state in (running, failed):
+        assert state["graph"] is False and state["graphPanelShown"] is False, state
+        assert state["tables"] == 0 and state["canvases"] == 0 and state["raw"] == 0, state
+    assert running["message"] == "The query is running…"
+    assert failed["message"].startswith("No answer: the query failed")
 
 
 def test_the_charts_and_the_document_view(explored: dict) -> None:

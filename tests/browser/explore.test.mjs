@@ -11,7 +11,40 @@ import { chromium } from "playwright-core";
 const TIMEOUT_MS = 30_000;
 const ONE_ROW = `SELECT ?name WHERE { qcr:japan skos:prefLabel ?name }`;
 const GRAPH = `CONSTRUCT { ?a qc:collaboratesWith ?b } WHERE { ?a qc:collaboratesWith ?b . ?a a qc:Country }`;
+const SMALL_GRAPH = `CONSTRUCT { qcr:japan qc:collaboratesWith ?b } WHERE { qcr:japan qc:collaboratesWith ?b } LIMIT 3`;
 const BROKEN = "SELECT ?x WHERE {\n  ?x a qc:Country\n  FILTER(";
+
+// What the result views show: any table, drawn graph, chart or raw answer left from an earlier query.
+async function resultViews(page) {
+  return page.evaluate(() => ({
+    graph: Boolean(window.qcollabResultGraph),
+    tables: document.querySelectorAll("#results table").length,
+    canvases: document.querySelectorAll("#results-graph canvas, #results-chart canvas").length,
+    raw: document.querySelectorAll("#results-raw-text pre").length,
+    graphPanelShown: !document.getElementById("results-graph").hidden,
+    message: document.querySelector("#results .no-results")?.textContent || "",
+  }));
+}
+
+// The edges of the drawn CONSTRUCT graph: how many, how many show their label, and those labels.
+async function edgeLabels(page) {
+  return page.evaluate(() => {
+    const edges = window.qcollabResultGraph.edges();
+    const shown = edges.filter((edge) => edge.pstyle("label").strValue !== "");
+    return { edges: edges.length, shown: shown.length, labels: [...new Set(edges.map((e) => e.data("label")))] };
+  });
+}
+
+async function hoverAnEdge(page) {
+  return page.evaluate(() => {
+    const edge = window.qcollabResultGraph.edges()[0];
+    edge.emit("mouseover");
+    const shown = edge.pstyle("label").strValue;
+    const caption = document.getElementById("graph-caption").textContent;
+    edge.emit("mouseout");
+    return { shown, caption, afterwards: edge.pstyle("label").strValue };
+  });
+}
 
 async function summary(page) {
   const box = page.locator("#network-summary");
@@ -87,11 +120,26 @@ async function editor(page, base, shots, errors) {
     null, { timeout: TIMEOUT_MS });
   const graphNodes = await page.evaluate(() => window.qcollabResultGraph.nodes().length);
   const graphShown = await page.locator("#results-graph").isVisible();
+  const crowded = { ...(await edgeLabels(page)), hovered: await hoverAnEdge(page) };
   await page.screenshot({ path: join(shots, "editor-construct.png"), fullPage: true });
+  await typeQuery(page, SMALL_GRAPH);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await page.waitForFunction(() => window.qcollabResultGraph && window.qcollabResultGraph.edges().length > 0
+    && window.qcollabResultGraph.edges().length <= 3, null, { timeout: TIMEOUT_MS });
+  const small = await edgeLabels(page);
+  // The broken query is held back until the views are checked: nothing of the graph may stay meanwhile.
   await typeQuery(page, BROKEN);
   const before = errors.length;
+  let release = () => {};
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/sparql", async (route) => { await held; await route.continue(); });
   await page.getByRole("button", { name: "Run", exact: true }).click();
+  await page.locator("#results .no-results").waitFor({ timeout: TIMEOUT_MS });
+  const whileRunning = await resultViews(page);
+  release();
   await page.locator("#query-error:not([hidden])").waitFor({ timeout: TIMEOUT_MS });
+  await page.unroute("**/sparql");
+  const afterError = await resultViews(page);
   // The browser logs the 400 of the broken query itself: that one is expected.
   const logged = errors.splice(before).filter((text) => !text.includes("status of 400"));
   errors.push(...logged);
@@ -103,7 +151,7 @@ async function editor(page, base, shots, errors) {
   };
   await page.screenshot({ path: join(shots, "editor-error.png"), fullPage: true });
   const history = await page.locator("#history option").count();
-  return { rows, csv, graphNodes, graphShown, marker, history };
+  return { rows, csv, graphNodes, graphShown, crowded, small, whileRunning, afterError, marker, history };
 }
 
 async function charts(page, base, shots) {

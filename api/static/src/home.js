@@ -2,7 +2,7 @@
 import { $, element, problemOf } from "./common.js";
 import { createEditor, markError, readHistory, remember, setText, textOf } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
-import { setRaw, setUpViews, showResults } from "./results.js";
+import { setRaw, setUpViews, showNoResults, showResults } from "./results.js";
 import { setUpSearch } from "./search.js";
 
 const ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9";
@@ -12,6 +12,7 @@ const RAW_FORMATS = {
 };
 let editor = null;
 let lastQuery = "";
+let run = 0; // the latest query sent: the answers of earlier ones are dropped
 
 function post(query, accept) {
   return fetch("/sparql", {
@@ -45,36 +46,47 @@ function fillRawFormats(kind) {
 
 async function rawAs(type) {
   if (!lastQuery) return;
+  const asked = run;
   const response = await post(lastQuery, type);
-  setRaw(response.ok ? await response.text() : (await problemOf(response)).message);
+  const text = response.ok ? await response.text() : (await problemOf(response)).message;
+  if (asked === run) setRaw(text);
 }
 
 async function runQuery(event) {
   event?.preventDefault();
   const status = $("query-status");
   const query = textOf(editor);
+  const current = ++run;
+  lastQuery = "";
   $("query-error").hidden = true;
   status.textContent = "Running…";
+  showNoResults("The query is running…");
   $("run").disabled = true;
   const started = performance.now();
   try {
     const response = await post(query, ACCEPT);
+    if (current !== run) return;
     fillHistory(remember(query));
     if (!response.ok) {
       status.textContent = `The query failed (HTTP ${response.status}).`;
+      showNoResults("No answer: the query failed (the message is above).");
       showError(await problemOf(response));
       return;
     }
     const type = response.headers.get("Content-Type") || "";
+    const body = await response.text();
+    if (current !== run) return;
     lastQuery = query;
     fillRawFormats(type.includes("sparql-results") ? "select" : "graph");
-    showResults(type, await response.text());
+    showResults(type, body);
     status.textContent = `Done in ${((performance.now() - started) / 1000).toFixed(2)} s.`;
   } catch (error) {
+    if (current !== run) return;
     status.textContent = "The query could not be sent.";
+    showNoResults("No answer: the query could not be sent.");
     showError({ message: String(error) });
   } finally {
-    $("run").disabled = false;
+    if (current === run) $("run").disabled = false;
   }
 }
 

@@ -10,11 +10,15 @@ let data = null;
 
 const shown = (collection) => collection.not(".hidden");
 
-function style(maxWeight) {
+// A large network names its heaviest nodes; the others once zoomed in past full size (Cytoscape rounds the
+// zoom up to a power of two before it compares 12 px × zoom with min-zoomed-font-size).
+const NAMED_HUBS = 30;
+
+function style(maxWeight, large) {
   return [
     { selector: "node", style: {
       label: "data(label)", "background-color": "data(color)", color: "#1d2330", "font-size": 12,
-      "text-outline-color": "#ffffff", "text-outline-width": 2, "min-zoomed-font-size": 7,
+      "text-outline-color": "#ffffff", "text-outline-width": 2, "min-zoomed-font-size": large ? 13 : 7,
       width: "mapData(weight, 0, " + Math.max(maxWeight.node, 1) + ", 16, 56)",
       height: "mapData(weight, 0, " + Math.max(maxWeight.node, 1) + ", 16, 56)",
       "border-width": 1, "border-color": "#ffffff" } },
@@ -26,13 +30,16 @@ function style(maxWeight) {
     { selector: "edge[?program]", style: { "line-style": "dashed" } },
     { selector: ".hidden", style: { display: "none" } },
     { selector: ".faded", style: { opacity: 0.15 } },
-    { selector: "node.match", style: { "border-width": 4, "border-color": "#f0a500" } },
+    { selector: "node[?hub]", style: { "min-zoomed-font-size": 0, "font-weight": "bold", "z-index": 5 } },
+    { selector: "node.match", style: { "border-width": 4, "border-color": "#f0a500", "min-zoomed-font-size": 0 } },
     { selector: "edge:selected", style: { "line-color": "#f0a500", opacity: 1 } },
   ];
 }
 
-function elements(network) {
-  const nodes = network.nodes.map((node) => ({ group: "nodes", data: { ...node,
+function elements(network, large) {
+  const hubs = new Set(large ? [...network.nodes].sort((a, b) => b.weight - a.weight).slice(0, NAMED_HUBS)
+    .map((node) => node.id) : []);
+  const nodes = network.nodes.map((node) => ({ group: "nodes", data: { ...node, hub: hubs.has(node.id),
     color: KIND_COLORS[node.kind] || KIND_COLORS.actor } }));
   const kinds = new Map(network.nodes.map((node) => [node.id, node.kind]));
   const edges = network.edges.map((edge) => ({ group: "edges", data: { ...edge,
@@ -152,10 +159,11 @@ async function setUp() {
   const maxWeight = { node: Math.max(0, ...data.nodes.map((n) => n.weight)),
     edge: Math.max(1, ...data.edges.map((e) => e.weight)) };
   const large = data.nodes.length > 1500;
+  const crowded = data.nodes.length > 300;
   cy = cytoscape({
     container: $("network"),
-    elements: elements(data),
-    style: style(maxWeight),
+    elements: elements(data, crowded),
+    style: style(maxWeight, crowded),
     layout: { name: "fcose", quality: large ? "draft" : "default", randomize: true, animate: false,
       nodeRepulsion: () => 9000, idealEdgeLength: () => 90, nodeSeparation: 80, packComponents: true,
       tilingPaddingVertical: 28, tilingPaddingHorizontal: 150 },

@@ -3,11 +3,23 @@
 import { Chart, registerables } from "chart.js";
 import cytoscape from "cytoscape";
 import { $, element, link, shortName } from "./common.js";
+import { PREFIXES } from "./examples.js";
 
 Chart.register(...registerables);
 const VIEWS = ["table", "raw", "chart", "graph"];
+const EDGE_LABELS_UP_TO = 8; // a larger graph shows an edge's label only on hover, tap or focus in the list
 let chart = null;
 let graph = null;
+
+// An IRI as a CURIE of the service's prefixes (qc:collaboratesWith, rdf:type), or the IRI itself.
+export function curie(iri) {
+  const short = shortName(iri);
+  if (short !== iri) return short;
+  for (const [prefix, namespace] of Object.entries(PREFIXES)) {
+    if (iri.startsWith(namespace) && iri.length > namespace.length) return `${prefix}:${iri.slice(namespace.length)}`;
+  }
+  return iri;
+}
 
 function renderTerm(term) {
   if (!term) return document.createTextNode("");
@@ -90,6 +102,10 @@ function drawChart(vars, rows) {
   });
 }
 
+function describeEdge(edge) {
+  return `${edge.source().data("label")} — ${edge.data("label")} → ${edge.target().data("label")}`;
+}
+
 function drawGraph(triples) {
   const box = $("results-graph");
   const labels = new Map();
@@ -101,7 +117,7 @@ function drawGraph(triples) {
   const nodeOf = (t) => {
     const id = (t.type === "bnode" ? "_:" : "") + t.value;
     if (!nodes.has(id)) {
-      const text = t.type === "literal" ? t.value.slice(0, 40) : labels.get(t.value) || shortName(t.value);
+      const text = t.type === "literal" ? t.value.slice(0, 40) : labels.get(t.value) || curie(t.value);
       nodes.set(id, { data: { id, label: text, kind: t.type, href: t.type === "uri" ? link(t.value).href : "" } });
     }
     return id;
@@ -112,18 +128,26 @@ function drawGraph(triples) {
       continue;
     }
     edges.push({ data: { id: `e${edges.length}`, source: nodeOf(t.subject), target: nodeOf(t.object),
-      label: shortName(t.predicate.value) } });
+      label: curie(t.predicate.value), iri: t.predicate.value } });
   }
+  const crowded = edges.length > EDGE_LABELS_UP_TO;
+  const canvas = element("div", { class: "graph-canvas" });
+  const caption = element("p", { id: "graph-caption", class: "graph-caption", "aria-live": "polite",
+    text: crowded ? `${edges.length} links: hover over or tap one to read what it says.` : "" });
+  box.replaceChildren(canvas, caption);
+  const edgeLabel = { label: "data(label)", "font-size": 9, color: "#3d4554", "text-rotation": "autorotate",
+    "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 2 };
   graph = cytoscape({
-    container: box,
+    container: canvas,
     elements: [...nodes.values(), ...edges],
     style: [
       { selector: "node", style: { label: "data(label)", "background-color": "#1d5fbf", "font-size": 11,
         color: "#1d2330", "text-outline-color": "#fff", "text-outline-width": 2, width: 18, height: 18 } },
       { selector: 'node[kind = "literal"]', style: { shape: "round-rectangle", "background-color": "#8a6214" } },
       { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle",
-        "line-color": "#9aa3b2", "target-arrow-color": "#9aa3b2", label: "data(label)", "font-size": 9,
-        color: "#5a6273", "text-rotation": "autorotate" } },
+        "line-color": "#9aa3b2", "target-arrow-color": "#9aa3b2", ...(crowded ? {} : edgeLabel) } },
+      { selector: "edge.labelled, edge:selected", style: { ...edgeLabel, "line-color": "#1d5fbf",
+        "target-arrow-color": "#1d5fbf", "z-index": 10 } },
     ],
     layout: { name: "cose", animate: false, randomize: true },
   });
@@ -131,6 +155,13 @@ function drawGraph(triples) {
     const href = event.target.data("href");
     if (href) window.location.href = href;
   });
+  graph.on("mouseover", "edge", (event) => {
+    event.target.addClass("labelled");
+    caption.textContent = describeEdge(event.target);
+  });
+  graph.on("mouseout", "edge", (event) => event.target.removeClass("labelled"));
+  graph.on("tap", "edge", (event) => { caption.textContent = describeEdge(event.target); });
+  canvas.title = crowded ? "Hover over or tap a link to read its label" : "";
   window.qcollabResultGraph = graph;
 }
 
@@ -152,6 +183,16 @@ export function clearResults() {
   chart = graph = null;
   window.qcollabResultGraph = null;
   for (const id of ["results", "results-raw-text", "results-chart", "results-graph"]) $(id).replaceChildren();
+}
+
+// No answer to show (a query is running, or it failed): every view says so, the table view is shown.
+export function showNoResults(message) {
+  clearResults();
+  $("raw-format").replaceChildren();
+  for (const id of ["results", "results-raw-text", "results-chart", "results-graph"]) {
+    $(id).appendChild(element("p", { class: "no-results", text: message }));
+  }
+  showView("table");
 }
 
 // Shows one answer; `raw` is its text as the service sent it.
