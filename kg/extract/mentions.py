@@ -8,6 +8,7 @@ from dataclasses import replace
 from rdflib import URIRef
 from spacy.tokens import Doc, Span
 
+from kg.extract.acronyms import spelled_names
 from kg.extract.coreference import DocumentMemory
 from kg.extract.gazetteer import Gazetteer, KnownEntity
 from kg.extract.language import KNOWN_LABEL_PREFIX
@@ -160,7 +161,8 @@ class MentionFinder:
         found += self._unnamed(doc, offset, found)
         found += self.memory.short_forms(doc, offset, found)
         found += self.memory.pronouns(doc, offset, found)
-        chosen = self._define_acronyms(doc, longest(doc, [m for m in found if not dateline(doc, m)]))
+        chosen = longest(doc, [m for m in found if not dateline(doc, m)])
+        chosen = self._define_acronyms(doc, spelled_names(doc, offset, chosen))
         chosen = [
             replace(m, kind="program", classes=(QC.Program,)) if quantum_facility(m) else m for m in chosen
         ]

@@ -132,6 +132,11 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"Quantum Motion and University"},
     ),
     ("The Ministry of Science and ICT agreed.", {"Ministry of Science and ICT"}, {"Ministry of Science"}),
+    (
+        "The Korea Research Institute of Standards and Science (KRISS) signed it.",
+        {"Korea Research Institute of Standards and Science"},
+        {"Standards and Science"},
+    ),
     ("Photonic Inc. and Microsoft announced a collaboration.", {"Photonic Inc.", "Microsoft"}, set()),
     ("UNSW Sydney and Silicon Quantum Computing are working together.", {"Silicon Quantum Computing"}, set()),
     ("The UK invests in quantum computing and quantum sensing.", {"United Kingdom"}, {"quantum sensing"}),

@@ -149,6 +149,16 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ),
     ("In the Treaty of Aachen the two states undertook to deepen cooperation.", {"Treaty of Aachen"}, set()),
     (
+        "The Quantum Experiments at Space Scale (QUESS) mission was launched in 2016.",
+        {"Quantum Experiments at Space Scale"},
+        {"Space Scale"},
+    ),
+    (
+        "The European Quantum Communication Infrastructure (EuroQCI) will combine two segments.",
+        {"European Quantum Communication Infrastructure"},
+        {"European Quantum Communication"},
+    ),
+    (
         "The ARC Centre of Excellence for Quantum Computation and Communication Technology opened in 2000.",
         {"ARC Centre of Excellence for Quantum Computation and Communication Technology"},
         set(),
