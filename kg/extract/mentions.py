@@ -66,6 +66,11 @@ _NOT_NAMES = re.compile(
     r"^(?:Sections?|Chapters?|Tables?|Figures?|Annex(?:es)?|Appendix|Appendices|Box|Part)\b|^[\d€$£¥₹]|\b(?:million|billion)\b"
     rf"|^{CURRENCY_CODE_PATTERN}"
 )
+# Heads of names that are neither actors nor programs: prizes, budget statements, manifestos, reports.
+_NOT_PROGRAMS = re.compile(
+    r"\b(?:Prize|Prizes|Award|Awards|Medal|Manifesto|Report|Review)\b(?!\s+(?:Programme|Program|Fund))"
+    r"|\bStatement\b(?!\s+(?:on|of)\b)"  # "the Autumn Statement", not "the Tokyo Statement on Quantum ..."
+)
 _GOVERNMENT_OF = re.compile(
     r"^(?:the\s+)?(?:Government|Governments|Republic|Kingdom|State|People's\s+Republic|Federal"
     r"\s+Republic)\s+of(?:\s+the)?(?:\s+(?:Republic|Kingdom|Federal\s+Republic)\s+of)?\s+"
@@ -242,6 +247,8 @@ class MentionFinder:
             # University": two names, each found on its own
         if _NOT_NAMES.search(name) or all(w.lower() in GENERIC_WORDS for w in name.split()):
             return None
+        if _NOT_PROGRAMS.search(name):
+            return None  # "the Nobel Prize in Physics", "the Autumn Statement", "the Quantum Manifesto"
         if name.split()[-1].lower().strip(".") in EVENT_WORDS | {"inc", "ltd", "plc", "gmbh"} and (
             len(name.split()) == 1 or name.split()[-1].lower() in EVENT_WORDS
         ):

@@ -93,7 +93,7 @@ def program_classes(name: str) -> tuple[URIRef, ...]:
         return ()
     cut = next((i for i, w in enumerate(words) if w in ("on", "for", "of", "to") and i > 0), len(words))
     head = words[cut - 1]
-    if head in PROGRAM_WORDS or head in ("agreement", "statement"):
+    if head in PROGRAM_WORDS or head == "agreement" or (head == "statement" and cut < len(words)):
         return PROGRAM_WORDS.get(head, (QC.Program,))
     if head == "group" and {"focus", "working", "specification", "study", "expert"} & set(words):
         return (QC.Program,)

@@ -148,6 +148,13 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         set(),
     ),
     ("In the Treaty of Aachen the two states undertook to deepen cooperation.", {"Treaty of Aachen"}, set()),
+    ("John Clauser shared the 2022 Nobel Prize in Physics.", set(), {"Nobel Prize in Physics"}),
+    ("The Chancellor's Autumn Statement confirmed the budget.", set(), {"Autumn Statement"}),
+    (
+        "The two governments signed the Tokyo Statement on Quantum Cooperation in 2019.",
+        {"Tokyo Statement on Quantum Cooperation"},
+        set(),
+    ),
     (
         "The Quantum Experiments at Space Scale (QUESS) mission was launched in 2016.",
         {"Quantum Experiments at Space Scale"},
