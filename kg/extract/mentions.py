@@ -78,7 +78,8 @@ _GOVERNMENT_OF = re.compile(
 )
 # Code names: "OPENQKD", "Q-NEXT", "Eagle-1", "HellasQCI", "IRIS²".
 _CODE_NAME = re.compile(
-    r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*)(?![\w-])"
+    r"(?<![\w-])(?:[A-Z][A-Za-z]*-\d+|[A-Z]+-[A-Z]{2,}|[A-Z][A-Za-z]*[A-Z][A-Za-z0-9²]*(?:-[A-Z0-9][A-Za-z0-9]*)*"
+    r"|[A-Z][a-z]{1,3}-[A-Z][a-z]+)(?![\w-])"  # "Qu-Test", "Qu-Pilot"
 )
 
 

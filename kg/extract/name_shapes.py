@@ -212,6 +212,15 @@ def program_slot(span: Span) -> bool:
         c.dep_ == "acl" and c.lemma_ == "lead" and _led_by_a_body(c) for c in root.children
     ):
         return True  # "Q-NEXT, led by Argonne National Laboratory", not "IQM, led by Jan Goetz"
+    listed = [root, *root.conjuncts]  # "Qu-Test and Qu-Pilot, launched in 2023"
+    if any(_described_as_program(t, _coded(span.text)) for t in listed):
+        return True
+    if (
+        _coded(span.text)
+        and root.dep_ == "dobj"
+        and root.head.lemma_ in ("lead", "coordinate", "run", "host")
+    ):
+        return True  # "Argonne leads Q-NEXT"
     return root.dep_ == "nsubjpass" and root.head.lemma_ in (
         "build",
         "fund",
@@ -224,6 +233,51 @@ def program_slot(span: Span) -> bool:
         "run",
         "deploy",
     )
+
+
+# What a program is said to be ("QuantERA, an ERA-NET Cofund", "Q-NEXT, one of the five centres") and to
+# undergo in a clause about it ("OpenSuperQPlus, which started in 2023", "Qu-Test, launched under ...").
+_PROGRAM_APPOSITIONS = frozenset(
+    {
+        "programme",
+        "program",
+        "initiative",
+        "project",
+        "mission",
+        "cofund",
+        "scheme",
+        "call",
+        "flagship",
+        "centre",
+        "center",
+        "centres",
+        "centers",
+        "hub",
+        "hubs",
+        "testbed",
+        "partnership",
+        "strategy",
+    }
+)
+_PROGRAM_CLAUSE_VERBS = frozenset({"launch", "start", "begin", "run", "co-fund", "fund", "coordinate"})
+
+
+def _indefinite(noun: Token) -> bool:
+    return any(d.lower_ in ("a", "an") for d in noun.children)
+
+
+def _described_as_program(root: Token, coded: bool) -> bool:
+    for child in root.children:
+        if child.dep_ == "appos":
+            nouns = [child, *(g for c in child.children if c.dep_ == "prep" for g in c.children)]
+            common = [n for n in nouns if n.text.islower() or _indefinite(n)]
+            if any(n.lower_ in _PROGRAM_APPOSITIONS for n in common):
+                return True  # "QuantERA, an ERA-NET Cofund", "Q-NEXT, one of the five centres"
+        if coded and child.dep_ in ("acl", "relcl") and child.lemma_.lower() in _PROGRAM_CLAUSE_VERBS:
+            subject = next((c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None or subject.tag_ == "WDT":  # "which started", "launched in 2023"
+                return True
+    return False
 
 
 def _led_by_a_body(verb: Token) -> bool:

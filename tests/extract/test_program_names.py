@@ -149,6 +149,9 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ),
     ("In the Treaty of Aachen the two states undertook to deepen cooperation.", {"Treaty of Aachen"}, set()),
     ("John Clauser shared the 2022 Nobel Prize in Physics.", set(), {"Nobel Prize in Physics"}),
+    ("QuantERA, an ERA-NET Cofund that brings together 30 funders, has run calls.", {"QuantERA"}, set()),
+    ("OpenSuperQPlus, which started in March 2023, aims to deliver a computer.", {"OpenSuperQPlus"}, set()),
+    ("Argonne National Laboratory leads Q-NEXT, one of the five centers.", {"Q-NEXT"}, set()),
     ("The Chancellor's Autumn Statement confirmed the budget.", set(), {"Autumn Statement"}),
     (
         "The two governments signed the Tokyo Statement on Quantum Cooperation in 2019.",
