@@ -17,8 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 browser_tests=tests/browser
-if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
-  echo "installing playwright-core in $browser_tests"
+if [ ! -d "$browser_tests/node_modules/playwright-core" ] || [ ! -d "$browser_tests/node_modules/axe-core" ] \
+    || [ "$browser_tests/package-lock.json" -nt "$browser_tests/node_modules/.package-lock.json" ]; then
+  echo "installing playwright-core and axe-core in $browser_tests"
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   if [ -f "$browser_tests/package-lock.json" ]; then
     npm ci --prefix "$browser_tests" --no-audit --no-fund

@@ -1,19 +1,26 @@
 """A source document for people: its text with every entity mention highlighted and linked (displaCy), and
-the facts it yields with their sentences."""
+the facts it yields with their sentences.
+
+Its queries run in the query workers under one deadline for the request (api/worker_select.py): past
+QCOLLAB_QUERY_TIMEOUT_SECONDS the request is answered 503 (problem details, Retry-After).
+"""
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 import pyoxigraph as ox
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from spacy import displacy
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import EngineDep, SettingsDep
 from api.pages import Linker, layout, not_found_page
-from kg.describe import resource as describe
-from kg.describe.document import DocumentView, Sentence, document_view
+from api.worker_select import WorkerSelect
+from kg.describe import document as describe
+from kg.describe.document import DocumentView, Sentence
+from kg.settings import Settings
 
 router = APIRouter(tags=["web"])
 
@@ -82,18 +89,23 @@ def document_page(view: DocumentView, linker: Linker) -> str:
     return layout(view.title, body)
 
 
+def _page(view: DocumentView, settings: Settings) -> str:
+    return document_page(view, Linker(settings.base_iri, view.labels))
+
+
 @router.get("/document/{slug:path}", include_in_schema=False)
-def get_document(slug: str, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+async def get_document(slug: str, request: Request, engine: EngineDep, settings: SettingsDep) -> HTMLResponse:
     """A source document's page; a 404 page when the graph has no such document."""
     iri = f"{settings.base_iri}document/{slug}"
     try:
         ox.NamedNode(iri)
     except ValueError:
         return HTMLResponse(not_found_page(iri), status_code=404)
-    view = document_view(store, iri, settings.seeds_dir, settings.max_document_bytes)
-    if view is None:
+    select = WorkerSelect(request, engine)
+    head = await select(describe.head_query(iri))
+    if not head:
         return HTMLResponse(not_found_page(iri), status_code=404)
-    parts = ("subject", "predicate", "object")
-    iris = {m.entity for m in view.mentions} | {fact[k] for fact in view.statements for k in parts}
-    labels = describe.labels(store, {i for i in iris if "://" in i})
-    return HTMLResponse(document_page(view, Linker(settings.base_iri, labels)))
+    rows = {name: await select(text) for name, text in describe.queries(iri).items()}
+    view = await asyncio.to_thread(describe.document_view, iri, head[0], rows, settings.seeds_dir,
+                                   settings.max_document_bytes)
+    return HTMLResponse(await asyncio.to_thread(_page, view, settings))

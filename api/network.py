@@ -1,19 +1,16 @@
 """The collaboration network as JSON: GET /graph/network and the sentences behind an edge.
 
-Their queries run in the query workers like any query of /sparql: in the same lanes, in turns with the
-other clients, and all of a request's queries under one deadline, QCOLLAB_QUERY_TIMEOUT_SECONDS from its
-start. Past it the request is answered 503 (problem details, Retry-After) and the worker is killed.
+Their queries run in the query workers under one deadline for the request (api/worker_select.py): past
+QCOLLAB_QUERY_TIMEOUT_SECONDS the request is answered 503 (problem details, Retry-After).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import time
 from dataclasses import asdict
 from typing import Annotated, Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -21,40 +18,14 @@ from api.deps import EngineDep, SettingsDep
 from api.errors import ProblemError
 from api.http import checked_iri
 from api.openapi_parts import NODE_IRI_PATTERN
+from api.worker_select import WorkerSelect
 from kg.describe import network as describe
-from kg.errors import QueryTimeoutError
-from kg.query.engine import QueryEngine
-from kg.query.slots import ANONYMOUS
 from kg.settings import Settings
 
 router = APIRouter(tags=["network"])
 
 DEFAULT_LIMIT = 5000
 NODE_IRI = re.compile(NODE_IRI_PATTERN)
-
-
-class WorkerSelect:
-    """SELECT queries of one request, each in a query worker; together within one deadline."""
-
-    def __init__(self, request: Request, engine: QueryEngine) -> None:
-        self.request, self.engine = request, engine
-        self.client = request.client.host if request.client else ANONYMOUS
-        self.deadline = time.monotonic() + engine.timeout
-
-    async def __call__(self, sparql: str) -> list[describe.Row]:
-        """The rows of a SELECT query (the union default graph, the project's prefixes)."""
-        if time.monotonic() >= self.deadline:
-            raise QueryTimeoutError(self.engine.timeout)
-        running = await self.engine.start(sparql, abandoned=self.request.is_disconnected, client=self.client)
-        running.deadline = min(running.deadline, self.deadline)
-        data = b"".join([chunk async for chunk in running.chunks(ox.QueryResultsFormat.JSON)])
-        return await asyncio.to_thread(_rows, data)
-
-
-def _rows(data: bytes) -> list[describe.Row]:
-    solutions = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
-    names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
-    return [{name: row[name] for name in names} for row in solutions]
 
 
 def _limit(raw: str | None) -> int:

@@ -28,10 +28,25 @@ def _npm() -> str:
     return npm
 
 
+def _installed(folder: Path) -> bool:
+    """Whether each package of the folder's lock file is in its node_modules, at the locked version."""
+    locked = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    for path, package in locked.items():
+        manifest = folder / path / "package.json"
+        if not path:
+            continue  # the folder's own package
+        if not manifest.is_file():
+            return False
+        if json.loads(manifest.read_text(encoding="utf-8"))["version"] != package["version"]:
+            return False
+    return True
+
+
 def _node_modules() -> None:
-    """Install playwright-core from the lock file, and build the page's scripts when missing or older than
-    their sources (the set-up, .ci/system-deps.sh and make web, does both)."""
-    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
+    """Install tests/browser's packages (playwright-core, axe-core) from the lock file, and build the page's
+    scripts when missing or older than their sources (the set-up, .ci/system-deps.sh and make web, does
+    both)."""
+    if not _installed(BROWSER_DIR):
         subprocess.run([_npm(), "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, check=True, timeout=600)
     built = WEB_DIR / "vendor" / ".built"
     sources = [*(WEB_DIR / "src").glob("*.js"), WEB_DIR / "build.mjs"]

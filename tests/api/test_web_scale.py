@@ -7,9 +7,9 @@ records of several participants: the two kinds of evidence /graph/network reads)
 answers and the page draws in headless Chromium without a console error. The render time is printed (run
 pytest with -s to see it), not asserted.
 
-Under the deadline: a server whose queries may run for a millisecond answers the network routes 503 with
-problem details and Retry-After (their queries run in the query workers, as those of /sparql), and keeps
-serving.
+Under the deadline: a server whose queries may run for a millisecond answers the network routes and the
+document page 503 with problem details and Retry-After (their queries run in the query workers, as those
+of /sparql), and keeps serving.
 """
 
 from __future__ import annotations
@@ -88,8 +88,9 @@ def test_a_search_of_the_large_network_keeps_the_matches_and_their_edges(large: 
     assert data["edges"] and all(e["source"] in matched or e["target"] in matched for e in data["edges"])
 
 
-@pytest.mark.parametrize("path", ["/graph/network", "/graph/network/evidence"])
-def test_past_the_deadline_the_network_is_a_503_and_the_server_keeps_serving(
+@pytest.mark.parametrize("path", ["/graph/network", "/graph/network/evidence",
+                                  "/document/international-quantum-computing-collaborations"])
+def test_past_the_deadline_the_network_and_document_are_a_503_and_the_server_keeps_serving(
     impatient: LiveServer, path: str
 ) -> None:
     params = {"source": f"{R}canada", "target": f"{R}united-states"} if path.endswith("evidence") else {}

@@ -74,8 +74,10 @@ export function createEditor(parent, labelledBy, initial, run) {
         autocompletion({ override: [complete] }),
         keymap.of([{ key: "Mod-Enter", run: () => (run(), true) }, ...completionKeymap, ...historyKeymap,
           ...defaultKeymap]),
+        // tabindex: the editable text is focusable anyway; said so, the scroller around it (sideways on a
+        // phone) is one a keyboard can reach (axe: scrollable-region-focusable).
         EditorView.contentAttributes.of({ "aria-labelledby": labelledBy, "aria-describedby": "query-help",
-          spellcheck: "false", autocapitalize: "off" }),
+          spellcheck: "false", autocapitalize: "off", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) view.dispatch(setDiagnostics(update.state, []));
         }),
