@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from kg.extract.methods import SURFACE
@@ -36,6 +38,51 @@ def _spelled_start(doc: Doc, opening: int, acronym: str) -> int | None:
         start = index
         index -= 1
     return start if not remaining and start is not None and opening - start >= 2 else None
+
+
+_WORD = re.compile(r"[\w'’.&²-]+|[–—]")
+_BRACKETED = re.compile(r"\s*\((?P<acronym>[A-Za-z][\w-]*)\)")
+
+
+def _spelled_in_words(words: list[tuple[int, str]], acronym: str) -> int | None:
+    """The position of the first of `words` (offset, word; in text order) whose initials spell the acronym."""
+    remaining = "".join(c for c in acronym.lower() if c.isalnum())
+    start = None
+    used = 0
+    for position, word in reversed(words):
+        if not remaining:
+            break
+        if word.lower() in _FUNCTION_WORDS or word in ("-", "–", "—"):
+            continue
+        if not word[:1].isupper():
+            return None
+        lowered = word.lower()
+        sizes = range(min(_LONGEST_PREFIX, len(lowered)), 0, -1)
+        taken = next((k for k in sizes if remaining.endswith(lowered[:k])), 0)
+        if not taken:
+            return None
+        remaining, start, used = remaining[:-taken], position, used + 1
+    return start if not remaining and used >= 2 else None
+
+
+_NAME_GOES_ON = re.compile(r"(?:\s+(?:and|of|for|on|the|&|[A-Z][\w'’&-]*)){1,6}(?=\s*\([A-Za-z][\w-]*\))")
+
+
+def spelled_extent(text: str, low: int, start: int, end: int) -> tuple[int, int]:
+    """The extent of a name found at text[start:end], by the acronym in brackets at its end, right after it
+    or a few capitalized words on ("Quantum Experiments at Space Scale (QUESS)", "Initiative on Critical" +
+    "and Emerging Technology (iCET)"): wider only when the acronym spells the wider name."""
+    inner = text.rfind("(", start, end)
+    going_on = _NAME_GOES_ON.match(text, end) if inner < 0 else None
+    name_end = going_on.end() if going_on is not None else end
+    bracket = _BRACKETED.match(text, inner if inner >= 0 else name_end)
+    if bracket is None or (inner < 0 and bracket.start() != name_end):
+        return start, end
+    words = [(m.start(), m.group()) for m in _WORD.finditer(text, low, bracket.start())]
+    spelled = _spelled_in_words(words, bracket.group("acronym"))
+    if spelled is None or spelled >= (end if inner < 0 else inner):
+        return start, end
+    return min(spelled, start), (end if inner >= 0 else name_end)  # owners before it stay: "U.S.–India ..."
 
 
 def spelled_names(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.acronyms import spelled_extent
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.lexicon import (
     DESCRIBED_HEADS,
@@ -54,6 +55,8 @@ def extend_name(
     low, high = bounds
     if (tail := _DATE_TAIL.search(text, start, end)) is not None:
         end = tail.start()
+    sentence_start = max(text.rfind(". ", low, start) + 2, low)
+    start, end = spelled_extent(text, sentence_start, start, end)  # "... at Space Scale (QUESS)"
     before = text[low:start]
     owners = _DASH_OWNERS.search(before)
     if owners is not None and not (owners.start() == 0 and owners.group().endswith(" ")):
@@ -81,6 +84,8 @@ def extend_name(
         if topic.group("prep") == "in" and len(capitals) < 2:
             break
         end, extended = topic.end(), True
+    if text.startswith(("The ", "the "), start):
+        start += 4  # a dash owner's "The U.S.–India ..." at the start of a sentence
     return start, end
 
 

@@ -160,8 +160,13 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ),
     (
         "The Quantum Experiments at Space Scale (QUESS) mission was launched in 2016.",
-        {"Quantum Experiments at Space Scale"},
-        {"Space Scale"},
+        {"Quantum Experiments at Space Scale (QUESS)"},
+        {"Space Scale", "Space Scale (QUESS)"},
+    ),
+    (
+        "The U.S.–India Initiative on Critical and Emerging Technology (iCET) lists quantum.",
+        {"U.S.–India Initiative on Critical and Emerging Technology"},
+        {"U.S.–India Initiative on Critical"},
     ),
     (
         "The European Quantum Communication Infrastructure (EuroQCI) will combine two segments.",
