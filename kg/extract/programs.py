@@ -40,9 +40,6 @@ class ProgramRef:
     leading: KnownEntity | None = None
 
 
-_STATES = frozenset({QC.Country, QC.SupranationalUnion, QC.Region})
-
-
 def _split_leading_actor(gazetteer: Gazetteer, name: str) -> tuple[KnownEntity | None, str]:
     """'EU Quantum Flagship' -> (EU, 'Quantum Flagship'); "Japan's X Program" -> (Japan, ...)."""
     words = name.split()
@@ -72,10 +69,9 @@ def canonical_program(gazetteer: Gazetteer, name: str) -> tuple[KnownEntity | No
     leading, rest = _split_leading_actor(gazetteer, name)
     entry = gazetteer.lookup(rest)
     known = entry is not None and entry.kind == "program"
-    owned_by_state = leading is not None and bool(leading.types & _STATES)
     possessive = re.match(r"[^']+['’]s\b", name) is not None
-    if leading is not None and not owned_by_state and not possessive and not known:
-        rest = name  # "IBM Q Network", "Microsoft Quantum Lab": a company's name for its own programme
+    if leading is not None and not possessive and not known:
+        rest = name  # "IBM Q Network", "Canada First Research Excellence Fund": the owner is in the name
     elif leading is not None and (rest.split()[0].lower() in OWNER_NEEDED or (generic(rest) and not known)):
         rest = name  # "Swiss Quantum Initiative", not "Quantum Initiative"
         entry = gazetteer.lookup(rest)

@@ -149,6 +149,11 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ),
     ("In the Treaty of Aachen the two states undertook to deepen cooperation.", {"Treaty of Aachen"}, set()),
     ("John Clauser shared the 2022 Nobel Prize in Physics.", set(), {"Nobel Prize in Physics"}),
+    (
+        "Waterloo received $76 million from the Canada First Research Excellence Fund.",
+        {"Canada First Research Excellence Fund"},
+        {"First Research Excellence Fund"},
+    ),
     ("QuantERA, an ERA-NET Cofund that brings together 30 funders, has run calls.", {"QuantERA"}, set()),
     ("OpenSuperQPlus, which started in March 2023, aims to deliver a computer.", {"OpenSuperQPlus"}, set()),
     ("Argonne National Laboratory leads Q-NEXT, one of the five centers.", {"Q-NEXT"}, set()),
