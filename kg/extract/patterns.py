@@ -41,6 +41,7 @@ PROGRAM_KEYWORDS: dict[str, str] = {
     "centers": "program",
     "centres": "program",
     "treaty": "program",
+    "fund": "program",
 }
 LEADING_FUNCTION_WORDS = frozenset(
     {
