@@ -10,6 +10,7 @@ from rdflib import URIRef
 from spacy.tokens import Doc, Token
 
 from kg.extract.methods import SURFACE
+from kg.extract.name_shapes import generic
 from kg.names.normalize import alias_key
 from kg.namespaces import QC
 
@@ -99,6 +100,10 @@ class DocumentMemory:
         """Remember a mention for the short forms that follow."""
         if mention.kind == "program":
             self.programs.append(mention)
+            words = mention.name.split()
+            rest = " ".join(words[1:])
+            if len(words) >= 3 and words[0].isupper() and len(words[0]) >= 2 and not generic(rest):
+                self.define(rest, mention)  # "AUKUS Pillar II", later "Pillar II" (not a generic rest)
             return
         if mention.kind != "actor":
             return

@@ -37,6 +37,7 @@ _TOPIC = re.compile(
 _NUMBERED = re.compile(
     r" (?:(?P<year>(?:19|20)\d\d)(?![\w-])|(?P<roman>II|III|IV|I|Plus)(?=[,.;:)]| (?:was|is|has|ran)\b))"
 )
+_PART_OF = re.compile(r"(?:Stage|Phase|Part|Round|Tranche|Wave|Track) [A-Z0-9]{1,3} of (?:the )?")
 _HEAD_AFTER = re.compile(r" (?P<head>[A-Z][a-z]+)(?![\w-])")
 _DATE_TAIL = re.compile(rf" (?:of|in) (?:{'|'.join(sorted(MONTHS))})$")
 
@@ -70,7 +71,9 @@ def extend_name(
     if (number := _NUMBERED.match(text, end, high)) is not None:
         last = text[start:end].split()[-1]
         year = number.group("year") is not None and last.lower() in NUMBERED_WORDS
-        roman = number.group("roman") is not None and " " not in text[start:end].strip() and _coded_word(last)
+        roman = number.group("roman") is not None and (
+            (" " not in text[start:end].strip() and _coded_word(last)) or last.lower() in NUMBERED_WORDS
+        )  # "QuantERA II", "AUKUS Pillar II"
         if year or roman:  # "QuantERA Call" + "2023", "QuantERA" + "II"
             end = number.end("year") if year else number.end("roman")
     extended = False
@@ -102,6 +105,11 @@ def find_programs(gazetteer: Gazetteer, text: str, start: int = 0, end: int | No
         if match.name.split()[-1].lower() in MEMBER_BODIES:
             continue  # "European Quantum Industry Consortium": an organization its members form
         first, last = extend_name(text, match.start, match.end, bounds, lambda n: _known_actor(gazetteer, n))
+        if (part := _PART_OF.match(text, first, last)) is not None:
+            first = part.end()  # "Stage A of the DARPA Quantum Benchmarking Initiative": the initiative
+        listed = text.rfind(" and the ", first, last)
+        if listed >= 0 and re.search(r"['’]s ", text[listed:last]):
+            first = listed + len(" and the ")  # "Innovate UK and the NRC's Industrial ... Program"
         if (first, last) != (match.start, match.end):
             match = replace(match, name=" ".join(text[first:last].split()), start=first, end=last)
         found = [f for f in found if not (match.start <= f.start and f.end <= match.end)]

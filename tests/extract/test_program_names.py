@@ -149,6 +149,12 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ),
     ("In the Treaty of Aachen the two states undertook to deepen cooperation.", {"Treaty of Aachen"}, set()),
     ("John Clauser shared the 2022 Nobel Prize in Physics.", set(), {"Nobel Prize in Physics"}),
+    ("Quantum is an area under AUKUS Pillar II, alongside AI.", {"AUKUS Pillar II"}, {"AUKUS Pillar"}),
+    (
+        "Companies that pass Stage A of the DARPA Quantum Benchmarking Initiative move on.",
+        {"DARPA Quantum Benchmarking Initiative"},
+        {"Stage A of the DARPA Quantum Benchmarking Initiative"},
+    ),
     (
         "Waterloo received $76 million from the Canada First Research Excellence Fund.",
         {"Canada First Research Excellence Fund"},
