@@ -71,6 +71,10 @@ class Consistency:
             return True
         return self.kinds.setdefault(iri, kind) == kind
 
+    def permits(self, subject: Node, predicate: Node, obj: Node) -> bool:
+        """Whether a functional value agrees with what was claimed so far, without claiming it."""
+        return predicate not in FUNCTIONAL or self.values.get((subject, predicate), obj) == obj
+
     def allows(self, subject: Node, predicate: Node, obj: Node) -> bool:
         """Whether a fact agrees with the kinds and functional values claimed so far (and claims them)."""
         expected = PREDICATE_KINDS.get(predicate)  # type: ignore[call-overload]

@@ -222,6 +222,25 @@ class Emitter:
         self.graph.add((subject, predicate, obj))
         self._judge(self._reify(subject, predicate, obj, evidence), method, confidence)
 
+    def funding(
+        self,
+        program: URIRef,
+        value: Literal,
+        currency: Literal,
+        evidence: Sentence,
+        method: Method = SURFACE,
+        confidence: float = 0.9,
+    ) -> None:
+        """A program's amount and its currency, both or neither: another document of the build may have
+        claimed the same amount in another currency ("€15 million" here, "$15 million" there)."""
+        agreed = all(
+            self.consistency.permits(program, p, o)
+            for p, o in ((QC.fundingAmount, value), (QC.fundingCurrency, currency))
+        )
+        if agreed and self.graph.value(program, QC.fundingAmount) is None:
+            self.relate(program, QC.fundingAmount, value, evidence, method, confidence)
+            self.relate(program, QC.fundingCurrency, currency, evidence, method, confidence)
+
     def _judge(self, statement: URIRef, method: Method, confidence: float) -> None:
         """Keep the highest confidence a statement was read with, and the method that gave it."""
         best = self._judged.get(statement)

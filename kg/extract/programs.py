@@ -113,8 +113,7 @@ def program_facts(ctx: Context, sentence: Sentence, section: Section, funded: se
         if nearest.iri not in funded:
             funded.add(nearest.iri)
             value = Literal(amount.value, datatype=XSD.decimal)
-            emit.relate(nearest.iri, QC.fundingAmount, value, sentence)
-            emit.relate(nearest.iri, QC.fundingCurrency, Literal(amount.currency), sentence)
+            emit.funding(nearest.iri, value, Literal(amount.currency), sentence)
     model = ctx.section_models.get(id(section))
     cue = PARTICIPATION_CUE.search(ctx.text, sentence.start, sentence.end)
     for ref in refs:

@@ -137,11 +137,7 @@ class ProseReader:
         node = QCR[f"funding/{slug}/{slugify(f'{amount.value} {amount.currency}')}"]
         if not emitter.confident(program, QC.hasFunding, node, sentence, SURFACE, confidence):
             return
-        if emitter.graph.value(program, QC.fundingAmount) is None:
-            emitter.relate(program, QC.fundingAmount, value, sentence, SURFACE, confidence)
-            emitter.relate(
-                program, QC.fundingCurrency, Literal(amount.currency), sentence, SURFACE, confidence
-            )
+        emitter.funding(program, value, Literal(amount.currency), sentence, SURFACE, confidence)
         emitter.relate(program, QC.hasFunding, node, sentence, SURFACE, confidence)
         if not emitter.has(node):
             label = f"{amount.currency} {amount.value:,}"

@@ -64,3 +64,20 @@ def test_regression_two_documents_naming_an_entity_differently_keep_one_label(ex
     assert set(second.graph.objects(QCR["craft-prospect"], SKOS.prefLabel)) == {
         Literal("Craft Prospect Ltd", lang="en")
     }
+
+
+def test_an_amount_stated_in_another_currency_elsewhere_leaves_no_amount_without_currency(
+    extractor: Extractor,
+) -> None:
+    """Regression: the bench build of 200 documents failed SHACL ("a qc:fundingAmount needs exactly one
+    qc:fundingCurrency") when one document said €15 million and a later one $15 million for a program: the
+    amount agreed with the first claim, the currency did not, and the amount was written alone."""
+    shared = Consistency()
+    reader = Extractor(extractor.gazetteer, extractor.nlp, extractor.model, extractor.run, 0.0, shared)
+    texts = ("The Quantum Flagship received €15 million.", "The Quantum Flagship received $15 million.")
+    graphs = [_extract(reader, f"doc-{i}", f"# Doc\n\n{text}\n").graph for i, text in enumerate(texts)]
+    for graph in graphs:
+        for program in set(graph.subjects(QC.fundingAmount)):
+            assert len(set(graph.objects(program, QC.fundingCurrency))) == 1
+    assert (None, QC.fundingCurrency, Literal("EUR")) in graphs[0]
+    assert not list(graphs[1].triples((None, QC.fundingAmount, None)))
