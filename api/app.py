@@ -29,12 +29,11 @@ from kg.quality.loading import finish_interrupted_load
 from kg.quality.policy import WritePolicy
 from kg.quality.shacl import Validator
 from kg.quality.writer import GuardedWriter
+from kg.query.backends import running_engine
 from kg.query.engine import QueryEngine
-from kg.query.workers import WorkerPool
 from kg.settings import Settings, get_settings
-from kg.store.factory import require_embedded
-from kg.store.oxigraph import open_store
-from kg.store.snapshots import Snapshots
+from kg.store.factory import open_configured_store
+from kg.store.interface import KnowledgeStore
 
 
 def remove_leftovers(data_dir: Path) -> None:
@@ -46,37 +45,40 @@ def remove_leftovers(data_dir: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def writer_for(
+    store: KnowledgeStore, validator: Validator, settings: Settings, engine: QueryEngine
+) -> GuardedWriter:
+    """The SHACL-gated writer of the embedded store; the query engine sees each committed change."""
+    policy = WritePolicy.for_clients(settings.allow_wipe)
+    writer = GuardedWriter(store, validator, policy, scratch_dir=settings.data_dir)
+    writer.observe(engine.refresh)
+    return writer
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the service for one store; nothing is shared at module level."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        require_embedded(settings)
-        store = open_store(settings.resolved_store_path)
-        await asyncio.to_thread(finish_interrupted_load, store, settings.data_dir)
-        remove_leftovers(settings.data_dir)
-        validator = Validator(settings.shapes_path, settings.ontology_path, settings.shacl_engine)
-        app.state.store = store
-        app.state.validator = validator
-        snapshots = await asyncio.to_thread(Snapshots, store, settings.data_dir, settings.store_mode)
-        pool = WorkerPool(
-            snapshots, settings.query_workers, settings.light_workers, settings.max_queued_per_client
-        )
+        store = open_configured_store(settings)
+        remote = settings.store == "sparql"  # reads only, so far (issue 12): writes are answered 501
         try:
-            await pool.start()
-            budget = settings.light_budget_seconds
-            engine = QueryEngine(pool, settings.query_timeout_seconds, light_budget=budget)
-            app.state.query_engine = engine
-            policy = WritePolicy.for_clients(settings.allow_wipe)
-            app.state.writer = GuardedWriter(store, validator, policy, scratch_dir=settings.data_dir)
-            app.state.writer.observe(engine.refresh)
-            names, statistics = start_views(store, settings)
-            app.state.names, app.state.statistics = names, statistics
-            app.state.writer.observe(names.apply)
-            app.state.writer.observe(statistics.apply)
-            yield
+            if not remote:
+                await asyncio.to_thread(finish_interrupted_load, store, settings.data_dir)
+            remove_leftovers(settings.data_dir)
+            validator = Validator(settings.shapes_path, settings.ontology_path, settings.shacl_engine)
+            app.state.store = store
+            app.state.validator = validator
+            async with running_engine(settings, store) as engine:
+                app.state.query_engine = engine
+                app.state.writer = None if remote else writer_for(store, validator, settings, engine)
+                names, statistics = start_views(store, settings)
+                app.state.names, app.state.statistics = names, statistics
+                if app.state.writer is not None:
+                    app.state.writer.observe(names.apply)
+                    app.state.writer.observe(statistics.apply)
+                yield
         finally:
-            await pool.close()
             store.close()
 
     app = FastAPI(

@@ -31,6 +31,7 @@ from kg.errors import (
     RejectedWriteError,
     RemoteStoreTimeoutError,
     RemoteStoreUnreachableError,
+    StoreOperationUnsupportedError,
     UnavailableError,
     ValidationEngineError,
 )
@@ -105,6 +106,7 @@ RULES: tuple[Rule, ...] = (  # the first rule whose family the error belongs to 
     Rule(ValidationEngineError, 500, log_level=logging.ERROR),
     Rule(RemoteStoreTimeoutError, 504, log_level=logging.WARNING),  # the remote store did not answer in time
     Rule(RemoteStoreUnreachableError, 503, retry_after=True, log_level=logging.WARNING),  # it is down
+    Rule(StoreOperationUnsupportedError, 501),  # what this store back-end cannot do (yet)
     Rule(DependencyError, 502, log_level=logging.ERROR),
 )
 FAMILIES = (InputError, RejectedWriteError, PolicyRefusedError, UnavailableError, DependencyError)

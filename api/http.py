@@ -11,8 +11,8 @@ from starlette.datastructures import MultiDict
 
 from api.errors import ProblemError, StreamAbortedError
 from api.negotiation import Offer, UnknownFormatError, choose, producible
-from kg.errors import QueryCancelledError, QueryTimeoutError, QueryWorkerStoppedError
-from kg.query.engine import RunningQuery
+from kg.errors import RemoteStoreError, UnavailableError
+from kg.query.engine import QueryRun
 from kg.settings import Settings
 
 
@@ -98,8 +98,9 @@ def negotiated(request: Request, params: MultiDict, offers: tuple[Offer, ...]) -
     return offer
 
 
-async def stream(request: Request, running: RunningQuery, offer: Offer) -> Response:
-    """Stream a result; errors before the first chunk become proper HTTP errors."""
+async def stream(request: Request, running: QueryRun, offer: Offer) -> Response:
+    """Stream a result; errors before the first chunk become proper HTTP errors, later ones cut the
+    connection (the client sees a truncated answer, never a complete-looking one)."""
     chunks = running.chunks(offer.format)
     first = await anext(chunks, b"")
 
@@ -111,7 +112,7 @@ async def stream(request: Request, running: RunningQuery, offer: Offer) -> Respo
                 yield chunk
                 if await request.is_disconnected():
                     return
-        except (QueryTimeoutError, QueryCancelledError, QueryWorkerStoppedError) as error:
+        except (UnavailableError, RemoteStoreError) as error:  # timeout, cancelled, worker or remote down
             raise StreamAbortedError(str(error)) from error
         finally:
             await chunks.aclose()

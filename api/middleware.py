@@ -22,6 +22,7 @@ from api.errors import (
     install_error_handlers,
     problem,
 )
+from kg.errors import QcollabError
 from kg.settings import Settings
 
 log = logging.getLogger("qcollab.http")
@@ -158,14 +159,18 @@ class HeadAsGetMiddleware:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: the store is open and answers a trivial query; also the query workers' process ids."""
+    """Readiness: the store is open and answers a trivial query (over a remote store: the remote server
+    answers it, so this is 503 while it is down and 200 again once it is back); also the query workers'
+    process ids. /healthz is liveness only: it never asks the store."""
     store = getattr(request.app.state, "store", None)
     if store is None:
         return JSONResponse({"status": "unavailable", "detail": "the store is not open"}, 503)
     try:
-        answer = await asyncio.wait_for(asyncio.to_thread(lambda: bool(store.query("ASK {}"))), 5)
+        answer = await asyncio.wait_for(asyncio.to_thread(lambda: bool(store.evaluate("ASK {}"))), 5)
     except (OSError, TimeoutError) as error:
         return JSONResponse({"status": "unavailable", "detail": f"the store does not answer: {error!r}"}, 503)
+    except QcollabError as error:  # a remote store that is down, slow, refusing or answering errors
+        return JSONResponse({"status": "unavailable", "detail": f"the store does not answer: {error}"}, 503)
     engine = getattr(request.app.state, "query_engine", None)
     running = engine.running if engine is not None else 0
     workers = engine.worker_pids() if engine is not None else []

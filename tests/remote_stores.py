@@ -1,9 +1,13 @@
-"""Remote stores for the store contract tests: a writable Oxigraph server on a loopback port, and a small
-HTTP front in front of it that checks credentials, counts requests, answers chosen errors or stalls."""
+"""Remote stores for the store contract and remote service tests: a writable Oxigraph server on a loopback
+port (empty, or loaded with a dump and restartable on its port), and a small HTTP front in front of it that
+checks credentials, counts requests, answers chosen errors or stalls (every request, or those whose body
+holds a marker, noting whether the client gave up meanwhile)."""
 
 from __future__ import annotations
 
 import contextlib
+import select
+import socket
 import subprocess
 import threading
 import time
@@ -16,6 +20,8 @@ from pathlib import Path
 import httpx
 from linking_support import oxigraph_binary, serving, wait_for_oxigraph
 from live_server import free_port, stop
+
+from kg.store.oxigraph import OxigraphStore
 
 
 @dataclass
@@ -66,6 +72,63 @@ def writable_oxigraph(workdir: Path, *, union_default_graph: bool = False) -> It
 
 
 @dataclass
+class SeededOxigraph:
+    """`oxigraph serve` over a store loaded beforehand, on a fixed loopback port: `kill` and `start` again."""
+
+    location: Path
+    port: int
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return self.base_url + "/query"
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [oxigraph_binary(), "serve", "--location", str(self.location), "--bind", self.base_url[7:]],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_oxigraph(self.process, self.query_url, self.log_path)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+def dump_store(store_path: Path, target: Path) -> Path:
+    """The quads of an embedded store (opened read-only) as an N-Quads file."""
+    with OxigraphStore(store_path, read_only=True) as store, target.open("wb") as output:
+        store.dump("nq", output)
+    return target
+
+
+@contextmanager
+def seeded_oxigraph(workdir: Path, dump: Path) -> Iterator[SeededOxigraph]:
+    """An Oxigraph server on a free loopback port over a store loaded with `dump` (`oxigraph load`)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    location = workdir / "store"
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(location), "--file", str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    server = SeededOxigraph(location, free_port(), workdir / "oxigraph.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@dataclass
 class Front:
     """What the front does: the Authorization header it requires, the statuses it answers first (each
     once, with Retry-After when `retry_after` is set), how long it stalls; what it saw."""
@@ -75,7 +138,10 @@ class Front:
     fail_with: list[int] = field(default_factory=list)
     retry_after: int | None = None
     delay_seconds: float = 0.0
+    slow_marker: bytes | None = None  # a request whose body holds it stalls `slow_seconds` first
+    slow_seconds: float = 0.0
     seen: list[tuple[str, str, bytes]] = field(default_factory=list)  # method, path, body
+    gave_up: int = 0  # stalled requests whose client had closed the connection by the end of the stall
     url: str = ""
 
     def count(self, path: str) -> int:
@@ -101,13 +167,27 @@ def http_front(target: str, **options: object) -> Iterator[Front]:
                 extra = {"Retry-After": str(front.retry_after)} if front.retry_after is not None else {}
                 return self._answer(failure, b"injected failure", extra)
             time.sleep(front.delay_seconds)
+            if front.slow_marker is not None and front.slow_marker in body:
+                time.sleep(front.slow_seconds)
+                if self._client_gone():
+                    with lock:
+                        front.gave_up += 1
+                    return None
             forwarded = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
-            answer = httpx.request(self.command, front.target + self.path, content=body, headers=forwarded)
+            try:
+                target = front.target + self.path
+                answer = httpx.request(self.command, target, content=body, headers=forwarded)
+            except httpx.TransportError as error:  # the store behind is down: as a gateway says it
+                return self._answer(502, f"the store behind the front: {error}".encode(), {})
             self._answer(
                 answer.status_code,
                 answer.content,
                 {"Content-Type": answer.headers.get("content-type", "text/plain")},
             )
+
+        def _client_gone(self) -> bool:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
 
         def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
             self.send_response(status)

@@ -72,12 +72,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Build the graph from seeds/, then query, validate and export it."""
-    require_embedded(get_settings())
+    if ctx.invoked_subcommand != "serve":  # the service reads from a remote store (docs/scale-out.md)
+        require_embedded(get_settings())
 
 
 app.command("build")(build_command)
@@ -202,12 +204,13 @@ def serve() -> None:
     import uvicorn
 
     settings = _settings()
-    if not settings.resolved_store_path.is_dir():
-        raise QcollabError(f"no graph at {settings.resolved_store_path}: run 'qcollab build' first")
     if settings.workers > 1:
-        raise QcollabError("QCOLLAB_WORKERS must be 1: the embedded store is opened by one process")
-    with open_store(settings.resolved_store_path):
-        pass  # fails in one readable line if another process holds the store
+        raise QcollabError("QCOLLAB_WORKERS must be 1: the store's views and workers live in one process")
+    if settings.store != "sparql":
+        if not settings.resolved_store_path.is_dir():
+            raise QcollabError(f"no graph at {settings.resolved_store_path}: run 'qcollab build' first")
+        with open_store(settings.resolved_store_path):
+            pass  # fails in one readable line if another process holds the store
     uvicorn.run(
         "api.app:app_factory", factory=True, host=settings.host, port=settings.port,
         workers=settings.workers, access_log=False,

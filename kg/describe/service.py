@@ -39,6 +39,56 @@ DATASET_NOTE = (
     "?graph=IRI, ?default, or /rdf-graphs/{path} for a graph whose IRI is that URL."
 )
 UNION_NOTE = "The union of all graphs: every named graph, and the graph store's own default graph"
+# Over a remote store (QCOLLAB_STORE=sparql, kg.store.remote): what the union default graph is, by how the
+# remote is asked for it (QCOLLAB_SPARQL_DEFAULT_GRAPH, QCOLLAB_SPARQL_UNION_REQUEST).
+REMOTE_UNIONS = {  # the union, and whether the remote's own default graph is in it
+    "union": (
+        "the remote engine's own default graph, which it makes the union of its graphs (Oxigraph with "
+        "--union-default-graph and Virtuoso: every graph; Fuseki with tdb2:unionDefaultGraph: the named "
+        "graphs)",
+        True,
+    ),
+    "oxigraph": (
+        "the union of every graph of the remote Oxigraph server (its union-default-graph parameter), its "
+        "own default graph included",
+        True,
+    ),
+    "jena": (
+        "the union of the remote's named graphs (urn:x-arq:UnionGraph), without its own default graph",
+        False,
+    ),
+    "named-graphs": (
+        "the remote's named graphs, each named by a default-graph-uri parameter, without its own default "
+        "graph; whether a triple several of them hold matches once or once per graph is the remote "
+        "engine's choice",
+        False,
+    ),
+}
+
+
+def remote_union(settings: Settings) -> tuple[str, bool] | None:
+    """What the union default graph is over a remote store, and whether the remote's own default graph
+    is in it (None: the embedded store)."""
+    if settings.store != "sparql":
+        return None
+    union = settings.sparql_default_graph == "union"
+    return REMOTE_UNIONS["union" if union else settings.sparql_union_request]
+
+
+def dataset_note(settings: Settings) -> str:
+    """sd:Service's description: the dataset a query sees, and what the service offers on it."""
+    union = remote_union(settings)
+    if union is None:
+        return DATASET_NOTE
+    return (
+        "Queries are evaluated by a remote SPARQL store, and see as their default graph "
+        f"{union[0]}, unless the request names graphs with default-graph-uri / named-graph-uri or the "
+        "query with FROM / FROM NAMED (sent to the remote as they are). Basic graph patterns are matched "
+        "by simple entailment; the inferences the ontology licenses are in the graph "
+        "https://w3id.org/qcollab/graph/inferred if the remote store holds it. This service only reads the "
+        "remote store: SPARQL Update, Graph Store writes and POST /records are answered 501 (Not "
+        "Implemented); graphs can be read with the SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graphs."
+    )
 
 
 def unnamed_triples(store: KnowledgeStore) -> int:
@@ -61,16 +111,18 @@ def _service(graph: Graph, service: URIRef, base: str, settings: Settings) -> No
     """The sd:Service (§3.1): its endpoint, languages, formats, features and entailment regime."""
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(f"{base}/sparql")))  # as the request reached it
-    graph.add((service, DCTERMS.description, Literal(DATASET_NOTE, lang="en")))
+    remote = settings.store == "sparql"  # reads only, so far: no Update, no empty graphs made
+    graph.add((service, DCTERMS.description, Literal(dataset_note(settings), lang="en")))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    if settings.admin_token:  # without a token every update is refused (403)
+    if settings.admin_token and not remote:  # without a token every update is refused (403)
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     for iri in RESULT_FORMATS:
         graph.add((service, SD.resultFormat, iri))
     for iri in INPUT_FORMATS:
         graph.add((service, SD.inputFormat, iri))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))  # §3.2: the merge of the graphs
-    graph.add((service, SD.feature, SD.EmptyGraphs))  # §3.2: CREATE GRAPH makes a graph of no triples
+    if not remote:
+        graph.add((service, SD.feature, SD.EmptyGraphs))  # §3.2: CREATE GRAPH makes a graph of no triples
     if settings.service_allowlist:  # §3.2: SERVICE runs, to the endpoints of the allow-list only
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))  # no entailment beyond the data
@@ -97,8 +149,10 @@ def service_description(
     default = BNode()
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, DCTERMS.description, Literal(UNION_NOTE, lang="en")))
-    extra = unnamed_triples(store) if store is not None else 0
+    union = remote_union(settings)
+    graph.add((default, DCTERMS.description, Literal(union[0] if union else UNION_NOTE, lang="en")))
+    with_own_default = union is None or union[1]
+    extra = unnamed_triples(store) if store is not None and with_own_default else 0
     graph.add((default, VOID.triples, Literal(stats.triples + extra, datatype=XSD.integer)))
     for name in sorted(stats.graphs):  # sd:NamedGraph (§3.1): its sd:name and the sd:graph it holds
         named, described = BNode(), BNode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import Protocol
 
 from kg.errors import (
     EngineBusyError,
@@ -32,6 +33,17 @@ def stopped(worker: Worker) -> QueryWorkerStoppedError:
         f"the query worker (process {worker.pid}) stopped while evaluating this query, which was not "
         "answered; a new worker replaces it"
     )
+
+
+class QueryRun(Protocol):
+    """What the service reads of a started query: RunningQuery here, RemoteQuery in kg.query.remote_engine."""
+
+    form: QueryForm
+    deadline: float
+
+    def chunks(self, fmt: ResultFormat) -> AsyncIterator[bytes]: ...
+
+    def cancel(self) -> None: ...
 
 
 class RunningQuery:

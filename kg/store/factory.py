@@ -19,10 +19,11 @@ def open_configured_store(settings: Settings, *, read_only: bool = False) -> Kno
 
 
 def require_embedded(settings: Settings) -> None:
-    """Refuse QCOLLAB_STORE=sparql where the code runs on the embedded store only: the service and the
-    commands, until they are moved onto `open_configured_store` (issue 12). Never a silent fallback."""
+    """Refuse QCOLLAB_STORE=sparql where the code runs on the embedded store only: the commands, until
+    they are moved onto `open_configured_store` (issue 12). Never a silent fallback. (The service reads
+    over a remote store: api.app opens it with `open_configured_store`.)"""
     if settings.store == "sparql":
         raise StoreOperationUnsupportedError(
-            "QCOLLAB_STORE=sparql: the remote store back-end (kg.store.remote) is not yet used by the "
-            "service and the commands, which run on the embedded store only; unset QCOLLAB_STORE"
+            "QCOLLAB_STORE=sparql: the commands run on the embedded store only (the service runs over the "
+            "remote store: uvicorn --factory api.app:app_factory, docs/scale-out.md); unset QCOLLAB_STORE"
         )

@@ -34,10 +34,12 @@ from kg.store.interface import KnowledgeStore, QueryResult, StoreChanges
 from kg.store.oxigraph import OxigraphStore, has_dataset_clause
 from kg.store.remote_reads import RemoteReads
 from kg.store.remote_text import (
+    EMPTY_GRAPH,
     batches,
     bind_values,
     data_block,
     dataset_of,
+    evaluate_params,
     fresh_blank_nodes,
     into_graph,
     ntriples,
@@ -50,7 +52,6 @@ from kg.store.sparql_http import SparqlHttpClient, parse_answer
 
 STATE_GRAPH = str(QCG["store-state"])
 _PENDING = f"<{STATE_GRAPH}> <{QC['inferencesPending']}> true"
-EMPTY_GRAPH = "urn:x-qcollab:no-graph"  # named as the default graph: an empty one (no such graph exists)
 
 
 class RemoteStore(RemoteReads):
@@ -89,6 +90,24 @@ class RemoteStore(RemoteReads):
         base_iri: str | None = None,
     ) -> QueryResult:
         """As OxigraphStore.query: the union default graph unless the request or the query names graphs."""
+        params = self.query_params(
+            sparql,
+            union_default_graph=union_default_graph,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+        )
+        return self._query(sparql, params, base_iri)
+
+    def query_params(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """The protocol parameters that give a query the dataset `query` gives it (kg.query.remote_engine
+        sends them with the client's own query)."""
         params = [("default-graph-uri", g) for g in default_graphs or []]
         if named_graphs is None and default_graphs:  # as the embedded store: every graph stays named
             named_graphs = self.named_graphs()
@@ -99,7 +118,7 @@ class RemoteStore(RemoteReads):
             params = dataset_of(sparql) if self.default_is_union else []
         elif not params and union_default_graph:
             params = self._union_params()
-        return self._query(sparql, params, base_iri)
+        return params
 
     def _union_params(self) -> list[tuple[str, str]]:
         if self.default_is_union:
@@ -123,21 +142,7 @@ class RemoteStore(RemoteReads):
         base_iri: str | None = None,
     ) -> QueryResult:
         """A query over the dataset given as is (the remote's own default graph unless one is named)."""
-        if default_graph is not None and any(isinstance(g, ox.DefaultGraph) for g in default_graph):
-            if default_graph != [ox.DefaultGraph()] or named_graphs is not None:
-                raise StoreOperationUnsupportedError(
-                    "the SPARQL protocol cannot name the remote store's own default graph beside other graphs"
-                )
-            default_graph = None
-        if default_graph is None and named_graphs is not None:
-            raise StoreOperationUnsupportedError(
-                "the SPARQL protocol cannot restrict the named graphs and keep the remote's own default graph"
-            )
-        params = [("default-graph-uri", g.value) for g in default_graph or []]  # type: ignore[union-attr]
-        if default_graph == []:
-            params.append(("default-graph-uri", EMPTY_GRAPH))
-        params += [("named-graph-uri", g.value) for g in named_graphs or []]
-        return self._query(sparql, params, base_iri)
+        return self._query(sparql, evaluate_params(default_graph, named_graphs), base_iri)
 
     def _query(self, sparql: str, params: list[tuple[str, str]], base_iri: str | None) -> QueryResult:
         try:

@@ -76,6 +76,11 @@ class RemoteReads:
         bound = [subject, predicate, object]
         terms = [str(skolem(t)) if t is not None else f"?{v}" for t, v in zip(bound, "spo", strict=True)]
         pattern = " ".join(terms)
+        if graph is None and not self.default_is_union:  # one request: the named graphs and the default
+            where = f"{{ GRAPH ?g {{ {pattern} }} }} UNION {{ {pattern} }}"
+            for row in self._rows(f"SELECT * WHERE {{ {where} }}"):  # type: ignore[union-attr]
+                yield _quad(row, bound, None if row["g"] is not None else ox.DefaultGraph())
+            return
         if graph is None or isinstance(graph, ox.NamedNode):
             where = f"GRAPH {graph if graph is not None else '?g'} {{ {pattern} }}"
             for row in self._rows(f"SELECT * WHERE {{ {where} }}"):  # type: ignore[union-attr]

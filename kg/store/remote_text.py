@@ -18,7 +18,12 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.errors import RdfSyntaxError, RemoteStoreRefusedError, UpdateFailedError
+from kg.errors import (
+    RdfSyntaxError,
+    RemoteStoreRefusedError,
+    StoreOperationUnsupportedError,
+    UpdateFailedError,
+)
 from kg.formats.parsing import syntax_error_from
 from kg.namespaces import PREFIXES
 from kg.store.oxigraph import _IGNORED
@@ -29,6 +34,7 @@ _SKOLEM_BYTES = SKOLEM.encode()
 _SKOLEM_IRI = re.compile(rb"<" + re.escape(_SKOLEM_BYTES) + rb"([^>]+)>")
 _SKOLEM_XML = re.compile(rb"<uri>" + re.escape(_SKOLEM_BYTES) + rb"([^<]+)</uri>")
 LOCAL_PARSE_MAX = 2_000  # characters: a longer text is not re-parsed here (see kg.quality.update_syntax)
+EMPTY_GRAPH = "urn:x-qcollab:no-graph"  # named as the default graph: an empty one (no such graph exists)
 _WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 Term = TypeVar("Term", ox.NamedNode, ox.BlankNode, ox.Literal, ox.DefaultGraph, ox.Triple)
@@ -129,6 +135,28 @@ def dataset_of(sparql: str) -> list[tuple[str, str]]:
         ("named-graph-uri" if named else "default-graph-uri", iri)
         for named, iri in _FROM_IRI.findall(blanked)
     ]
+
+
+def evaluate_params(
+    default_graph: list[ox.NamedNode | ox.DefaultGraph] | None = None,
+    named_graphs: list[ox.NamedNode] | None = None,
+) -> list[tuple[str, str]]:
+    """The protocol parameters of a dataset given as is (KnowledgeStore.evaluate): the remote's own
+    default graph unless graphs are named."""
+    if default_graph is not None and any(isinstance(g, ox.DefaultGraph) for g in default_graph):
+        if default_graph != [ox.DefaultGraph()] or named_graphs is not None:
+            raise StoreOperationUnsupportedError(
+                "the SPARQL protocol cannot name the remote store's own default graph beside other graphs"
+            )
+        default_graph = None
+    if default_graph is None and named_graphs is not None:
+        raise StoreOperationUnsupportedError(
+            "the SPARQL protocol cannot restrict the named graphs and keep the remote's own default graph"
+        )
+    params = [("default-graph-uri", g.value) for g in default_graph or []]  # type: ignore[union-attr]
+    if default_graph == []:
+        params.append(("default-graph-uri", EMPTY_GRAPH))
+    return params + [("named-graph-uri", g.value) for g in named_graphs or []]
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

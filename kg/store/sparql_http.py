@@ -189,7 +189,7 @@ class SparqlHttpClient:
                 retry_after = _retry_after(response)
                 retried = read or (response.status_code == 503 and retry_after is not None)
                 if response.status_code not in RETRIED_STATUSES or not retried or attempt >= self.retries:
-                    return _checked(response, url, what, self.timeout_seconds)
+                    return checked(response, url, what, self.timeout_seconds)
                 wait = retry_after if retry_after is not None else wait
             attempt += 1
             time.sleep(wait)
@@ -202,7 +202,8 @@ class _StatusError(RemoteStoreRefusedError):
         self.detail = detail
 
 
-def _checked(response: httpx.Response, url: str, what: str, timeout: float) -> httpx.Response:
+def checked(response: httpx.Response, url: str, what: str, timeout: float) -> httpx.Response:
+    """The response if it succeeded; else the error its status maps to (see the module's docstring)."""
     status = response.status_code
     if status < 300:
         return response
