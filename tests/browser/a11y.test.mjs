@@ -4,11 +4,10 @@
 // one tab, and prints as JSON every violation and every check axe left for a person to review ("incomplete");
 // the test (tests/api/test_web_a11y.py) fails on violations of impact "serious" or "critical".
 // Usage: node tests/browser/a11y.test.mjs <base_url>   (CHROMIUM_PATH overrides /usr/bin/chromium.)
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const TIMEOUT_MS = 30_000;
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -58,14 +57,7 @@ async function audit(page) {
 async function main() {
   const [base] = process.argv.slice(2);
   if (!base) throw new Error("usage: node a11y.test.mjs <base_url>");
-  const userDataDir = mkdtempSync(join(tmpdir(), "qcollab-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    viewport: WIDTHS.desktop,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const { context, close } = await launch(WIDTHS.desktop);
   const errors = [];
   const audits = {};
   try {
@@ -81,8 +73,7 @@ async function main() {
     }
     console.log(JSON.stringify({ audits, errors }));
   } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -3,10 +3,9 @@
 // graph, a syntax error marked), the charts and a document page, each on a desktop and a phone-sized screen.
 // Usage: node tests/browser/explore.test.mjs <base_url> <screenshot_dir>   (CHROMIUM_PATH overrides
 // /usr/bin/chromium.)
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const TIMEOUT_MS = 30_000;
 const ONE_ROW = `SELECT ?name WHERE { qcr:japan skos:prefLabel ?name }`;
@@ -175,14 +174,7 @@ async function main() {
   const [base, shots] = process.argv.slice(2);
   if (!base || !shots) throw new Error("usage: node explore.test.mjs <base_url> <screenshot_dir>");
   mkdirSync(shots, { recursive: true });
-  const userDataDir = mkdtempSync(join(tmpdir(), "qcollab-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const { context, close } = await launch();
   const errors = [];
   const outside = [];
   try {
@@ -205,8 +197,7 @@ async function main() {
     }
     console.log(JSON.stringify({ ...result, phone, errors, outside }));
   } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

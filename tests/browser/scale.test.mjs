@@ -2,24 +2,14 @@
 // errors it logged, the /graph/network answer it drew, and how long it took from the request of the page to
 // the drawn network (for the report; the test does not judge the time). Usage: node tests/browser/scale.test.mjs <base_url> [<screenshot.png>]
 // (CHROMIUM_PATH overrides /usr/bin/chromium.)
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const TIMEOUT_MS = 30_000;
 
 async function main() {
   const [base, screenshot] = process.argv.slice(2);
   if (!base) throw new Error("usage: node scale.test.mjs <base_url> [<screenshot.png>]");
-  const userDataDir = mkdtempSync(join(tmpdir(), "qcollab-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const { context, close } = await launch();
   const errors = [];
   try {
     const page = context.pages()[0] || (await context.newPage());
@@ -50,8 +40,7 @@ async function main() {
       drawn, listed: await page.locator("#edge-list li").count(), milliseconds, errors, network: await answer,
     }));
   } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -1,10 +1,7 @@
 // Drives the qcollab home page in headless Debian Chromium and prints what a person would see, as JSON.
 // Usage: node tests/browser/ui.test.mjs <base_url>   (CHROMIUM_PATH overrides /usr/bin/chromium,
 // SCREENSHOT=<file.png> saves the page after the query ran.)
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const PARTNERS_OF_JAPAN = `PREFIX qc: <https://w3id.org/qcollab/ontology#>
 PREFIX qcr: <https://w3id.org/qcollab/resource/>
@@ -50,13 +47,7 @@ async function search(page, words) {
 async function main() {
   const baseUrl = process.argv[2];
   if (!baseUrl) throw new Error("usage: node ui.test.mjs <base_url>");
-  const userDataDir = mkdtempSync(join(tmpdir(), "qcollab-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const { context, close } = await launch();
   const pageErrors = [];
   try {
     const page = context.pages()[0] || (await context.newPage());
@@ -71,8 +62,7 @@ async function main() {
     const searchHits = await search(page, "quantum flag");
     console.log(JSON.stringify({ title, query, searchHits, pageErrors }));
   } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
