@@ -111,7 +111,11 @@ async function editor(page, base, shots, errors) {
   const rows = await page.locator("#results table tbody tr").allInnerTexts();
   await page.getByRole("tab", { name: "Raw" }).click();
   await page.getByLabel("Format").selectOption({ label: "csv" });
-  await page.locator("#results-raw-text pre").filter({ hasText: "name" }).waitFor({ timeout: TIMEOUT_MS });
+  // the JSON shown first holds "name" too: wait for the CSV itself, which begins with its header line
+  await page.waitForFunction(() => {
+    const raw = document.querySelector("#results-raw-text pre");
+    return raw !== null && raw.innerText.startsWith("name");
+  }, null, { timeout: TIMEOUT_MS });
   const csv = await page.locator("#results-raw-text pre").innerText();
   await typeQuery(page, GRAPH);
   await page.getByRole("button", { name: "Run", exact: true }).click();
