@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from kg.extract.methods import SURFACE
 from kg.extract.name_shapes import program_classes
 from kg.extract.organizations import classify_name
-from kg.extract.spans import ACRONYM, EntityMention
+from kg.extract.spans import ACRONYM, EntityMention, new_mention
 from kg.namespaces import QC, QCR
 from kg.text.sentences import slugify
 
@@ -114,18 +114,9 @@ def spelled_names(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[
             continue
         if not classes:
             classes = last.classes if last is not None else (QC.Program,)
-        stretched = EntityMention(
-            start,
-            token.i,
-            offset + span.start_char,
-            offset + span.end_char,
-            name,
-            QCR[slugify(name)],
-            kind,
-            tuple(classes),
-            None,
-            SURFACE,
-            max([m.confidence for m in inside] + [0.8]),
+        confidence = max([m.confidence for m in inside] + [0.8])
+        stretched = new_mention(
+            span, offset, name, QCR[slugify(name)], kind, tuple(classes), None, SURFACE, confidence
         )
         result = [m for m in result if m not in inside]
         result.append(stretched)

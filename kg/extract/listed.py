@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import COMPANY_NOUNS, GENERIC_WORDS
 from kg.extract.methods import SURFACE
-from kg.extract.spans import EntityMention
+from kg.extract.spans import EntityMention, joined, new_mention
 from kg.namespaces import QC, QCR
 from kg.text.sentences import slugify
 
@@ -47,18 +47,8 @@ _DESCRIBING_NOUNS = {
 
 def _listed_mention(span: Span, offset: int, classes: tuple) -> EntityMention:
     name = span.text
-    return EntityMention(
-        span.start,
-        span.end,
-        offset + span.start_char,
-        offset + span.end_char,
-        name,
-        QCR[slugify(name)],
-        "actor",
-        classes,
-        None,
-        SURFACE,
-        LISTED_CONFIDENCE,
+    return new_mention(
+        span, offset, name, QCR[slugify(name)], "actor", classes, None, SURFACE, LISTED_CONFIDENCE
     )
 
 
@@ -149,16 +139,8 @@ def national_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMentio
             and previous is not None
             and _demonym_of(doc, previous, mention)
         ):
-            name = f"{previous.name} {mention.name}"
-            result[-1] = replace(
-                mention,
-                start=previous.start,
-                char_start=previous.char_start,
-                name=name,
-                iri=QCR[slugify(name)],
-                entry=None,
-                method=SURFACE,
-                confidence=0.85,
+            result[-1] = joined(
+                previous, mention, f"{previous.name} {mention.name}", method=SURFACE, confidence=0.85
             )
             continue
         result.append(mention)

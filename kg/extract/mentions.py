@@ -52,6 +52,7 @@ from kg.extract.spans import (
     fits,
     lone_misread,
     longest,
+    new_mention,
     plain,
     proper_runs,
     quantum_facility,
@@ -193,19 +194,7 @@ class MentionFinder:
         method: Method,
         confidence: float,
     ) -> EntityMention:
-        return EntityMention(
-            span.start,
-            span.end,
-            offset + span.start_char,
-            offset + span.end_char,
-            name,
-            iri,
-            kind,
-            classes,
-            entry,
-            method,
-            confidence,
-        )
+        return new_mention(span, offset, name, iri, kind, classes, entry, method, confidence)
 
     def _known(
         self, span: Span, offset: int, entry: KnownEntity, method: Method, confidence: float

@@ -206,6 +206,35 @@ def site_named(doc: Doc, mention: EntityMention, taken: set[int]) -> EntityMenti
     )
 
 
+def new_mention(
+    span: Span,
+    offset: int,
+    name: str,
+    iri: URIRef,
+    kind: str,
+    classes: tuple[URIRef, ...],
+    entry: KnownEntity | None,
+    method: Method,
+    confidence: float,
+) -> EntityMention:
+    """A mention of the words of `span` in a sentence that starts at `offset` in the document."""
+    chars = (offset + span.start_char, offset + span.end_char)
+    return EntityMention(span.start, span.end, *chars, name, iri, kind, classes, entry, method, confidence)
+
+
+def joined(previous: EntityMention, mention: EntityMention, name: str, **changes: object) -> EntityMention:
+    """Two mentions read as one name, a new entity ("CSC – IT Center for Science", "Max Planck–UBC ...")."""
+    return replace(
+        mention,
+        start=previous.start,
+        char_start=previous.char_start,
+        name=name,
+        iri=QCR[slugify(name)],
+        entry=None,
+        **changes,  # type: ignore[arg-type]
+    )
+
+
 def dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     """ "CSC – IT Center for Science": an acronym, a dash and a new name are one name."""
     merged: list[EntityMention] = []
@@ -222,18 +251,10 @@ def dash_names(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
             and mention.start == previous.end + 1
             and doc[previous.end].text in ("–", "—")
         ):
-            name = f"{previous.name} – {mention.name}"
-            merged[-1] = replace(
-                mention,
-                start=previous.start,
-                char_start=previous.char_start,
-                name=name,
-                iri=QCR[slugify(name)],
-                entry=None,
-            )
+            merged[-1] = joined(previous, mention, f"{previous.name} – {mention.name}")
             continue
-        if (joined := _jointly_run(doc, merged, mention)) is not None:
-            merged[-1:] = [joined]
+        if (centre := _jointly_run(doc, merged, mention)) is not None:
+            merged[-1:] = [centre]
             continue
         merged.append(mention)
     return merged
@@ -253,16 +274,7 @@ def _jointly_run(doc: Doc, merged: list[EntityMention], mention: EntityMention) 
     name = f"{previous.name}{dash.text}{mention.name}"
     if not facility_program(name):
         return None
-    return replace(
-        mention,
-        start=previous.start,
-        char_start=previous.char_start,
-        name=name,
-        iri=QCR[slugify(name)],
-        kind="program",
-        classes=(QC.Program,),
-        entry=None,
-    )
+    return joined(previous, mention, name, kind="program", classes=(QC.Program,))
 
 
 def acronym_after(doc: Doc, end: int) -> int | None:
