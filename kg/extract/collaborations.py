@@ -109,7 +109,7 @@ class CollaborationReader(NounPairs):
         """Every pair of actors the sentence says collaborate, once."""
         pairs: list[tuple[EntityMention, EntityMention, float]] = []
         for token in self.doc:
-            if self._negated(token) or (token.head is not token and self._negated(token.head)):
+            if self.negated(token) or (token.head is not token and self.negated(token.head)):
                 continue
             if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or _misread_verb(token):
                 pairs += self._verb_pairs(token)

@@ -124,7 +124,7 @@ class Matcher:
         return None
 
 
-def _names(graph: Graph, node: URIRef) -> list[str]:
+def entity_names(graph: Graph, node: URIRef) -> list[str]:
     predicates = (SKOS.prefLabel, RDFS.label, SKOS.altLabel)
     return sorted({str(o) for p in predicates for o in graph.objects(node, p)})
 
@@ -181,9 +181,9 @@ def score_graph(graph: Graph, gold: dict[str, object]) -> dict[str, Score]:
     actors = list(gold.get("actors", []))  # type: ignore[call-overload]
     programs = list(gold.get("programs", []))  # type: ignore[call-overload]
     actor_of, program_of = Matcher(actors), Matcher(programs)
-    actor_names = {n: actor_of.match(_names(graph, n)) for n in _typed(graph, ACTOR_CLASSES)}
-    program_names = {n: program_of.match(_names(graph, n)) for n in _typed(graph, PROGRAM_CLASSES)}
-    label = {n: (_names(graph, n) or [str(n)])[0] for n in (*actor_names, *program_names)}
+    actor_names = {n: actor_of.match(entity_names(graph, n)) for n in _typed(graph, ACTOR_CLASSES)}
+    program_names = {n: program_of.match(entity_names(graph, n)) for n in _typed(graph, PROGRAM_CLASSES)}
+    label = {n: (entity_names(graph, n) or [str(n)])[0] for n in (*actor_names, *program_names)}
 
     pairs: dict[Pair, str] = {}
     for s, o in graph.subject_objects(QC.collaboratesWith):
@@ -264,6 +264,18 @@ def gold_documents(folder: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
+def read_gold(path: Path) -> dict[str, object]:
+    """A gold file's annotation; one that is not JSON names where."""
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise InputError(f"{path.name}: not valid JSON at {where}: {error.msg}") from None
+    if not isinstance(gold, dict):
+        raise InputError(f"{path.name}: a gold file holds one JSON object")
+    return gold
+
+
 def evaluate(
     folder: Path, extractor: Extractor | None = None
 ) -> tuple[list[DocumentScore], dict[str, Score]]:
@@ -272,11 +284,7 @@ def evaluate(
     documents = []
     totals = {kind: Score() for kind in KINDS}
     for path, gold_path in gold_documents(folder):
-        try:
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            where = f"line {error.lineno}, column {error.colno}"
-            raise InputError(f"{gold_path.name}: not valid JSON at {where}: {error.msg}") from None
+        gold = read_gold(gold_path)
         alone = replace(known, consistency=Consistency())  # each document is scored on its own
         kinds = score_graph(extract_document(path, alone).graph, gold)
         for kind, score in kinds.items():

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from kg.extract.consistency import Consistency
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.language import extraction_language
+from kg.extract.pair_model import MODEL_PATH, PairJudge, PairModel
 from kg.extract.run import RunInfo
 from kg.text.nlp import ModelInfo
 
@@ -30,6 +31,7 @@ class Extractor:
     run: RunInfo
     min_confidence: float = 0.0
     consistency: Consistency = field(default_factory=Consistency)  # shared by the documents of one build
+    pairs: PairJudge | None = None  # the learned judge of collaboration pairs (None: the rules alone)
 
     @classmethod
     def load(
@@ -38,11 +40,14 @@ class Extractor:
         *,
         model_path: Path | None = None,
         min_confidence: float = 0.0,
+        pair_model: Path | None = MODEL_PATH,
     ) -> Extractor:
         """The packaged gazetteer (unless given) ahead of the statistical model (default: the pinned one)."""
         known = gazetteer or Gazetteer.load()
         nlp, model = extraction_language(known, model_path)
-        return cls(known, nlp, model, RunInfo(model), min_confidence)
+        pairs = PairModel.load(pair_model) if pair_model is not None else None
+        run = RunInfo(model, pairs.version if pairs is not None else None)
+        return cls(known, nlp, model, run, min_confidence, pairs=pairs)
 
     def parse(self, texts: Sequence[str], processes: int = 1) -> Iterator[Doc]:
         """The texts through the pipeline, in batches (and in parallel processes for large corpora;

@@ -13,3 +13,4 @@ NER: Method = QC.StatisticalNer
 DEPENDENCY: Method = QC.DependencyPattern
 SURFACE: Method = QC.SurfacePattern
 STRUCTURE: Method = QC.DocumentStructure
+LEARNED: Method = QC.LearnedClassifier

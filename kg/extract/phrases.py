@@ -264,7 +264,8 @@ class ParsedSentence:
                 ]
         return objects
 
-    def _negated(self, token: Token) -> bool:
+    def negated(self, token: Token) -> bool:
+        """A verb said not to happen or only maybe ("have not signed", "could partner")."""
         reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in _REPORTING_VERBS  # "said X would"
         hedges = HEDGES - {"would"} if reported else HEDGES
         return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in hedges) for c in token.children)

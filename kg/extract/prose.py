@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import combinations
 
 from rdflib import Literal, URIRef
 from spacy.tokens import Doc, Token
@@ -12,7 +13,9 @@ from kg.extract.context import Context
 from kg.extract.coreference import DocumentMemory
 from kg.extract.dates import parse_date
 from kg.extract.mentions import EntityMention, MentionFinder
-from kg.extract.methods import SURFACE
+from kg.extract.methods import LEARNED, SURFACE
+from kg.extract.pair_features import dependency_path, pair_features
+from kg.extract.pair_model import PairCandidate, PairJudge
 from kg.extract.partnerships import area_iris, partnership, sentence_model
 from kg.extract.patterns import Amount, find_amounts
 from kg.extract.places import country_code
@@ -29,8 +32,9 @@ _MAX_AMOUNT_DISTANCE = 8
 class ProseReader:
     """Reads one document's sentences in order, with the memory short forms and acronyms need."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, judge: PairJudge | None = None) -> None:
         self.ctx = ctx
+        self.judge = judge
         self.memory = DocumentMemory()
         self.finder = MentionFinder(ctx.gazetteer, self.memory)
         self.parsed_partnerships: set[tuple[int, int]] = set()  # sentences whose partners the parse found
@@ -58,14 +62,14 @@ class ProseReader:
         self.spans.update(((m.char_start, m.char_end), m.iri) for m in mentions)
         graph = SentenceGraph(doc, mentions)
         collaborations = graph.collaborations()
-        if collaborations:
+        learned = self._judged(doc, sentence, mentions, collaborations, graph)
+        if collaborations or learned:
             self.parsed_partnerships.add((sentence.start, sentence.end))
             areas = area_iris(self.ctx, sentence)
             model = sentence_model(self.ctx, sentence, len(collaborations))
             dates = [d for e in doc.ents if e.label_ == "DATE" and (d := parse_date(e.text)) is not None]
-            for relation in collaborations:
-                pair = (relation.first.iri, relation.second.iri)
-                how = (relation.method, _confidence(relation))
+            stated = [((r.first.iri, r.second.iri), (r.method, _confidence(r))) for r in collaborations]
+            for pair, how in [*stated, *learned]:
                 iri = partnership(self.ctx, *pair, sentence, areas, model, *how)
                 for date in dates[:1]:  # the first date the sentence gives: when it was agreed
                     self.ctx.emitter.graph.add((iri, SDO.startDate, date))
@@ -74,6 +78,33 @@ class ProseReader:
         programs = [m for m in mentions if m.kind == "program"]
         for amount in find_amounts(self.ctx.text, sentence.start, sentence.end):
             self._amount(amount, doc, sentence, programs)
+
+    def _judged(
+        self,
+        doc: Doc,
+        sentence: Sentence,
+        mentions: list[EntityMention],
+        stated: list[Relation],
+        graph: SentenceGraph,
+    ) -> list[tuple[tuple[URIRef, URIRef], tuple[URIRef, float]]]:
+        """The pairs of actors the rules did not find and the pair judge says collaborate, with its confidence
+        (the judge sees every pair, so that a recorder collects all of them for training). Never a pair joined
+        by a negated or hedged verb ("have not signed"), which no rule reads either."""
+        if self.judge is None:
+            return []
+        found = {frozenset((r.first.iri, r.second.iri)) for r in stated}
+        actors = list({m.iri: m for m in reversed(mentions) if m.kind == "actor"}.values())[::-1]
+        learned = []
+        for first, second in combinations(sorted(actors, key=lambda m: m.start), 2):
+            known = frozenset((first.iri, second.iri)) in found
+            features = pair_features(doc, first, second, actors)
+            candidate = PairCandidate(
+                first.iri, second.iri, sentence.start, sentence.end, sentence.text, features, known
+            )
+            verdict = self.judge.judge(candidate)
+            if verdict is not None and verdict[0] and not known and not _denied(graph, doc, first, second):
+                learned.append(((first.iri, second.iri), (LEARNED, round(verdict[1], 3))))
+        return learned
 
     def _emit(self, mention: EntityMention, sentence: Sentence) -> bool:
         """The mention's entity in this document's graph; False when it is held back for review."""
@@ -168,6 +199,16 @@ def _centre_led(mention: EntityMention, led: set[int]) -> bool:
 
 def _as_program(mention: EntityMention) -> EntityMention:
     return replace(mention, kind="program", classes=(QC.Program,))
+
+
+def _denied(graph: SentenceGraph, doc: Doc, first: EntityMention, second: EntityMention) -> bool:
+    """A verb on the parse path between the two, or the verb that governs both ("France and Italy have not
+    signed"), is negated or hedged."""
+    roots = doc[first.start : first.end].root, doc[second.start : second.end].root
+    up, down, meeting = dependency_path(*roots)
+    governing = next((t for t in meeting.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    path = (*up, meeting, *down, *([governing] if governing is not None else []))
+    return any(graph.negated(t) for t in path if t.pos_ in ("VERB", "AUX", "NOUN"))
 
 
 def _confidence(relation: Relation) -> float:

@@ -23,7 +23,7 @@ class RoleReader(ParsedSentence):
             if lemma not in LEAD_VERBS and lemma not in FUND_VERBS and lemma not in HOST_VERBS:
                 continue
             agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-            if agents and not self._negated(token):
+            if agents and not self.negated(token):
                 yield token, ("funds" if lemma in FUND_VERBS else "leads"), agents
 
     def roles(self, fallback: EntityMention | None = None) -> list[Relation]:
@@ -41,7 +41,7 @@ class RoleReader(ParsedSentence):
             lemma = token.lemma_.lower()
             if (
                 token.pos_ == "VERB"
-                and not self._negated(token)
+                and not self.negated(token)
                 and (lemma in LEAD_VERBS or lemma in FUND_VERBS or lemma in JOIN_VERBS)
             ):
                 relations += self._active_roles(token, lemma)

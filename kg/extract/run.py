@@ -16,9 +16,10 @@ EXTRACTOR = QCR["software/qcollab-extractor"]
 
 @dataclass(frozen=True)
 class RunInfo:
-    """What every run of one extractor shares: the model it uses."""
+    """What every run of one extractor shares: the statistical model and the pair judge's weights it uses."""
 
     model: ModelInfo | None
+    pair_model: str | None = None  # the version (digest) of the collaboration-pair weights, if any
 
     @property
     def model_iri(self) -> URIRef | None:
@@ -48,3 +49,10 @@ def add_run(graph: Graph, run: URIRef, info: RunInfo, document: URIRef) -> None:
         add((info.model_iri, RDF.type, PROV.Entity))
         add((info.model_iri, RDFS.label, Literal(info.model.name)))
         add((info.model_iri, SDO.version, Literal(info.model.version)))
+    if info.pair_model is not None:
+        judge = QCR[f"nlp-model/collaboration-pairs-{info.pair_model}"]
+        add((run, PROV.used, judge))
+        add((judge, RDF.type, QC.NlpModel))
+        add((judge, RDF.type, PROV.Entity))
+        add((judge, RDFS.label, Literal("qcollab collaboration-pair judge")))
+        add((judge, SDO.version, Literal(info.pair_model)))

@@ -129,7 +129,7 @@ def test_contract_axioms(ontology_graph: Graph) -> None:
 
 
 EXTRACTION_METHODS = {"GazetteerMatch", "StatisticalNer", "DependencyPattern", "SurfacePattern",
-                      "DocumentStructure", "ManualAssertion"}
+                      "DocumentStructure", "LearnedClassifier", "ManualAssertion"}
 
 
 def test_extraction_methods_are_the_concepts_of_one_scheme(ontology_graph: Graph) -> None:

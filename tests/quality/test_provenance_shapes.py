@@ -127,7 +127,7 @@ CASES = [
     # extraction method
     Case("every known method", HAND_MADE_STATEMENT
          + "  qc:extractionMethod qc:GazetteerMatch, qc:StatisticalNer, qc:DependencyPattern,\n"
-         + "    qc:SurfacePattern, qc:DocumentStructure, qc:ManualAssertion .\n"),
+         + "    qc:SurfacePattern, qc:DocumentStructure, qc:LearnedClassifier, qc:ManualAssertion .\n"),
     Case("unknown extraction method", HAND_MADE_STATEMENT + "  qc:extractionMethod qc:Guesswork .\n",
          "qc:extractionMethod must be one of the concepts of qc:ExtractionMethods",
          focus="statement/ruritania-label", only=True),

@@ -1,0 +1,111 @@
+"""The learned collaboration-pair judge: its shipped weights, what it adds to a document's graph, its
+provenance, and training (real spaCy pipeline, real scikit-learn)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.errors import InputError
+from kg.extract.consistency import Consistency
+from kg.extract.evaluation import gold_documents, read_gold
+from kg.extract.extractor import Extractor
+from kg.extract.pair_model import MODEL_PATH, PairModel
+from kg.extract.pair_training import document_examples, fit
+from kg.extract.pipeline import extract_text
+from kg.namespaces import PROV, QC, RDF
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+# Two actors in one sentence that no rule reads as collaborating.
+CO_MENTION = "Fraunhofer and Quantinuum presented results at the same conference in Berlin."
+
+
+def _graph(extractor: Extractor, text: str) -> Graph:
+    alone = replace(extractor, consistency=Consistency())
+    return extract_text(
+        text, doc_slug="t", source="t/t.txt", sha256="0" * 64, markdown=False, extractor=alone
+    ).graph
+
+
+def _learned_pairs(graph: Graph) -> set[frozenset[str]]:
+    statements = graph.subjects(QC.extractionMethod, QC.LearnedClassifier)
+    return {
+        frozenset(
+            {
+                str(graph.value(s, RDF.subject)).rsplit("/", 1)[-1],
+                str(graph.value(s, RDF.object)).rsplit("/", 1)[-1],
+            }
+        )
+        for s in statements
+        if graph.value(s, RDF.predicate) == QC.collaboratesWith
+    }
+
+
+def test_the_shipped_judge_was_trained_on_the_dev_split_only() -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    dev = {path.name for path, _ in gold_documents(CORPUS / "dev")}
+    held_out = {path.name for path, _ in gold_documents(CORPUS / "test")}
+    assert set(model["trained_on"]) <= dev
+    assert not set(model["trained_on"]) & held_out
+    assert 0 < model["threshold"] < 1 and len(model["weights"]) > 1000
+
+
+def test_the_extractor_loads_the_shipped_judge_and_names_it_in_the_run(extractor: Extractor) -> None:
+    assert isinstance(extractor.pairs, PairModel)
+    graph = _graph(extractor, CO_MENTION)
+    judges = [m for m in graph.objects(None, PROV.used) if "collaboration-pairs" in str(m)]
+    assert len(judges) == 1 and (judges[0], RDF.type, QC.NlpModel) in graph
+
+
+def test_a_judge_that_says_yes_adds_the_pair_with_its_method_and_confidence(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    path = tmp_path / "yes.json"
+    path.write_text(json.dumps({"weights": {"bias": 5.0}, "threshold": 0.5}), encoding="utf-8")
+    graph = _graph(replace(extractor, pairs=PairModel.load(path)), CO_MENTION)
+    assert _learned_pairs(graph) == {frozenset({"fraunhofer-society", "quantinuum"})}
+    statement = next(graph.subjects(QC.extractionMethod, QC.LearnedClassifier))
+    assert float(graph.value(statement, QC.confidence)) == pytest.approx(0.993, abs=1e-3)
+
+
+def test_a_judge_that_says_no_adds_nothing_and_leaves_the_rules_alone(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    path = tmp_path / "no.json"
+    path.write_text(json.dumps({"weights": {"bias": -5.0}, "threshold": 0.5}), encoding="utf-8")
+    text = "Fraunhofer partnered with Quantinuum on trapped-ion research."
+    graph = _graph(replace(extractor, pairs=PairModel.load(path)), text)
+    assert not _learned_pairs(graph)
+    assert _learned_pairs(_graph(replace(extractor, pairs=PairModel.load(path)), CO_MENTION)) == set()
+    assert len(set(graph.subject_objects(QC.collaboratesWith))) == 1
+
+
+@pytest.mark.parametrize(
+    "content", ["not json", "[]", '{"weights": {"bias": 1}}', '{"weights": 3, "threshold": 1}']
+)
+def test_a_file_that_is_not_a_model_names_itself(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match="broken.json: not a collaboration-pair model"):
+        PairModel.load(path)
+
+
+def test_training_labels_stated_pairs_and_is_deterministic(extractor: Extractor) -> None:
+    rules = replace(extractor, pairs=None)
+    examples = [
+        e
+        for path, gold in gold_documents(CORPUS / "dev")[:3]
+        for e in document_examples(path, read_gold(gold), rules)
+    ]
+    assert any(e.label for e in examples) and any(not e.label for e in examples)
+    assert all(e.candidate.features for e in examples)
+    once, twice = fit(examples), fit(examples)
+    assert once["weights"] == twice["weights"] and once["positives"] == sum(e.label for e in examples)
+    judge = PairModel.from_dict(once)
+    stated = [judge.probability(e.candidate.features) for e in examples if e.label]
+    other = [judge.probability(e.candidate.features) for e in examples if not e.label]
+    assert sum(stated) / len(stated) > sum(other) / len(other) + 0.3  # it learned the training pairs
