@@ -48,10 +48,14 @@ def remove_leftovers(data_dir: Path) -> None:
 def writer_for(
     store: KnowledgeStore, validator: Validator, settings: Settings, engine: QueryEngine
 ) -> GuardedWriter:
-    """The SHACL-gated writer of the embedded store; the query engine sees each committed change."""
+    """The SHACL-gated writer; over the embedded store the query workers' snapshots follow each committed
+    change. Over a remote store (QCOLLAB_STORE=sparql) the workers hold no data (the remote engine
+    answers the queries), and no update is tried on a copy (the writer answers those forms 501)."""
     policy = WritePolicy.for_clients(settings.allow_wipe)
-    writer = GuardedWriter(store, validator, policy, scratch_dir=settings.data_dir)
-    writer.observe(engine.refresh)
+    remote = settings.store == "sparql"
+    writer = GuardedWriter(store, validator, policy, scratch_dir=None if remote else settings.data_dir)
+    if not remote:
+        writer.observe(engine.refresh)
     return writer
 
 
@@ -61,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_configured_store(settings)
-        remote = settings.store == "sparql"  # reads only, so far (issue 12): writes are answered 501
+        remote = settings.store == "sparql"  # no interrupted load to finish there (kg.store.remote)
         try:
             if not remote:
                 await asyncio.to_thread(finish_interrupted_load, store, settings.data_dir)
@@ -71,12 +75,14 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.validator = validator
             async with running_engine(settings, store) as engine:
                 app.state.query_engine = engine
-                app.state.writer = None if remote else writer_for(store, validator, settings, engine)
-                names, statistics = start_views(store, settings)
+                # One SHACL-gated writer, over either store. Its observers, the name index and the
+                # statistics, are told only of committed changes (over a remote store: of each update the
+                # remote accepted; a write whose outcome is unknown has them read again from the remote).
+                app.state.writer = writer_for(store, validator, settings, engine)
+                names, statistics = start_views(app.state.writer.views_store(), settings)
                 app.state.names, app.state.statistics = names, statistics
-                if app.state.writer is not None:
-                    app.state.writer.observe(names.apply)
-                    app.state.writer.observe(statistics.apply)
+                app.state.writer.observe(names.apply)
+                app.state.writer.observe(statistics.apply)
                 yield
         finally:
             store.close()

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kg.describe.statistics import LiveStatistics
-from kg.errors import StoreOperationUnsupportedError
 from kg.names.index import NameIndexes
 from kg.names.lookup import LookupIndex
 from kg.quality.shacl import Validator
@@ -16,13 +15,6 @@ from kg.query.engine import QueryEngine
 from kg.reconcile.matching import ReconcileIndex
 from kg.settings import Settings
 from kg.store.interface import KnowledgeStore
-
-REMOTE_WRITES = (
-    "writes (SPARQL Update, Graph Store PUT/POST/DELETE, POST /records) are not supported over a remote "
-    "SPARQL store (QCOLLAB_STORE=sparql) yet: the SHACL-gated writer (kg.quality.writer) has not been moved "
-    "onto it (it tries some changes on a copy of the store and journals its commits beside it); this "
-    "service only reads the remote store"
-)
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -42,12 +34,10 @@ def get_engine(request: Request) -> QueryEngine:
 
 
 def get_writer(request: Request) -> GuardedWriter:
-    """The app's one guarded writer: its lock serializes every write. Over a remote store there is none
-    yet (issue 12): every write is answered 501, naming what is missing."""
-    writer = request.app.state.writer
-    if writer is None:
-        raise StoreOperationUnsupportedError(REMOTE_WRITES)
-    return writer
+    """The app's one guarded writer: its lock serializes every write, over the embedded store or a remote
+    one (QCOLLAB_STORE=sparql: the same SHACL gate, its reads batched, the change sent as one update;
+    what it cannot do there, an update tried on a copy or a bulk load, it answers 501 naming the form)."""
+    return request.app.state.writer
 
 
 def get_names(request: Request) -> NameIndexes:

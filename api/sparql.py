@@ -68,8 +68,10 @@ async def answer_query(request: Request, engine: QueryEngine, sparql: str, param
 
 
 async def answer_update(request: Request, engine: QueryEngine, update: str, params: MultiDict) -> Response:
-    """Run an update through the SHACL gate: 204, or 422 with the report and nothing written; 501 over a
-    remote store, which has no writer yet (the writer is taken here: a query by POST needs none)."""
+    """Run an update through the SHACL gate: 204, or 422 with the report and nothing written (the writer
+    is taken here: a query by POST needs none). Over a remote store the WHERE clauses run on the remote
+    engine, the change is sent as one update; a refusal there is a 502, no answer in time a 504, and an
+    update that would need a copy of the store a 501 naming its form."""
     settings = request.app.state.settings
     writer = get_writer(request)
     require_admin(request, settings)

@@ -85,9 +85,12 @@ def dataset_note(settings: Settings) -> str:
         f"{union[0]}, unless the request names graphs with default-graph-uri / named-graph-uri or the "
         "query with FROM / FROM NAMED (sent to the remote as they are). Basic graph patterns are matched "
         "by simple entailment; the inferences the ontology licenses are in the graph "
-        "https://w3id.org/qcollab/graph/inferred if the remote store holds it. This service only reads the "
-        "remote store: SPARQL Update, Graph Store writes and POST /records are answered 501 (Not "
-        "Implemented); graphs can be read with the SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graphs."
+        "https://w3id.org/qcollab/graph/inferred if the remote store holds it. SPARQL Update (with the admin "
+        "token), Graph Store writes at /rdf-graphs and POST /records pass the SHACL gate here, then are "
+        "sent to the remote store as one update request each; an update that would need a copy of the "
+        "whole store (an operation reading what an earlier one of the same request changed) is answered "
+        "501 (Not Implemented), and so is a bulk load. Whether CREATE GRAPH keeps an empty graph is the "
+        "remote engine's choice."
     )
 
 
@@ -111,10 +114,10 @@ def _service(graph: Graph, service: URIRef, base: str, settings: Settings) -> No
     """The sd:Service (§3.1): its endpoint, languages, formats, features and entailment regime."""
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(f"{base}/sparql")))  # as the request reached it
-    remote = settings.store == "sparql"  # reads only, so far: no Update, no empty graphs made
+    remote = settings.store == "sparql"  # writes pass our SHACL gate; empty graphs: the remote's choice
     graph.add((service, DCTERMS.description, Literal(dataset_note(settings), lang="en")))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    if settings.admin_token and not remote:  # without a token every update is refused (403)
+    if settings.admin_token:  # without a token every update is refused (403)
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     for iri in RESULT_FORMATS:
         graph.add((service, SD.resultFormat, iri))

@@ -7,8 +7,10 @@ CONSTRUCT queries, one per template block (the graph of a `GRAPH ?g` block bound
 and DROP read the graphs they empty. The cost is that of the patterns and the graphs the request
 names, never a pass over the store; CREATE, ADD, MOVE and COPY read the graphs they name
 (kg.quality.graph_ops). What this module does not work out (LOAD, or an operation that reads what
-an earlier operation of the same request changed) it reports as `None`, and the writer falls back
-to trying the request on a copy of the store.
+an earlier operation of the same request changed) it reports as `None` (`worked_out` says why), and
+the writer falls back to trying the request on a copy of the store (over a remote store, which has no
+copy, it refuses the request naming the form). Over a remote store the reads are batched
+(kg.store.remote_slice): the quads of an operation are checked against the store in one request.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from kg.namespaces import PREFIXES
 from kg.quality.graph_ops import GRAPH_OPERATIONS, clear_or_drop, graph_operation, graphs_named, split_silent
 from kg.quality.update_text import Operation, block, operations, tokens_of
 from kg.store.interface import KnowledgeStore, StoreChanges
+from kg.store.remote_ahead import ends, prefetch
 
 _READS = {"DELETE_WHERE", "MODIFY", "CLEAR", "DROP"} | GRAPH_OPERATIONS
 Evaluate = Callable[..., Iterable]  # like KnowledgeStore.evaluate(sparql, default_graph=, named_graphs=)
@@ -41,6 +44,8 @@ class _Net:
     graphs_created: set[ox.NamedNode] = field(default_factory=set)
 
     def insert(self, quads: Iterable[ox.Quad]) -> None:
+        quads = list(quads)
+        prefetch(self.store, subjects=ends(quads), graphs={quad.graph_name for quad in quads})
         for quad in quads:
             if quad in self.removed:
                 self.removed.discard(quad)
@@ -50,6 +55,8 @@ class _Net:
                 self.graphs_created.add(quad.graph_name)
 
     def delete(self, quads: Iterable[ox.Quad]) -> None:
+        quads = list(quads)
+        prefetch(self.store, subjects=ends(quads), graphs={quad.graph_name for quad in quads})
         for quad in quads:
             if quad in self.added:
                 self.added.discard(quad)
@@ -79,28 +86,46 @@ def effect_of(
     in a query worker under the query deadline, so a heavy pattern is killed like a heavy query.
     Relative IRIs resolve against `base_iri` unless the request declares its own BASE.
     """
+    worked = worked_out(store, sparql, evaluate, base_iri)
+    return worked if isinstance(worked, StoreChanges) else None
+
+
+def worked_out(
+    store: KnowledgeStore, sparql: str, evaluate: Evaluate | None = None, base_iri: str | None = None
+) -> StoreChanges | str:
+    """As `effect_of`, but what is not worked out here is told by why: the form of the request."""
     evaluate = evaluate or store.evaluate
     ops = operations(sparql, base_iri)
-    if any(op.kind not in {"INSERT_DATA", "DELETE_DATA"} | _READS for op in ops):
-        return None
+    unknown = [op for op in ops if op.kind not in {"INSERT_DATA", "DELETE_DATA"} | _READS]
+    if unknown:
+        return f"{_form(unknown[0])} (an operation the writer does not work out alone)"
     net = _Net(store)
     for position, op in enumerate(ops):
         if op.kind in _READS and position > 0 and _reads_changed(op, net):
-            return None  # it would read what an earlier operation changed
+            return (
+                f"operation {position + 1} ({_form(op)}) reads a graph an earlier operation of the same "
+                "request changed"
+            )
+        understood = True
         if op.kind in ("INSERT_DATA", "DELETE_DATA"):
             quads = _data_quads(op)
             net.insert(quads) if op.kind == "INSERT_DATA" else net.delete(quads)
         elif op.kind in ("CLEAR", "DROP"):
-            if not clear_or_drop(store, op.kind, [t.text for t in op.tokens[1:]], net, partial(_resolve, op)):
-                return None
+            words = [t.text for t in op.tokens[1:]]
+            understood = clear_or_drop(store, op.kind, words, net, partial(_resolve, op))
         elif op.kind in GRAPH_OPERATIONS:
             words = [token.text for token in op.tokens[1:]]
-            if not graph_operation(store, op.kind, words, net, partial(_resolve, op)):
-                return None
+            understood = graph_operation(store, op.kind, words, net, partial(_resolve, op))
         else:
-            if not _modify(evaluate, op, net):
-                return None
+            understood = _modify(evaluate, op, net)
+        if not understood:
+            return f"operation {position + 1} ({_form(op)}) is in a form the writer does not split"
     return net.changes()
+
+
+def _form(op: Operation) -> str:
+    """An operation's kind as it is written (DELETE/INSERT … WHERE for MODIFY)."""
+    return "DELETE/INSERT … WHERE" if op.kind == "MODIFY" else op.kind.replace("_", " ")
 
 
 def _reads_changed(op: Operation, net: _Net) -> bool:

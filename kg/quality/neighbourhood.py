@@ -6,6 +6,11 @@ whose property has a domain or range), the nodes pointing at it. The data graph 
 nodes' descriptions after the change, and for every node they point at its types and one triple per
 property with a domain or a range (what the RDFS entailments of kg.quality.rdfs type it by). Its
 size follows the change and the degree of the nodes it touches, never the size of the store.
+
+Over a remote store (a kg.store.remote_slice.RemoteSlice) the reads are made ahead in a few batched
+requests, a step at a time (the ends of the changed quads and the nodes that may have lost a type; the
+focus nodes; the typing of the nodes they point at; one witness per property with a range), instead of
+one request per pattern; the embedded store is read pattern by pattern as it always was.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from kg.formats.parsing import rdflib_term
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from kg.quality.rdfs import RdfsSchema
 from kg.store.interface import KnowledgeStore, StoreChanges
+from kg.store.remote_ahead import Prefetching, ends, prefetch
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 NOT_DATA = {ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))}
@@ -95,16 +101,17 @@ class Neighbourhood:
         """
         changed = self.removed | self.added
         nodes: set[Resource] = {q.subject for q in changed}  # type: ignore[misc]
-        for quad in self.added:
-            value, classes = quad.object, self.typing.range_classes.get(quad.predicate.value)
-            pointed = isinstance(value, ox.NamedNode | ox.BlankNode) and value not in nodes
-            if classes and pointed and not classes <= self._types(value):  # type: ignore[arg-type]
-                nodes.add(value)  # type: ignore[arg-type]
         retyped = {
             q.subject
             for q in self.removed
             if q.predicate == RDF_TYPE or q.predicate.value in self.typing.with_domain
         } | {q.object for q in self.removed if q.predicate.value in self.typing.with_range}
+        prefetch(self.store, subjects=ends(changed), incoming=retyped)
+        for quad in self.added:
+            value, classes = quad.object, self.typing.range_classes.get(quad.predicate.value)
+            pointed = isinstance(value, ox.NamedNode | ox.BlankNode) and value not in nodes
+            if classes and pointed and not classes <= self._types(value):  # type: ignore[arg-type]
+                nodes.add(value)  # type: ignore[arg-type]
         for node in retyped:
             if isinstance(node, ox.NamedNode | ox.BlankNode):
                 nodes |= {q.subject for q in self._incoming(node)}  # type: ignore[misc]
@@ -118,23 +125,41 @@ class Neighbourhood:
             triples.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
 
         pointed: set[Resource] = set()
+        prefetch(self.store, subjects=focus)
         for node in focus:
             for quad in self._outgoing(node):
                 add(quad)
                 if isinstance(quad.object, ox.NamedNode | ox.BlankNode) and quad.object not in focus:
                     pointed.add(quad.object)
+        typing = [RDF_TYPE, *(ox.NamedNode(p) for p in sorted(self.typing.with_domain))]
+        prefetch(self.store, typed=(pointed, typing))
         for node in pointed:
             for predicate in (RDF_TYPE, *(ox.NamedNode(p) for p in self.typing.with_domain)):
                 found = self._outgoing(node, predicate)
                 for quad in found if predicate == RDF_TYPE else [next(iter(found), None)]:
                     if quad is not None:
                         add(quad)
-        for node in focus | pointed:
-            for predicate in self.typing.with_range:
-                witness = next(iter(self._incoming(node, ox.NamedNode(predicate))), None)
-                if witness is not None:
-                    add(witness)
+        for witness in self._witnesses(focus | pointed):
+            add(witness)
         data = Graph()
         for triple in triples:
             data.add(triple)
         return data
+
+    def _witnesses(self, nodes: set[Resource]) -> Iterable[ox.Quad | ox.Triple]:
+        """For each node, one triple per property with a range that points at it (any one types it)."""
+        ranged = [ox.NamedNode(p) for p in sorted(self.typing.with_range)]
+        if not isinstance(self.store, Prefetching):
+            for node in nodes:
+                for predicate in ranged:
+                    witness = next(iter(self._incoming(node, predicate)), None)
+                    if witness is not None:
+                        yield witness
+            return
+        found = self.store.witnesses(nodes, ranged, NOT_DATA, self.removed)  # one request
+        for node in nodes:
+            for predicate in ranged:
+                added = (q for q in self._added_to.get(node, ()) if q.predicate == predicate)
+                witness = found.get((node, predicate)) or next(added, None)
+                if witness is not None:
+                    yield witness

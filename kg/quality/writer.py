@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.errors import RejectedWriteError
-from kg.quality.effects import Evaluate, effect_of
+from kg.errors import RejectedWriteError, StoreOperationUnsupportedError
+from kg.quality.effects import Evaluate, worked_out
 from kg.quality.inference import IncrementalInference
 from kg.quality.neighbourhood import Neighbourhood, TypingPredicates
 from kg.quality.policy import SCHEMA_GRAPHS, WritePolicy
 from kg.quality.reasoning import materialize
+from kg.quality.remote_commit import BULK_LOAD, needs_copy, read_ahead, send, tell_through
 from kg.quality.shacl import Validator, scope_of
 from kg.quality.update_on_copy import changes_on_copy
 from kg.quality.update_request import UpdateRequest
 from kg.quality.update_syntax import PARSE_SECONDS, check_update_syntax
 from kg.store.interface import KnowledgeStore, StoreChanges
+from kg.store.remote import RemoteStore
+from kg.store.remote_ahead import Prefetching, ViewReads
+from kg.store.remote_slice import RemoteSlice
 
 Change = Callable[[KnowledgeStore], None]
 Observer = Callable[[StoreChanges | None], None]  # None: anything may have changed
@@ -53,6 +58,14 @@ class GuardedWriter:
     out alone (an operation reading what an earlier one of the same request changed) is tried on an
     in-memory copy of the store, at a cost that grows with the store: for the service, in a child
     process under the query deadline.
+
+    Over a remote store (kg.store.remote.RemoteStore) the same steps read the remote store through a
+    RemoteSlice (a few batched requests per write), and the change with its inferences is sent as one
+    update request when it fits in a batch (one transaction on Oxigraph and Fuseki). There is no
+    journal and no copy: an update that needs a copy is refused (StoreOperationUnsupportedError, 501),
+    so is a bulk load. A refused update leaves the observers untold (nothing changed); one whose outcome
+    is unknown (no answer in time, the connection broke after sending, a change of several batches)
+    tells them None, so the derived views are read again from what the remote store holds.
     """
 
     def __init__(
@@ -70,10 +83,18 @@ class GuardedWriter:
         self._inference: IncrementalInference | None = None
         self._lock = threading.Lock()
         self._observers: list[Observer] = []
+        self._views = ViewReads(store) if isinstance(store, RemoteStore) else None
+        self._views_stale = False  # over a remote store: the views missed a change (see `_tell`)
 
     def observe(self, observer: Observer) -> None:
         """Call `observer` with each committed change, before the write returns (under the write lock)."""
         self._observers.append(observer)
+
+    def views_store(self) -> KnowledgeStore:
+        """The store the observers' views should read: the store itself, or over a remote store a
+        ViewReads of it, through which what they read of a change they are told of is read ahead in one
+        request (the name index and the statistics read it pattern by pattern)."""
+        return self._views if self._views is not None else self.store  # type: ignore[return-value]
 
     def update(
         self,
@@ -94,44 +115,64 @@ class GuardedWriter:
         check_update_syntax(sparql, PARSE_SECONDS, base)
         sparql = request.applied_to(sparql)
         with self._lock:
-            changes = effect_of(self.store, sparql, evaluate, base)
-            if changes is None and copy_seconds is not None and self.scratch_dir is not None:
+            reads = self._reads()
+            worked = worked_out(reads, sparql, evaluate, base)
+            if isinstance(worked, StoreChanges):
+                changes = worked
+            elif self.remote:
+                raise StoreOperationUnsupportedError(needs_copy(worked))
+            elif copy_seconds is not None and self.scratch_dir is not None:
                 changes = changes_on_copy(self.store, self.scratch_dir, sparql, copy_seconds, base)
-            elif changes is None:
+            else:
                 changes = self._on_copy(lambda target: target.update(sparql, base))
-            self._commit(changes)
+            self._commit(changes, reads)
 
     def put_graph(self, graph_iri: str | None, data: Graph) -> bool:
         """Replace a graph's content (None: the default graph); True when the graph is new."""
         new = _quads(data, graph_iri)
+        target = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
         with self._lock:
-            created = not self.store.has_graph_or_default(graph_iri)
-            target = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
-            old = set(self.store.quads_matching(graph=target))
+            reads = self._reads()
+            self._read_ahead(reads, StoreChanges(added=new), {target})
+            created = not reads.has_graph_or_default(graph_iri)
+            old = set(reads.quads_matching(graph=target))
             graphs = {target} if created and isinstance(target, ox.NamedNode) else set()
-            self._commit(StoreChanges(old - new, new - old, graphs))  # type: ignore[arg-type]
+            self._commit(StoreChanges(old - new, new - old, graphs), reads)  # type: ignore[arg-type]
         return created
 
     def post_graph(self, graph_iri: str | None, data: Graph) -> bool:
         """Merge triples into a graph (None: the default graph); True when the graph is new."""
         new = _quads(data, graph_iri)
         with self._lock:
-            created = not self.store.has_graph_or_default(graph_iri)
-            added = {quad for quad in new if not self.store.contains(quad)}
+            reads = self._reads()
+            target = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
+            self._read_ahead(reads, StoreChanges(added=new), {target})
+            created = not reads.has_graph_or_default(graph_iri)
+            added = {quad for quad in new if not reads.contains(quad)}
             graphs = {ox.NamedNode(graph_iri)} if created and graph_iri else set()
-            self._commit(StoreChanges(set(), added, graphs))
+            self._commit(StoreChanges(set(), added, graphs), reads)
         return created
 
     def delete_graph(self, graph_iri: str | None) -> bool:
         """Remove a graph (the default graph is emptied); False when it did not exist."""
         with self._lock:
-            if not self.store.has_graph_or_default(graph_iri):
+            reads = self._reads()
+            if not reads.has_graph_or_default(graph_iri):
                 return False
             target = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
-            removed = set(self.store.quads_matching(graph=target))
+            removed = set(reads.quads_matching(graph=target))
             dropped = {target} if isinstance(target, ox.NamedNode) else set()
-            self._commit(StoreChanges(removed, set(), set(), dropped))  # type: ignore[arg-type]
+            self._commit(StoreChanges(removed, set(), set(), dropped), reads)  # type: ignore[arg-type]
         return True
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is a remote SPARQL store (no copy, no journal: see the class docstring)."""
+        return isinstance(self.store, RemoteStore)
+
+    def _reads(self) -> KnowledgeStore:
+        """What one write reads: the store itself, or over a remote store a RemoteSlice of it."""
+        return RemoteSlice(self.store) if isinstance(self.store, RemoteStore) else self.store  # type: ignore[return-value]
 
     def _on_copy(self, change: Change) -> StoreChanges:
         """The change a request makes, found by running it on an in-memory copy (cost: the store's size)."""
@@ -142,13 +183,15 @@ class GuardedWriter:
         finally:
             candidate.clear()
 
-    def _commit(self, changes: StoreChanges) -> None:
+    def _commit(self, changes: StoreChanges, reads: KnowledgeStore | None = None) -> None:
         """Validate, then apply the change with its inferences in one step and tell the observers."""
-        changes = self._settled(changes)
+        reads = reads or self.store
+        self._read_ahead(reads, changes)
+        changes = self._settled(changes, reads)
         if not changes:
             return
-        self.policy.check(self.store, changes)
-        self._check(changes)
+        self.policy.check(reads, changes)
+        self._check(changes, reads)
         schema_changed = any(q.graph_name in SCHEMA_GRAPHS for q in changes.removed | changes.added)
         if schema_changed or changes.dropped & SCHEMA_GRAPHS:
             self.store.apply(changes)
@@ -157,21 +200,41 @@ class GuardedWriter:
             self.store.flush()
             self._tell(None)
             return
-        full = merged(changes, self.inference.inferences(changes))
-        self.store.apply(full)
+        inference = self.inference
+        if reads is not self.store:  # the same rules, reading through the write's slice
+            inference = copy.copy(inference)
+            inference.store = reads
+        full = merged(changes, inference.inferences(changes))
+        self._apply(full)
         self._tell(full)
 
-    def _settled(self, changes: StoreChanges) -> StoreChanges:
+    def _read_ahead(
+        self,
+        reads: KnowledgeStore,
+        changes: StoreChanges,
+        graphs: Iterable[ox.NamedNode | ox.DefaultGraph] = (),
+    ) -> None:
+        if isinstance(reads, Prefetching):
+            read_ahead(reads, self.inference.axioms, changes, graphs)
+
+    def _apply(self, full: StoreChanges) -> None:
+        if isinstance(self.store, RemoteStore):
+            send(self.store, full, lambda: self._tell(None))
+        else:
+            self.store.apply(full)
+
+    def _settled(self, changes: StoreChanges, reads: KnowledgeStore | None = None) -> StoreChanges:
         """The change in the store's own terms (kg.store canonical literals), less what it would not change.
 
         `"5"^^xsd:int` is stored as `5`: validating or diffing the literal as written would see two
         values where the store keeps one (a record that conformed before it was stored did not after).
         """
-        added = self.store.canonical(changes.added)
-        removed = self.store.canonical(changes.removed) - added
+        reads = reads or self.store
+        added = reads.canonical(changes.added)
+        removed = reads.canonical(changes.removed) - added
         return StoreChanges(
-            {quad for quad in removed if self.store.contains(quad)},
-            {quad for quad in added if not self.store.contains(quad)},
+            {quad for quad in removed if reads.contains(quad)},
+            {quad for quad in added if not reads.contains(quad)},
             changes.created,
             changes.dropped,
         )
@@ -184,12 +247,16 @@ class GuardedWriter:
         return self._inference
 
     def _tell(self, changes: StoreChanges | None) -> None:
-        for observer in self._observers:
-            observer(changes)
+        if self._views is None:
+            for observer in self._observers:
+                observer(changes)
+            return
+        told = tell_through(self._views, None if self._views_stale else changes, self._observers)
+        self._views_stale = not told  # a view that missed a change reads the remote store again next time
 
-    def _check(self, changes: StoreChanges) -> None:
+    def _check(self, changes: StoreChanges, reads: KnowledgeStore | None = None) -> None:
         """Validate the nodes the change touches in their neighbourhood after the change."""
-        data, focus = scope_of(Neighbourhood(self.store, changes, self.typing))
+        data, focus = scope_of(Neighbourhood(reads or self.store, changes, self.typing))
         if not focus:
             return
         outcome = self.validator.validate(data, focus_nodes=focus, whole_ontology=False)
@@ -217,6 +284,8 @@ class GuardedWriter:
         from kg.quality.loading import load_files
         from kg.store.loading import LoadFile
 
+        if self.remote:
+            raise StoreOperationUnsupportedError(BULK_LOAD)
         if graph is not None:
             self.policy.check_graph_names({ox.NamedNode(graph)})
         source = Path(path)

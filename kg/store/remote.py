@@ -10,9 +10,10 @@ is sent as is, and the store's own default graph is read through the Graph Store
 the remote's own default graph (the project keeps its data in named graphs).
 
 Writes go in requests of `sparql_batch_quads` quads; a change that fits in one is one update request
-(one transaction on these engines), a larger one is not all or nothing. Blank nodes travel as skolem
-IRIs (kg.store.remote_text). The inference mark is a triple in a graph of its own, STATE_GRAPH, which
-exists only while a bulk load is adding triples and is left out of `named_graphs`.
+(one transaction on these engines), a larger one is not all or nothing. The service's SHACL-gated writes
+read this store through kg.store.remote_slice (batched reads) and commit with `apply`. Blank nodes
+travel as skolem IRIs (kg.store.remote_text). The inference mark is a triple in a graph of its own,
+STATE_GRAPH, which exists only while a bulk load is adding triples and is left out of `named_graphs`.
 """
 
 from __future__ import annotations
@@ -313,9 +314,9 @@ class RemoteStore(RemoteReads):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # What a remote store cannot do. Callers to replace before the service runs on it:
-    # copy, changes_to: kg/quality/writer.py (GuardedWriter tries CREATE/ADD/MOVE/COPY and updates it
-    #   cannot work out on a copy), kg/quality/update_on_copy.py;
+    # What a remote store cannot do, and who would ask:
+    # copy, changes_to: kg/quality/update_on_copy.py and GuardedWriter._on_copy (an update the writer
+    #   cannot work out alone); over a remote store the writer answers those 501 before asking;
     # dump_snapshot, load_snapshot, backup: kg/store/snapshots.py (the query workers' snapshots),
     #   kg/pipeline/publish.py (the checkpoint of the live store a build starts from),
     #   kg/quality/update_on_copy.py (a checkpoint for the child process);
