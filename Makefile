@@ -58,9 +58,9 @@ bench: install bench-deps
 	$(BIN)/python tests/benchmarks/bench_scale.py $(SCALE)
 
 # Extraction quality on the corpus (dev, and the held-out test split): writes docs/extraction.md.
-# The collaboration-pair judge, trained on the dev split only (kg/data/models/collaboration-pairs.json).
+# The learned judges (collaboration pairs, actor names), trained on the dev split only (kg/data/models).
 train: install
-	$(BIN)/qcollab train-pairs tests/corpus/dev --cross-validate
+	$(BIN)/qcollab train-judges tests/corpus/dev --cross-validate
 
 eval: install
 	$(BIN)/qcollab evaluate tests/corpus/dev tests/corpus/test --format markdown --output docs/extraction.md

@@ -4,6 +4,7 @@ ontology, shapes, validator and gazetteer as the code loads them."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,10 @@ def gazetteer() -> Gazetteer:
 def extractor(gazetteer: Gazetteer) -> Extractor:
     """The gazetteer ahead of the pinned statistical model, loaded once."""
     return Extractor.load(gazetteer)
+
+
+@pytest.fixture(scope="session")
+def rules_extractor(extractor: Extractor) -> Extractor:
+    """The extractor without its learned judges: what the rules alone read (the judges are statistical and
+    measured on the corpus, tests/extract/test_judges.py and docs/extraction.md)."""
+    return replace(extractor, pairs=None, names=None)

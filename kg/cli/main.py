@@ -28,7 +28,7 @@ from kg.cli.output import (
     print_boolean,
     print_table,
 )
-from kg.cli.train import train_pairs_command
+from kg.cli.train import train_judges_command
 from kg.errors import QcollabError, RdfSyntaxError, ValidationEngineError
 from kg.formats.parsing import parse_rdf_file
 from kg.formats.table import by_name
@@ -266,7 +266,7 @@ def link(
 
 
 app.command("evaluate")(evaluate_command)
-app.command("train-pairs")(train_pairs_command)
+app.command("train-judges")(train_judges_command)
 
 
 def main() -> None:

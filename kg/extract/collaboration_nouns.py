@@ -1,4 +1,6 @@
-"""Collaborations a noun states: "a partnership between X and Y", "an agreement with Y", "a consortium of"."""
+"""Collaborations a noun states ("a partnership between X and Y", "an agreement with Y", "a consortium of"),
+a team of people from several actors states ("researchers from X and Y demonstrated"), and a purchase
+("X buys a machine from Y")."""
 
 from __future__ import annotations
 
@@ -6,7 +8,15 @@ from itertools import combinations, product
 
 from spacy.tokens import Token
 
-from kg.extract.lexicon import COLLAB_NOUNS, CONSORTIUM_NOUNS, DISTRIBUTIVE, JOINT_ADJECTIVES, JOINT_NOUNS
+from kg.extract.lexicon import (
+    COLLAB_NOUNS,
+    CONSORTIUM_NOUNS,
+    DISTRIBUTIVE,
+    JOINT_ADJECTIVES,
+    JOINT_NOUNS,
+    PEOPLE_NOUNS,
+    PURCHASE_VERBS,
+)
 from kg.extract.mentions import EntityMention
 from kg.extract.phrases import MAX_GROUP, MAX_JOINT, ParsedSentence
 
@@ -19,6 +29,45 @@ class NounPairs(ParsedSentence):
         near = [verb, *verb.children]
         near += [g for c in verb.children if c.dep_ in ("dobj", "nsubj", "attr") for g in c.subtree]
         return any(t.lower_ in DISTRIBUTIVE for t in near)
+
+    def _team_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
+        """ "Researchers from A, B and C demonstrated", "the work was carried out by a team from A and B":
+        people of several actors doing one thing together, every pair of them."""
+        if verb.lemma_.lower() in ("compete", "rival") or self._distributive(verb):
+            return []
+        people = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        people += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):  # "In 2019 researchers at X
+            people += [  # and Y demonstrated": the parse took the subject into the opening phrase
+                g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"
+            ]
+        for person in people:
+            if person.lemma_.lower() not in PEOPLE_NOUNS or person.i in self.at:
+                continue
+            if not any(c.dep_ == "prep" and c.lower_ in ("at", "from", "of") for c in person.children):
+                continue
+            team = self.group(person)
+            if 2 <= len(team) <= MAX_GROUP:
+                return [(a, b, 0.8) for a, b in combinations(team, 2)]
+        return []
+
+    def _purchase_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
+        """ "X buys / procures / orders a machine from Y and Z": the buyer with each seller."""
+        if verb.lemma_.lower() not in PURCHASE_VERBS:
+            return []
+        buyers = self.subjects(verb)
+        holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+        holders += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        sellers = [
+            m
+            for holder in holders
+            for c in holder.children
+            if c.dep_ == "prep" and c.lower_ == "from"
+            for g in c.children
+            if g.dep_ == "pobj"
+            for m in self.group(g)
+        ]
+        return [(a, b, 0.75) for a, b in product(buyers, sellers) if a.iri != b.iri]
 
     def _noun_pairs(self, noun: Token) -> list[tuple[EntityMention, EntityMention, float]]:
         word = noun.lower_

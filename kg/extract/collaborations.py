@@ -112,7 +112,7 @@ class CollaborationReader(NounPairs):
             if self.negated(token) or (token.head is not token and self.negated(token.head)):
                 continue
             if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or _misread_verb(token):
-                pairs += self._verb_pairs(token)
+                pairs += self._verb_pairs(token) + self._team_pairs(token) + self._purchase_pairs(token)
             elif token.pos_ in ("NOUN", "PROPN") or token.lower_ in COLLAB_NOUNS:
                 pairs += self._noun_pairs(token)
         unique: dict[frozenset[str], Relation] = {}

@@ -12,8 +12,8 @@ from spacy.tokens import Doc
 
 from kg.extract.consistency import Consistency
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.judges import MENTION_MODEL_PATH, PAIR_MODEL_PATH, Judge, LogisticJudge
 from kg.extract.language import extraction_language
-from kg.extract.pair_model import MODEL_PATH, PairJudge, PairModel
 from kg.extract.run import RunInfo
 from kg.text.nlp import ModelInfo
 
@@ -31,7 +31,8 @@ class Extractor:
     run: RunInfo
     min_confidence: float = 0.0
     consistency: Consistency = field(default_factory=Consistency)  # shared by the documents of one build
-    pairs: PairJudge | None = None  # the learned judge of collaboration pairs (None: the rules alone)
+    pairs: Judge | None = None  # the learned judge of collaboration pairs (None: the rules alone)
+    names: Judge | None = None  # the learned judge of the names the rules read (None: the rules alone)
 
     @classmethod
     def load(
@@ -40,14 +41,16 @@ class Extractor:
         *,
         model_path: Path | None = None,
         min_confidence: float = 0.0,
-        pair_model: Path | None = MODEL_PATH,
+        pair_model: Path | None = PAIR_MODEL_PATH,
+        mention_model: Path | None = MENTION_MODEL_PATH,
     ) -> Extractor:
         """The packaged gazetteer (unless given) ahead of the statistical model (default: the pinned one)."""
         known = gazetteer or Gazetteer.load()
         nlp, model = extraction_language(known, model_path)
-        pairs = PairModel.load(pair_model) if pair_model is not None else None
-        run = RunInfo(model, pairs.version if pairs is not None else None)
-        return cls(known, nlp, model, run, min_confidence, pairs=pairs)
+        pairs = LogisticJudge.load(pair_model) if pair_model is not None else None
+        names = LogisticJudge.load(mention_model) if mention_model is not None else None
+        run = RunInfo(model, {"collaboration-pairs": pairs, "mentions": names})
+        return cls(known, nlp, model, run, min_confidence, pairs=pairs, names=names)
 
     def parse(self, texts: Sequence[str], processes: int = 1) -> Iterator[Doc]:
         """The texts through the pipeline, in batches (and in parallel processes for large corpora;

@@ -40,6 +40,8 @@ PARTNER_VERBS = words("collaborate cooperate join partner participate sign take 
 PEOPLE_NOUNS = words("colleague engineer expert group physicist researcher scientist specialist staff team")
 # Verbs by which one actor picks another to work with ("DARPA chose PsiQuantum").
 SELECT_VERBS = words("choose commission contract hire pick select")
+# Verbs of buying a thing from an actor ("X buys a machine from Y"): a supply deal seen from the buyer.
+PURCHASE_VERBS = words("buy lease license order procure purchase")
 TOGETHER_WORDS = words("bilaterally collectively jointly mutually together")
 JOINT_ADJECTIVES = words(
     "bilateral collaborative combined common cooperative joint multilateral shared trilateral"

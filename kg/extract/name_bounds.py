@@ -88,9 +88,16 @@ def _field_list(span: Span) -> Span | None:
 
 
 def campus(span: Span) -> Span | None:
-    """ "University of California" + ", Santa Barbara"."""
+    """ "University of California" + ", Santa Barbara"; "University of Texas" + " at Austin"."""
     doc, end = span.doc, span.end
-    if not span.text.startswith("University of") or end + 1 >= len(doc) or doc[end].text != ",":
+    if not span.text.startswith("University of") or end + 1 >= len(doc):
+        return None
+    if doc[end].lower_ == "at" and doc[end + 1].ent_type_ == "GPE" and doc[end + 1].text[:1].isupper():
+        last = end + 2
+        while last < len(doc) and doc[last].ent_type_ == "GPE" and doc[last].ent_iob_ == "I":
+            last += 1  # "at Urbana-Champaign", "at College Park": the whole place
+        return doc[span.start : last]
+    if doc[end].text != ",":
         return None
     last = end + 1
     while last < len(doc) and last - end <= 3 and _unknown_title(doc[last]):

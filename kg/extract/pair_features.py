@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from rdflib import URIRef
 from spacy.tokens import Doc, Token
 
 from kg.extract.spans import EntityMention
+
+
+@dataclass(frozen=True)
+class PairCandidate:
+    """Two different actors named in one sentence, and whether the rules found them collaborating."""
+
+    first: URIRef
+    second: URIRef
+    sentence_start: int
+    sentence_end: int
+    sentence_text: str
+    features: list[str]
+    parse_found: bool
+
 
 _CONTENT = frozenset({"NOUN", "VERB", "ADJ", "ADV", "ADP"})
 _MAX_PATH = 8

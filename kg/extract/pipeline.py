@@ -154,7 +154,7 @@ def extract_text(
     funded: set[URIRef] = set()
     for sentence, section in _sentences_by_section(document):
         program_facts(ctx, sentence, section, funded)
-    prose = ProseReader(ctx, extractor.pairs)
+    prose = ProseReader(ctx, extractor.pairs, extractor.names)
     prose.read(zip(sentences, docs, strict=True))
     _mentions(ctx, document, prose.spans)
     described = _actor_sentences(actors)

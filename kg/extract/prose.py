@@ -12,10 +12,11 @@ from spacy.tokens import Doc, Token
 from kg.extract.context import Context
 from kg.extract.coreference import DocumentMemory
 from kg.extract.dates import parse_date
+from kg.extract.judges import Judge
+from kg.extract.mention_features import MentionCandidate, mention_features
 from kg.extract.mentions import EntityMention, MentionFinder
 from kg.extract.methods import LEARNED, SURFACE
-from kg.extract.pair_features import dependency_path, pair_features
-from kg.extract.pair_model import PairCandidate, PairJudge
+from kg.extract.pair_features import PairCandidate, dependency_path, pair_features
 from kg.extract.partnerships import area_iris, partnership, sentence_model
 from kg.extract.patterns import Amount, find_amounts
 from kg.extract.places import country_code
@@ -32,9 +33,10 @@ _MAX_AMOUNT_DISTANCE = 8
 class ProseReader:
     """Reads one document's sentences in order, with the memory short forms and acronyms need."""
 
-    def __init__(self, ctx: Context, judge: PairJudge | None = None) -> None:
+    def __init__(self, ctx: Context, pairs: Judge | None = None, names: Judge | None = None) -> None:
         self.ctx = ctx
-        self.judge = judge
+        self.judge = pairs
+        self.names = names
         self.memory = DocumentMemory()
         self.finder = MentionFinder(ctx.gazetteer, self.memory)
         self.parsed_partnerships: set[tuple[int, int]] = set()  # sentences whose partners the parse found
@@ -58,6 +60,7 @@ class ProseReader:
         found = self.finder.find(doc, sentence.start)
         led = SentenceGraph(doc, found).led_names()
         found = [_as_program(m) if _centre_led(m, led) else m for m in found]
+        found = [m for m in found if self._named(doc, sentence, m)]
         mentions = [m for m in found if self._emit(m, sentence)]
         self.spans.update(((m.char_start, m.char_end), m.iri) for m in mentions)
         graph = SentenceGraph(doc, mentions)
@@ -105,6 +108,15 @@ class ProseReader:
             if verdict is not None and verdict[0] and not known and not _denied(graph, doc, first, second):
                 learned.append(((first.iri, second.iri), (LEARNED, round(verdict[1], 3))))
         return learned
+
+    def _named(self, doc: Doc, sentence: Sentence, mention: EntityMention) -> bool:
+        """False for a name the rules read as an actor or a program (not a known one) that the name judge
+        says is neither ("Eagle", the processor; "President")."""
+        if self.names is None or mention.entry is not None or mention.kind != "actor":
+            return True
+        features = mention_features(doc, mention)
+        verdict = self.names.judge(MentionCandidate(mention.name, mention.kind, sentence.text, features))
+        return verdict is None or verdict[0]
 
     def _emit(self, mention: EntityMention, sentence: Sentence) -> bool:
         """The mention's entity in this document's graph; False when it is held back for review."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
 from kg import __version__
+from kg.extract.judges import LogisticJudge
 from kg.namespaces import PROV, QC, QCR, RDF, RDFS, SDO
 from kg.text.nlp import ModelInfo
 from kg.text.sentences import slugify
@@ -19,7 +21,7 @@ class RunInfo:
     """What every run of one extractor shares: the statistical model and the pair judge's weights it uses."""
 
     model: ModelInfo | None
-    pair_model: str | None = None  # the version (digest) of the collaboration-pair weights, if any
+    judges: Mapping[str, LogisticJudge | None] = field(default_factory=dict)  # the learned judges, by name
 
     @property
     def model_iri(self) -> URIRef | None:
@@ -49,10 +51,12 @@ def add_run(graph: Graph, run: URIRef, info: RunInfo, document: URIRef) -> None:
         add((info.model_iri, RDF.type, PROV.Entity))
         add((info.model_iri, RDFS.label, Literal(info.model.name)))
         add((info.model_iri, SDO.version, Literal(info.model.version)))
-    if info.pair_model is not None:
-        judge = QCR[f"nlp-model/collaboration-pairs-{info.pair_model}"]
-        add((run, PROV.used, judge))
-        add((judge, RDF.type, QC.NlpModel))
-        add((judge, RDF.type, PROV.Entity))
-        add((judge, RDFS.label, Literal("qcollab collaboration-pair judge")))
-        add((judge, SDO.version, Literal(info.pair_model)))
+    for name, judge in sorted(info.judges.items()):
+        if judge is None:
+            continue
+        iri = QCR[f"nlp-model/{name}-{judge.version}"]
+        add((run, PROV.used, iri))
+        add((iri, RDF.type, QC.NlpModel))
+        add((iri, RDF.type, PROV.Entity))
+        add((iri, RDFS.label, Literal(f"qcollab {name} judge")))
+        add((iri, SDO.version, Literal(judge.version)))

@@ -162,7 +162,7 @@ def _actors(extractor: Extractor, text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("text", "named", "not_named"), CASES, ids=[c[0][:50] for c in CASES])
-def test_actor_names(extractor: Extractor, text: str, named: set[str], not_named: set[str]) -> None:
-    actors = _actors(extractor, text)
+def test_actor_names(rules_extractor: Extractor, text: str, named: set[str], not_named: set[str]) -> None:
+    actors = _actors(rules_extractor, text)
     assert named <= actors, f"missing {named - actors}; found {actors}"
     assert not (not_named & actors)

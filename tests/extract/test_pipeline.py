@@ -673,10 +673,10 @@ def test_organization_patterns(gazetteer: Gazetteer, text: str, expected: list[t
         ("Singapore acts as a bridge to Asia, teaming up with France.", {("singapore", "france")}),
     ],
 )
-def test_partnership_cues(extractor: Extractor, sentence: str, expected: set[tuple[str, str]]) -> None:
+def test_partnership_cues(rules_extractor: Extractor, sentence: str, expected: set[tuple[str, str]]) -> None:
     text = f"# Note\n\n{sentence}\n"
     result = extract_text(text, doc_slug="note", source="note.md", sha256="0" * 64, markdown=True,
-                          extractor=extractor)
+                          extractor=rules_extractor)
     rows = result.graph.query(
         "SELECT ?a ?b WHERE { ?a qc:collaboratesWith ?b }",
         initNs={"qc": "https://w3id.org/qcollab/ontology#"},
