@@ -55,6 +55,15 @@ def _said_together(verb: Token) -> bool:
     )
 
 
+def _together_with(obj: Token) -> bool:
+    """ "coordinates the programme together with X and Y": X and Y act with the subject and each other."""
+    preposition = obj.head
+    return preposition.lower_ == "with" and (
+        any(c.lower_ == "together" for c in preposition.children)
+        or (preposition.i > 0 and preposition.doc[preposition.i - 1].lower_ == "together")
+    )
+
+
 def _misread_verb(token: Token) -> bool:
     """ "X and Y work together": the verb the tagger took for a noun, told by its subject."""
     return (
@@ -194,7 +203,8 @@ class CollaborationReader(NounPairs):
                 if (named := self.at.get(obj.i)) is not None:  # "with X in Erlangen and Y in Garching"
                     partners += [m for m in right_conjuncts(self.doc, self.at, named) if m not in partners]
                 pairs += [(a, b, 0.85) for a, b in product(subjects, partners)]
-                if one_agreement(obj) and 2 <= len(partners) <= MAX_JOINT:  # "an agreement with X and Y"
+                shared = one_agreement(obj) or _together_with(obj)  # "an agreement with X and Y"
+                if shared and 2 <= len(partners) <= MAX_JOINT:
                     pairs += [(a, b, 0.8) for a, b in combinations(partners, 2)]
         joint = (
             lemma in JOINT_VERBS | CO_VERBS

@@ -39,7 +39,7 @@ PARTNER_VERBS = words("collaborate cooperate join partner participate sign take 
 # People who stand for their organisation ("researchers at X will work with colleagues at Y").
 PEOPLE_NOUNS = words("colleague engineer expert group physicist researcher scientist specialist staff team")
 # Verbs by which one actor picks another to work with ("DARPA chose PsiQuantum").
-SELECT_VERBS = words("choose commission contract hire pick select")
+SELECT_VERBS = words("accept admit choose commission contract hire pick select")
 # Verbs of buying a thing from an actor ("X buys a machine from Y"): a supply deal seen from the buyer.
 PURCHASE_VERBS = words("buy lease license order procure purchase")
 TOGETHER_WORDS = words("bilaterally collectively jointly mutually together")

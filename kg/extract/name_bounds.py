@@ -53,6 +53,26 @@ def _joined_right(span: Span) -> Span | None:
     return None
 
 
+NAME_PARTICLES = frozenset({"de", "du", "des", "di", "del", "della", "der", "la", "van", "von", "voor"})
+
+
+def _particle_joined(span: Span) -> Span | None:
+    """ "Banque de" + "France", "Agence nationale de la" + "recherche": a name in a language whose names
+    run on through a lower-case particle, where NER stopped at the particle."""
+    doc, end = span.doc, span.end
+    if span[-1].lower_ not in NAME_PARTICLES or span[-1].text != span[-1].lower_:
+        return None
+    last = end
+    def runs_on(token: Token) -> bool:
+        return token.lower_ in NAME_PARTICLES or token.text[:1].isupper()
+
+    while last < len(doc) and last - end < 4 and runs_on(doc[last]):
+        last += 1
+    while last > end and doc[last - 1].lower_ in NAME_PARTICLES:
+        last -= 1
+    return doc[span.start : last] if last > end else None
+
+
 def _joined_left(span: Span) -> Span | None:
     """ "Knut and" + "Alice Wallenberg Foundation": a first name or word NER left out."""
     doc, start = span.doc, span.start
@@ -119,7 +139,7 @@ def name_goes_on(span: Span) -> Span:
     end = span.end
     if end < len(doc) and doc[end].text in NAME_HEADS and span[-1].lower_ in FIELD_WORDS:
         return doc[span.start : end + 1]  # "... Office of Science and Technology" + "Policy"
-    for extend in (_joined_right, _joined_left, _field_list, campus):
+    for extend in (_joined_right, _joined_left, _field_list, campus, _particle_joined):
         longer = extend(span)
         if longer is not None:
             return longer

@@ -21,9 +21,7 @@ def pairs(*names: tuple[str, str]) -> Pairs:
 # (the text, sentence by sentence: the last one is read; the pairs it states, by the names as written)
 STATED: list[tuple[tuple[str, ...], Pairs]] = [
     (
-        (
-            "The cluster brings together the University of Vienna, TU Wien and the University of Innsbruck.",
-        ),
+        ("The cluster brings together the University of Vienna, TU Wien and the University of Innsbruck.",),
         pairs(
             ("University of Vienna", "TU Wien"),
             ("University of Vienna", "University of Innsbruck"),
@@ -39,6 +37,26 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
         pairs(("Swiss National Science Foundation", "ETH Zurich")),
     ),
     (("SEEQC and Nvidia linked a chip to a GPU in a joint demonstration.",), pairs(("SEEQC", "Nvidia"))),
+    (
+        (
+            "The work was carried out by researchers from JPMorganChase, Quantinuum and Argonne National "
+            "Laboratory.",
+        ),
+        pairs(
+            ("JPMorganChase", "Quantinuum"),
+            ("JPMorganChase", "Argonne National Laboratory"),
+            ("Quantinuum", "Argonne National Laboratory"),
+        ),
+    ),
+    (
+        ("Oak Ridge National Laboratory purchased a 20-qubit system from IQM.",),
+        pairs(("Oak Ridge National Laboratory", "IQM")),
+    ),
+    (("DARPA accepted Microsoft into the final phase.",), pairs(("DARPA", "Microsoft"))),
+    (
+        ("The Banque de France worked with the Deutsche Bundesbank on a quantum-safe link.",),
+        pairs(("Banque de France", "Deutsche Bundesbank")),
+    ),
     (
         ("A letter of intent between the Barcelona Supercomputing Center and Qilimanjaro Quantum Tech.",),
         pairs(("Barcelona Supercomputing Center", "Qilimanjaro Quantum Tech")),
@@ -110,9 +128,10 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
             "Korea University runs the Quantum Sensing Center together with the University of California, "
             "Santa Barbara and the Massachusetts Institute of Technology (MIT).",
         ),
-        pairs(
+        pairs(  # one act of the three ("together with"), as the corpus annotates it
             ("Korea University", "University of California, Santa Barbara"),
             ("Korea University", "Massachusetts Institute of Technology"),
+            ("University of California, Santa Barbara", "Massachusetts Institute of Technology"),
         ),
     ),
     (
@@ -372,6 +391,9 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
 # Sentences that name several actors together but state no collaboration between them.
 CO_MENTIONS: list[str] = [
     "The U.S., China and the EU compete for quantum talent.",
+    "Researchers from IBM and Google compete for the lead in quantum advantage.",
+    "Scientists at Harvard and MIT each published their own results.",
+    "The company accepted the offer from IBM.",
     "Germany, France, Italy and Spain signed the declaration.",
     "The members are Austria, Belgium, Czechia, Denmark, Finland, France, Germany and Italy.",
     "Japan and South Korea each launched their own national quantum strategies.",
