@@ -60,7 +60,7 @@ bench: install bench-deps
 # Extraction quality on the corpus (dev, and the held-out test split): writes docs/extraction.md.
 # The learned judges (collaboration pairs, actor names), trained on the dev split only (kg/data/models).
 train: install
-	$(BIN)/qcollab train-judges tests/corpus/dev --cross-validate
+	$(BIN)/qcollab train-judges tests/corpus/dev --cross-validate --format markdown > docs/judges.md
 
 eval: install
 	$(BIN)/qcollab evaluate tests/corpus/dev tests/corpus/test --format markdown --output docs/extraction.md

@@ -43,7 +43,8 @@ actors, amounts are decimal values with their ISO 4217 currency, program roles a
 or funded by, actor). A program's name matches with or without its owner's possessive ("Canada's")
 and a trailing "programme". The words/s below are one process reading one document at a time, model
 loading included; a whole build (parsing in parallel, SHACL, store) is timed in
-[benchmarks.md](benchmarks.md). This file is written by `make eval`
+[benchmarks.md](benchmarks.md). The extractor reads with its rules and two learned judges, trained on
+the dev split only ([judges.md](judges.md)). This file is written by `make eval`
 (`qcollab evaluate ... --format markdown`).
 """
 HEADER = ["kind", "precision", "recall", "F1", "gold found", "extracted correct"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,13 +15,39 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kg.extract.judges import MODELS
 from kg.settings import get_settings
 
-PAIR_THRESHOLD = 0.85  # chosen by cross-validation on the dev split (docs/extraction.md)
+if TYPE_CHECKING:
+    from kg.extract.evaluation import Score
+
+PAIR_THRESHOLD = 0.95  # both chosen by cross-validation on the dev split (make train; docs/extraction.md)
 MENTION_THRESHOLD = 0.45
 
 
 class TrainFormat(StrEnum):
     table = "table"
     json = "json"
+    markdown = "markdown"
+
+
+REPORT_INTRO = """# The learned judges
+
+Two logistic-regression judges sit beside the extractor's rules (`kg/extract/judges.py`), trained on the
+dev split only by `make train` (`qcollab train-judges tests/corpus/dev --cross-validate --format markdown`),
+which also wrote this file:
+
+- **collaboration pairs**: for every two actors named in one sentence that the rules did not pair, the
+  probability that the sentence states a collaboration, from the dependency path between them, the words
+  between and around them and the sentence's words (`kg/extract/pair_features.py`); a pair from the
+  threshold up is added (method `qc:LearnedClassifier`, the probability as its confidence), never across a
+  negated or hedged verb;
+- **actor names**: for every new name the rules read as an actor (never a gazetteer name), the
+  probability that it is one, from its words, shape, entity label and neighbours
+  (`kg/extract/mention_features.py`); a name below the threshold is dropped ("Eagle", the processor;
+  "President").
+
+The weights are JSON in `kg/data/models/` (named, with their digest, as `qc:NlpModel`s of every extraction
+run); scikit-learn is needed to train them, not to use them. The thresholds were chosen by the
+cross-validation below: each document is read by judges trained on the other folds only.
+"""
 
 
 def _percent(value: float | None) -> str:
@@ -89,6 +115,9 @@ def train_judges_command(
     if fmt is TrainFormat.json:
         print(json.dumps({"judges": summary, "cross_validated": readings}, indent=2))
         return
+    if fmt is TrainFormat.markdown:
+        print(_markdown(summary, thresholds, scores), end="")
+        return
     console = Console()
     for name, facts in summary.items():
         console.print(
@@ -102,3 +131,21 @@ def train_judges_command(
             f"{kind} P {_percent(s.precision)} R {_percent(s.recall)}" for kind, s in kinds.items()
         )
         console.print(f"{reading} (cross-validated by document): {line}", soft_wrap=True, markup=False)
+
+
+def _markdown(
+    summary: dict[str, object], thresholds: dict[str, float], scores: dict[str, dict[str, Score]]
+) -> str:
+    lines = [REPORT_INTRO, "| judge | threshold | candidates | positive | weights |"]
+    lines.append("|---|---:|---:|---:|---:|")
+    for name, facts in summary.items():
+        lines.append(f"| {name} | {thresholds[name]} | {facts['examples']} | {facts['positives']} "  # type: ignore[index]
+                     f"| {facts['weights']} |")  # type: ignore[index]
+    if scores:
+        kinds = list(next(iter(scores.values())))
+        lines += ["", "Cross-validated on the dev split (5 folds by document), precision / recall:", "",
+                  "| reading | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
+        for reading, by_kind in scores.items():
+            cells = [f"{_percent(s.precision)} / {_percent(s.recall)}" for s in by_kind.values()]
+            lines.append(f"| {reading} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
