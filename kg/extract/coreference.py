@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.methods import SURFACE
 from kg.extract.name_shapes import generic
+from kg.extract.places import country_code, country_names_starting
 from kg.names.normalize import alias_key
 from kg.namespaces import QC
 
@@ -67,6 +68,14 @@ class Recent:
 
 # Head words a later mention may leave off: "Chicago State University" is then "Chicago State".
 _SHORTENED_HEADS = frozenset({"University", "College"})
+# A name's own first words stand for it later: "Chalmers University of Technology" is "Chalmers", "Argonne
+# National Laboratory" "Argonne"; not words any name may start with, nor a place ("Korea University").
+_LEADING_HEADS = frozenset({"University", "College", "Institute", "Laboratory"})
+_NOT_LEADING = frozenset(
+    {"The", "Royal", "Technical", "State", "National", "Federal", "Free", "Open", "New"}
+    | {"American", "British", "Dutch", "European", "French", "Swiss"}  # demonyms not spelled like the place
+)
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "i", "ic")
 
 
 class DocumentMemory:
@@ -114,6 +123,8 @@ class DocumentMemory:
         words = mention.name.split()
         if len(words) >= 3 and words[-1] in _SHORTENED_HEADS and words[-2][:1].isupper():
             self.define(" ".join(words[:-1]), mention)  # "Chicago State University", later "Chicago State"
+        if (leading := _leading_words(words)) is not None and self.alias(leading) is None:
+            self.define(leading, mention)
 
     def last_program(self) -> EntityMention | None:
         """The program named last, for "the programme" and the like."""
@@ -258,6 +269,27 @@ class DocumentMemory:
             for s, e, target in spans
             if e > s
         ]
+
+
+def _leading_words(words: list[str]) -> str | None:
+    """The words before the head of a name, when they can stand for it alone ("Chalmers", "Oak Ridge")."""
+    head = next((i for i, word in enumerate(words) if i and word in _LEADING_HEADS), None)
+    if head is None:
+        return None
+    prefix = words[: head - 1] if words[head - 1] == "National" else words[:head]
+    if not 1 <= len(prefix) <= 2 or any(not w.isalpha() or not w[:1].isupper() for w in prefix):
+        return None
+    if any(w in _NOT_LEADING for w in prefix):
+        return None
+    text = " ".join(prefix)
+    return None if generic(text) or country_code(text) is not None or _demonym(prefix[0]) else text
+
+
+def _demonym(word: str) -> bool:
+    """ "Indian", "Finnish", "Korean": a word of origin, told by a country whose name it shortens."""
+    return word.endswith(_DEMONYM_ENDINGS) and any(
+        country_code(name) is not None for name in country_names_starting(word[:3])
+    )
 
 
 def _main_subject(doc: Doc, pronoun: Token, found: list[EntityMention]) -> EntityMention | None:

@@ -490,6 +490,9 @@ class MentionFinder:
         for token in doc:
             if token.i in taken or not (ACRONYM.fullmatch(token.text) or token.text.istitle()):
                 continue  # "UKRI", or a short form the text defined ("Wits")
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is not None and following.pos_ == "PROPN" and following.text[:1].isupper():
+                continue  # "Delft" of "Delft Circuits": the first word of another name
             remembered = self.memory.alias(token.text)
             if remembered is not None:
                 word = doc[token.i : token.i + 1]

@@ -52,6 +52,12 @@ def country_code(name: str) -> tuple[str, str] | None:
     return country.alpha_2, getattr(country, "common_name", None) or country.name
 
 
+def country_names_starting(prefix: str) -> list[str]:
+    """The ISO 3166-1 names (lower-cased) that start with `prefix`, in name order."""
+    start = prefix.lower()
+    return sorted(name for name in _countries() if name.startswith(start))
+
+
 def place_of(gazetteer: Gazetteer, name: str) -> Place | None:
     """A country or a first-level region named `name`: (known entry or None, IRI, classes, label)."""
     entry = gazetteer.lookup(name)

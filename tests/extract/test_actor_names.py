@@ -23,6 +23,12 @@ ACTOR_CLASSES = (
 
 # (a sentence, actors it names by their full names, names that are only parts of one)
 CASES: list[tuple[str, set[str], set[str]]] = [
+    (  # a name's first word stands for it later, but not a demonym, nor the first word of another name
+        "The Indian Institute of Technology Bombay and Delft University of Technology met. Indian "
+        "researchers visited spin-offs, among them Qblox, Delft Circuits and Orange Quantum Systems.",
+        {"Indian Institute of Technology Bombay", "Delft University of Technology", "Delft Circuits"},
+        {"Indian", "Delft"},
+    ),
     (
         "Its first commercial members included JPMorgan Chase, Daimler, Samsung, Barclays, Honda and JSR.",
         {"Daimler", "Samsung", "Barclays", "Honda"},
@@ -166,3 +172,18 @@ def test_actor_names(rules_extractor: Extractor, text: str, named: set[str], not
     actors = _actors(rules_extractor, text)
     assert named <= actors, f"missing {named - actors}; found {actors}"
     assert not (not_named & actors)
+
+
+def test_a_names_first_word_stands_for_it_later(rules_extractor: Extractor) -> None:
+    text = (
+        "Researchers at Chalmers University of Technology built a chip. Chalmers, which leads the work on "
+        "computing, coordinates the programme together with Lund University."
+    )
+    graph = extract_text(
+        text, doc_slug="t", source="t.txt", sha256="0" * 64, markdown=False, extractor=rules_extractor
+    ).graph
+    pairs = {
+        frozenset(str(x).rsplit("/", 1)[-1] for x in pair)
+        for pair in graph.subject_objects(QC.collaboratesWith)
+    }
+    assert pairs == {frozenset({"chalmers-university-of-technology", "lund-university"})}

@@ -53,6 +53,7 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
         pairs(("Oak Ridge National Laboratory", "IQM")),
     ),
     (("DARPA accepted Microsoft into the final phase.",), pairs(("DARPA", "Microsoft"))),
+
     (
         ("The Banque de France worked with the Deutsche Bundesbank on a quantum-safe link.",),
         pairs(("Banque de France", "Deutsche Bundesbank")),
