@@ -266,6 +266,8 @@ class CollaborationReader(NounPairs):
                 if g.dep_ == "pobj"
                 for m in self.group(g)
             ]
+            if lemma in SELECT_VERBS and not chosen:  # "selected fifteen companies for Stage A: X, Y, ..."
+                chosen = self._listed_after_colon(verb)
             pairs += [(a, b, 0.75) for a, b in product(subjects, chosen) if QC.Country not in b.classes]
             if lemma in SELECT_VERBS and passive:  # "IonQ was selected by AFRL", "IQM's system was chosen by"
                 makers = subjects or [m for m in chosen if m not in subjects]
@@ -311,6 +313,16 @@ class CollaborationReader(NounPairs):
             if 2 <= len(founders) <= _MAX_LIST:  # founding is one act of all the founders
                 pairs += [(a, b, 0.8) for a, b in combinations(founders, 2)]
         return pairs
+
+    def _listed_after_colon(self, verb: Token) -> list[EntityMention]:
+        """The actors listed after a colon that follows the verb's counted object ("fifteen companies ...: X,
+        Y and Z"), where the object itself names none."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        counted = any(g.dep_ == "nummod" or g.like_num for c in objects for g in c.children)
+        colon = next((t for t in self.doc[verb.i + 1 :] if t.text == ":"), None)
+        if not counted or colon is None:
+            return []
+        return list({m.iri: m for m in self.mentions if m.kind == "actor" and m.start > colon.i}.values())
 
     def _subject_companions(self, verb: Token) -> list[Token]:
         """ "Xanadu, together with Rolls-Royce, developed": partners the parse hangs on the subject."""

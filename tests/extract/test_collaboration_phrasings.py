@@ -53,6 +53,10 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
         pairs(("Oak Ridge National Laboratory", "IQM")),
     ),
     (("DARPA accepted Microsoft into the final phase.",), pairs(("DARPA", "Microsoft"))),
+    (
+        ("In April 2025 DARPA selected three companies for Stage A: IBM, IonQ and Quantinuum.",),
+        pairs(("DARPA", "IBM"), ("DARPA", "IonQ"), ("DARPA", "Quantinuum")),
+    ),
 
     (
         ("The Banque de France worked with the Deutsche Bundesbank on a quantum-safe link.",),
