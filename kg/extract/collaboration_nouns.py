@@ -1,6 +1,5 @@
-"""Collaborations a noun states ("a partnership between X and Y", "an agreement with Y", "a consortium of"),
-a team of people from several actors states ("researchers from X and Y demonstrated"), and a purchase
-("X buys a machine from Y")."""
+"""Collaborations a noun states ("a partnership between X and Y", "an agreement with Y", "a consortium of")
+and a team of people from several actors states ("researchers from X and Y demonstrated")."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from kg.extract.lexicon import (
     JOINT_ADJECTIVES,
     JOINT_NOUNS,
     PEOPLE_NOUNS,
-    PURCHASE_VERBS,
 )
 from kg.extract.mentions import EntityMention
 from kg.extract.phrases import MAX_GROUP, MAX_JOINT, ParsedSentence
@@ -50,24 +48,6 @@ class NounPairs(ParsedSentence):
             if 2 <= len(team) <= MAX_GROUP:
                 return [(a, b, 0.8) for a, b in combinations(team, 2)]
         return []
-
-    def _purchase_pairs(self, verb: Token) -> list[tuple[EntityMention, EntityMention, float]]:
-        """ "X buys / procures / orders a machine from Y and Z": the buyer with each seller."""
-        if verb.lemma_.lower() not in PURCHASE_VERBS:
-            return []
-        buyers = self.subjects(verb)
-        holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
-        holders += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-        sellers = [
-            m
-            for holder in holders
-            for c in holder.children
-            if c.dep_ == "prep" and c.lower_ == "from"
-            for g in c.children
-            if g.dep_ == "pobj"
-            for m in self.group(g)
-        ]
-        return [(a, b, 0.75) for a, b in product(buyers, sellers) if a.iri != b.iri]
 
     def _noun_pairs(self, noun: Token) -> list[tuple[EntityMention, EntityMention, float]]:
         word = noun.lower_

@@ -7,6 +7,7 @@ from itertools import combinations, product
 from spacy.tokens import Token
 
 from kg.extract.collaboration_nouns import NounPairs
+from kg.extract.deals import DealPairs
 from kg.extract.lexicon import (
     COLLAB_NOUNS,
     CONSORTIUM_NOUNS,
@@ -17,7 +18,6 @@ from kg.extract.lexicon import (
     LEAD_VERBS,
     LOOSE_JOINT_VERBS,
     PLAN_NOUNS,
-    SELECT_VERBS,
     SHARED_TEXTS,
     TOGETHER_WORDS,
     WITH_VERBS,
@@ -36,7 +36,6 @@ from kg.extract.phrase_words import (
 )
 from kg.extract.phrases import MAX_GROUP, MAX_JOINT, Relation
 from kg.extract.word_order import right_conjuncts
-from kg.namespaces import QC
 
 _MAX_LIST = 6  # "A, B, C and D signed a memorandum", "agreed": one act of all of them
 MEMBERSHIP_VERBS = frozenset({"include", "comprise", "bring", "gather", "unite", "involve", "count"})
@@ -74,11 +73,9 @@ def _misread_verb(token: Token) -> bool:
     )
 
 
-# Verbs of a supply deal: "X will supply / deliver / sell its machine to Y".
-SUPPLY_VERBS = frozenset({"supply", "deliver", "sell", "provide", "ship"})
 
 
-class CollaborationReader(NounPairs):
+class CollaborationReader(NounPairs, DealPairs):
     """Who collaborates with whom in one parsed sentence."""
 
     def _partners_named(self, verb: Token) -> list[EntityMention]:
@@ -246,57 +243,8 @@ class CollaborationReader(NounPairs):
             pairs += [(a, b, 0.75) for a, b in combinations(subjects, 2)]
         if lemma == "join" and any(c.lower_ == "forces" for c in verb.children):
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
-        if lemma in ("invest", "co-invest") or lemma in SELECT_VERBS:  # "invest in PsiQuantum", "chose X"
-            slots = ("dobj",) if lemma in SELECT_VERBS else ()
-            chosen = [m for c in verb.children if c.dep_ in slots for m in self.group(c)]
-            if lemma in SELECT_VERBS:  # "KAIST has chosen IonQ's processor": the maker of what was chosen
-                chosen += [
-                    m
-                    for c in verb.children
-                    if c.dep_ in ("dobj", "nsubjpass") and c.i not in self.at
-                    for g in c.children
-                    if g.dep_ == "poss"
-                    for m in self.group(g)
-                ]
-            chosen += [
-                m
-                for c in verb.children
-                if c.dep_ == "prep" and c.lower_ == "in"
-                for g in c.children
-                if g.dep_ == "pobj"
-                for m in self.group(g)
-            ]
-            if lemma in SELECT_VERBS and not chosen:  # "selected fifteen companies for Stage A: X, Y, ..."
-                chosen = self._listed_after_colon(verb)
-            pairs += [(a, b, 0.75) for a, b in product(subjects, chosen) if QC.Country not in b.classes]
-            if lemma in SELECT_VERBS and passive:  # "IonQ was selected by AFRL", "IQM's system was chosen by"
-                makers = subjects or [m for m in chosen if m not in subjects]
-                pairs += [(a, b, 0.75) for a, b in product(makers, self.agents(verb)) if a.iri != b.iri]
-        if lemma in SUPPLY_VERBS:  # "Quantinuum will supply its H2 machine to RIKEN"
-            buyers = [
-                m
-                for c in verb.children
-                if c.dep_ in ("prep", "dative") and c.lower_ == "to"
-                for g in c.children
-                if g.dep_ == "pobj"
-                for m in self.group(g)
-            ]
-            buyers += [  # the parse may read "to RIKEN" as an infinitive
-                m
-                for c in verb.children
-                if c.dep_ in ("advcl", "xcomp") and c.i in self.at
-                if any(g.lower_ == "to" for g in c.children)
-                for m in self.group(c)
-            ]
-            supplied_with = any(  # "with" on the verb, or on its object where the parse hangs it
-                c.dep_ == "prep" and c.lower_ == "with"
-                for c in (*verb.children, *(g for d in verb.children if d.dep_ == "dobj" for g in d.children))
-            )
-            if supplied_with:  # "Pasqal is supplying CINECA with a quantum computer"
-                buyers += [m for c in verb.children if c.dep_ == "dobj" for m in self.group(c)]
-            goods = [c for c in verb.children if c.dep_ == "dobj" and c.i not in self.at or supplied_with]
-            if goods:
-                pairs += [(a, b, 0.75) for a, b in product(subjects, buyers) if QC.Country not in b.classes]
+        pairs += self._chosen_pairs(verb, lemma, subjects, passive)
+        pairs += self._supply_pairs(verb, lemma, subjects)
         if lemma in HOST_OBJECT_VERBS:  # "NCSU became the first university to host an IBM hub"
             makers = [
                 m
@@ -313,16 +261,6 @@ class CollaborationReader(NounPairs):
             if 2 <= len(founders) <= _MAX_LIST:  # founding is one act of all the founders
                 pairs += [(a, b, 0.8) for a, b in combinations(founders, 2)]
         return pairs
-
-    def _listed_after_colon(self, verb: Token) -> list[EntityMention]:
-        """The actors listed after a colon that follows the verb's counted object ("fifteen companies ...: X,
-        Y and Z"), where the object itself names none."""
-        objects = [c for c in verb.children if c.dep_ == "dobj"]
-        counted = any(g.dep_ == "nummod" or g.like_num for c in objects for g in c.children)
-        colon = next((t for t in self.doc[verb.i + 1 :] if t.text == ":"), None)
-        if not counted or colon is None:
-            return []
-        return list({m.iri: m for m in self.mentions if m.kind == "actor" and m.start > colon.i}.values())
 
     def _subject_companions(self, verb: Token) -> list[Token]:
         """ "Xanadu, together with Rolls-Royce, developed": partners the parse hangs on the subject."""
