@@ -39,7 +39,7 @@ from kg.extract.name_shapes import (
 )
 from kg.extract.organizations import FIELD_WORDS, ORG_HEADS, OrgMatch, classify_name, find_organizations
 from kg.extract.places import place_of
-from kg.extract.program_names import described_programs, extend_programs, find_programs
+from kg.extract.program_names import dated_plans, described_programs, extend_programs, find_programs
 from kg.extract.programs import canonical_program
 from kg.extract.spans import (
     ACRONYM,
@@ -173,7 +173,7 @@ class MentionFinder:
         chosen = [
             replace(m, kind="program", classes=(QC.Program,)) if quantum_facility(m) else m for m in chosen
         ]
-        chosen = extend_programs(self.gazetteer, doc, offset, chosen)
+        chosen = dated_plans(doc, offset, extend_programs(self.gazetteer, doc, offset, chosen))
         chosen = lift_coordinated(doc, named_like_areas(doc, offset, national_names(doc, chosen)))
         chosen = with_introduced_lists(doc, offset, chosen)
         for mention in chosen:

@@ -86,11 +86,16 @@ def trimmed(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
+_PROJECT_BODIES = frozenset({"office", "management", "group", "team", "agency", "council", "board", "unit"})
+
+
 def program_classes(name: str) -> tuple[URIRef, ...]:
     """A program's classes from its head word: "... Strategy", "Agreement on ...", "Act on ..."."""
     words = name.lower().split()
     if len(words) < 2 or name.split()[0] in _BODY_STARTS:  # "Department for ... Industrial Strategy"
         return ()
+    if words[0] == "project" and name.split()[1][:1].isupper() and not _PROJECT_BODIES & set(words):
+        return (QC.Program,)  # "Project Leap", not "Project Management Office"
     cut = next((i for i, w in enumerate(words) if w in ("on", "for", "of", "to") and i > 0), len(words))
     head = words[cut - 1]
     if head in PROGRAM_WORDS or head == "agreement" or (head == "statement" and cut < len(words)):

@@ -288,3 +288,53 @@ def _description_end(doc: Doc, head: int) -> int:
         if "quantum" in {t.lower_ for t in doc[end + 1 : stop]}:
             return stop
     return end
+
+
+_PLAN_YEAR = re.compile(r"20[2-6][0-9]")
+
+
+def _years_run_on(doc: Doc, end: int) -> bool:
+    """ "Japan 2025 and 2026", "2025-2030": a range or a list of years, not a plan's name."""
+    following = doc[end : end + 2]
+    return bool(following) and (
+        following[0].like_num or (len(following) == 2 and following[0].text in ("and", "to", "-", "–"))
+    )
+
+
+def dated_plans(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
+    """ "France 2030", "Vision 2030": a name followed at once by a year of the future is a national plan, a
+    program, not the place ("France in 2030", "by 2030" stay what they are)."""
+    result = []
+    for mention in mentions:
+        last = doc[mention.end - 1]
+        within = mention.end - mention.start > 1 and _PLAN_YEAR.fullmatch(last.text) is not None
+        end = mention.end if within else mention.end + 1  # "Vision 2030" read whole, "France" + "2030"
+        plan = (
+            mention.kind == "actor"
+            and end <= len(doc)
+            and _PLAN_YEAR.fullmatch(doc[end - 1].text) is not None
+            and not _years_run_on(doc, end)
+            and doc[mention.start].text[:1].isupper()
+        )
+        if not plan:
+            result.append(mention)
+            continue
+        span = doc[mention.start : end]
+        name = span.text
+        chars = (offset + span.start_char, offset + span.end_char)
+        result.append(
+            replace(
+                mention,
+                end=span.end,
+                char_start=chars[0],
+                char_end=chars[1],
+                name=name,
+                iri=QCR[slugify(name)],
+                kind="program",
+                classes=(QC.Program,),
+                entry=None,
+                method=SURFACE,
+                confidence=0.75,
+            )
+        )
+    return result
