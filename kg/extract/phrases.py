@@ -57,6 +57,8 @@ class ParsedSentence:
         own = self.at.get(token.i)
         if own is None and token.lemma_.lower() in PEOPLE_NOUNS:  # "researchers at X", "colleagues from Y"
             for child in token.children:
+                if child.dep_ == "poss" and child.i in self.at:  # "its researchers", "IBM's engineers"
+                    yield child
                 if child.dep_ == "prep" and child.lower_ in ("at", "from", "of"):
                     for grandchild in child.children:
                         if grandchild.dep_ == "pobj":

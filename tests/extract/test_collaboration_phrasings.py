@@ -54,6 +54,10 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
     ),
     (("DARPA accepted Microsoft into the final phase.",), pairs(("DARPA", "Microsoft"))),
     (
+        ("IBM opened a lab in Tokyo.", "Its engineers worked with Keio University on error correction."),
+        pairs(("IBM", "Keio University")),
+    ),
+    (
         ("In April 2025 DARPA selected three companies for Stage A: IBM, IonQ and Quantinuum.",),
         pairs(("DARPA", "IBM"), ("DARPA", "IonQ"), ("DARPA", "Quantinuum")),
     ),
