@@ -12,6 +12,11 @@ from kg.extract.mentions import EntityMention
 from kg.extract.methods import DEPENDENCY
 from kg.extract.phrases import ParsedSentence, Relation
 
+# What a program is called in an apposition that names its owner: "QBI, a DARPA programme".
+_OWNED_NOUNS = frozenset(
+    {"programme", "program", "initiative", "project", "effort", "scheme", "centre", "center"}
+)
+
 
 class RoleReader(ParsedSentence):
     """The program roles of one parsed sentence."""
@@ -52,7 +57,17 @@ class RoleReader(ParsedSentence):
             for child in root.children:
                 if child.dep_ == "poss":
                     relations += [Relation("leads", a, mention, DEPENDENCY, 0.75) for a in self.group(child)]
+                elif child.dep_ == "appos":  # "QBI, a DARPA programme"
+                    owners = self._owners(child)
+                    relations += [Relation("leads", a, mention, DEPENDENCY, 0.75) for a in owners]
         return relations
+
+    def _owners(self, apposition: Token) -> list[EntityMention]:
+        """The actors an apposition names as a program's owner ("a DARPA programme")."""
+        if apposition.lemma_.lower() not in _OWNED_NOUNS or apposition.i in self.at:
+            return []
+        deps = ("compound", "poss", "nmod")
+        return [m for g in apposition.children if g.dep_ in deps and g.i in self.at for m in self.group(g)]
 
     def led_names(self) -> set[int]:
         """Token positions of names "led by", "funded by" or "hosted by" someone (programs, then)."""

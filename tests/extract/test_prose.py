@@ -148,6 +148,10 @@ COLLABORATIONS: list[tuple[str, set[frozenset[str]]]] = [
 ]
 
 ROLES: list[tuple[str, set[tuple[str, str, str]]]] = [
+    (
+        "The Quantum Benchmarking Initiative, a DARPA programme, evaluates companies.",
+        {("leads", "DARPA", "Quantum Benchmarking Initiative")},
+    ),
     ("Q-NEXT is led by Argonne National Laboratory.", {("leads", "Argonne National Laboratory", "Q-NEXT")}),
     ("The EU contributes €138 million to the Quantum Flagship.", {("funds", "EU", "Quantum Flagship")}),
     (
