@@ -146,3 +146,15 @@ def test_researchers_of_several_actors_doing_one_thing_collaborate(extractor: Ex
         "Researchers from IBM and Google compete for the lead; scientists at Harvard and MIT each published."
     )
     assert not set(_graph(rules, apart).subject_objects(QC.collaboratesWith))
+
+
+def test_a_judge_that_says_yes_adds_no_pair_across_a_negated_verb(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    path = tmp_path / "yes.json"
+    path.write_text(json.dumps({"weights": {"bias": 5.0}, "threshold": 0.5}), encoding="utf-8")
+    yes = replace(extractor, pairs=LogisticJudge.load(path))
+    assert not _learned_pairs(
+        _graph(yes, "France and Italy have not signed a comparable agreement, diplomats said.")
+    )
+    assert _learned_pairs(_graph(yes, "France and Italy presented results at a conference in Rome."))
