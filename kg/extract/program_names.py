@@ -290,14 +290,17 @@ def _description_end(doc: Doc, head: int) -> int:
     return end
 
 
-_PLAN_YEAR = re.compile(r"20[2-6][0-9]")
+_PLAN_YEAR = re.compile(r"20[2-6][05]")  # plans take round years ("France 2030"); events the year they are
+_EVENT_WORDS = frozenset({"conference", "summit", "expo", "event", "forum", "congress", "week", "workshop"})
 
 
 def _years_run_on(doc: Doc, end: int) -> bool:
-    """ "Japan 2025 and 2026", "2025-2030": a range or a list of years, not a plan's name."""
+    """ "Japan 2025 and 2026", "2025-2030": a range or a list of years, or an event, not a plan's name."""
     following = doc[end : end + 2]
     return bool(following) and (
-        following[0].like_num or (len(following) == 2 and following[0].text in ("and", "to", "-", "–"))
+        following[0].like_num
+        or following[0].lower_ in _EVENT_WORDS  # "Quantum Korea 2025 conference": an event
+        or (len(following) == 2 and following[0].text in ("and", "to", "-", "–"))
     )
 
 
