@@ -60,7 +60,7 @@ class ProseReader:
         found = self.finder.find(doc, sentence.start)
         led = SentenceGraph(doc, found).led_names()
         found = [_as_program(m) if _centre_led(m, led) else m for m in found]
-        found = [m for m in found if self._named(doc, sentence, m)]
+        found = [self._named(doc, sentence, m) for m in found]
         mentions = [m for m in found if self._emit(m, sentence)]
         self.spans.update(((m.char_start, m.char_end), m.iri) for m in mentions)
         graph = SentenceGraph(doc, mentions)
@@ -109,14 +109,17 @@ class ProseReader:
                 learned.append(((first.iri, second.iri), (LEARNED, round(verdict[1], 3))))
         return learned
 
-    def _named(self, doc: Doc, sentence: Sentence, mention: EntityMention) -> bool:
-        """False for a name the rules read as an actor or a program (not a known one) that the name judge
-        says is neither ("Eagle", the processor; "President")."""
+    def _named(self, doc: Doc, sentence: Sentence, mention: EntityMention) -> EntityMention:
+        """A new actor name as the name judge sees it: one it says is no actor ("Eagle", the processor;
+        "President") takes the judge's probability as its confidence, so that it goes to the review report
+        rather than into the graph (unless the threshold for review is below it). Known names pass."""
         if self.names is None or mention.entry is not None or mention.kind != "actor":
-            return True
+            return mention
         features = mention_features(doc, mention)
         verdict = self.names.judge(MentionCandidate(mention.name, mention.kind, sentence.text, features))
-        return verdict is None or verdict[0]
+        if verdict is None or verdict[0]:
+            return mention
+        return replace(mention, confidence=round(min(mention.confidence, verdict[1]), 3))
 
     def _emit(self, mention: EntityMention, sentence: Sentence) -> bool:
         """The mention's entity in this document's graph; False when it is held back for review."""

@@ -112,19 +112,28 @@ def test_training_labels_stated_pairs_and_names_and_is_deterministic(rules_extra
     assert sum(stated) / len(stated) > sum(other) / len(other) + 0.3  # it learned the training pairs
 
 
-def test_a_name_judge_that_says_no_drops_new_names_but_never_known_ones(
+def test_a_name_judge_that_says_no_sends_new_names_to_review_but_never_known_ones(
     extractor: Extractor, tmp_path: Path
 ) -> None:
     path = tmp_path / "no.json"
     path.write_text(json.dumps({"weights": {"bias": -5.0}, "threshold": 0.5}), encoding="utf-8")
     text = "Zorblax Quantum Ltd partnered with Quantinuum on trapped-ion research."
-    kept = _graph(replace(extractor, names=None), text)
-    judged = _graph(replace(extractor, names=LogisticJudge.load(path)), text)
+    reviewing = replace(extractor, min_confidence=0.6, consistency=Consistency())
+    kept = _graph(replace(reviewing, names=None), text)
+    judged = extract_text(
+        text,
+        doc_slug="t",
+        source="t/t.txt",
+        sha256="0" * 64,
+        markdown=False,
+        extractor=replace(reviewing, names=LogisticJudge.load(path)),
+    )
     slugs = {str(s).rsplit("/", 1)[-1] for s in kept.subjects(RDF.type, QC.Company)}
     assert {"zorblax-quantum-ltd", "quantinuum"} <= slugs
-    assert {str(s).rsplit("/", 1)[-1] for s in judged.subjects(RDF.type, QC.Company)} == slugs - {
-        "zorblax-quantum-ltd"
-    }
+    companies = {str(s).rsplit("/", 1)[-1] for s in judged.graph.subjects(RDF.type, QC.Company)}
+    assert companies == slugs - {"zorblax-quantum-ltd"}
+    held = [item for item in judged.review if item.subject.endswith("/zorblax-quantum-ltd>")]
+    assert held and held[0].confidence < 0.01  # the judge's probability, sigmoid(-5)
 
 
 def test_researchers_of_several_actors_doing_one_thing_collaborate(extractor: Extractor) -> None:
