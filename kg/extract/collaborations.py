@@ -243,6 +243,9 @@ class CollaborationReader(NounPairs, DealPairs):
             pairs += [(a, b, 0.75) for a, b in combinations(subjects, 2)]
         if lemma == "join" and any(c.lower_ == "forces" for c in verb.children):
             pairs += [(a, b, 0.8) for a, b in combinations(subjects, 2)]
+        if lemma == "join" and self._as_partner(verb):  # "X joined the Chicago Quantum Exchange as a partner"
+            joined = [m for c in verb.children if c.dep_ == "dobj" for m in self.group(c)]
+            pairs += [(a, b, 0.75) for a, b in product(subjects, joined) if a.iri != b.iri]
         pairs += self._chosen_pairs(verb, lemma, subjects, passive)
         pairs += self._supply_pairs(verb, lemma, subjects)
         if lemma in HOST_OBJECT_VERBS:  # "NCSU became the first university to host an IBM hub"
@@ -280,8 +283,16 @@ class CollaborationReader(NounPairs, DealPairs):
             if g.dep_ == "pobj"
         ]
 
+    def _as_partner(self, verb: Token) -> bool:
+        """ "... as a partner", "as an international partner": joining an actor to work with it."""
+        return any(
+            c.dep_ == "prep" and c.lower_ == "as" and any(g.lemma_.lower() == "partner" for g in c.children)
+            for c in verb.children
+        )
+
     def _shared_passive(self, verb: Token, lemma: str) -> bool:
-        """ "The memorandum was signed by X and Y", "the testbed is co-funded by X and Y": one act of both."""
+        """ "The memorandum was signed by X and Y", "the testbed is co-funded by X and Y": one act of both
+        (not "funded by X and Y": funders apart, as the corpus annotates an initiative's funders)."""
         if lemma in CO_VERBS or _said_together(verb):
             return True
         agreed = [c for c in verb.children if c.dep_ == "nsubjpass"]

@@ -25,7 +25,7 @@ from kg.extract.lexicon import (
 )
 from kg.extract.listed import lift_coordinated, named_like_areas, national_names, with_introduced_lists
 from kg.extract.methods import GAZETTEER, NER, SURFACE, Method
-from kg.extract.name_bounds import campus, name_goes_on
+from kg.extract.name_bounds import agency_after, campus, name_goes_on
 from kg.extract.name_shapes import (
     acts,
     company_context,
@@ -206,6 +206,17 @@ class MentionFinder:
             span, offset, span.text, entry.iri, kind, tuple(sorted(entry.types)), entry, method, confidence
         )
 
+    def _agency(self, span: Span, offset: int) -> EntityMention:
+        """A government body named after its country's name, known or new."""
+        name = " ".join(span.text.split())
+        entry = self.gazetteer.lookup(name)
+        if entry is not None and entry.kind == "actor":
+            return self._known(span, offset, entry, GAZETTEER, 0.9) or self._make(
+                span, offset, name, entry.iri, "actor", tuple(sorted(entry.types)), entry, GAZETTEER, 0.9
+            )
+        iri = QCR[slugify(name)]
+        return self._make(span, offset, name, iri, "actor", (QC.GovernmentAgency,), None, SURFACE, 0.85)
+
     def definitions(self, doc: Doc, offset: int) -> None:
         """Acronyms the sentence defines ("UK Research and Innovation (UKRI)"), read before the document."""
         for mention in longest(doc, self._names(doc, offset)):
@@ -222,6 +233,8 @@ class MentionFinder:
             counted = before is not None and (before.like_num or before.lower_ in _COUNTING_WORDS)
             if entry is not None and QC.Region in entry.types and counted:
                 return None  # "between two European countries": the countries just named
+            if entry is not None and QC.Country in entry.types and (body := agency_after(ent)) is not None:
+                return self._agency(body, offset)  # "U.S. Department of State"
             return self._known(ent, offset, entry, GAZETTEER, 0.95) if entry is not None else None
         span = trimmed(ent)
         if span is None or len(span.text) < 2 or not any(c.isupper() for c in span.text):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.language import KNOWN_LABEL_PREFIX
 from kg.extract.lexicon import NAME_HEADS
@@ -63,6 +63,7 @@ def _particle_joined(span: Span) -> Span | None:
     if span[-1].lower_ not in NAME_PARTICLES or span[-1].text != span[-1].lower_:
         return None
     last = end
+
     def runs_on(token: Token) -> bool:
         return token.lower_ in NAME_PARTICLES or token.text[:1].isupper()
 
@@ -144,3 +145,25 @@ def name_goes_on(span: Span) -> Span:
         if longer is not None:
             return longer
     return span
+
+
+AGENCY_HEADS = frozenset({"Department", "Ministry", "Office", "Embassy", "Agency"})
+
+
+def agency_after(span: Span) -> Span | None:
+    """ "U.S." + "Department of State", "French" + "Ministry of Armed Forces": a country the gazetteer
+    matched, followed at once by the name of one of its government bodies, is that body's name."""
+    doc, end = span.doc, span.end
+    if end + 2 >= len(doc) or doc[end].text not in AGENCY_HEADS or doc[end + 1].lower_ not in ("of", "for"):
+        return None
+    last = end + 2
+    while last < len(doc) and (doc[last].text[:1].isupper() or _joins_words(doc, last)):
+        last += 1
+    return doc[span.start : last] if last > end + 2 else None
+
+
+def _joins_words(doc: Doc, at: int) -> bool:
+    """ "of", "for" or "and" between two words of one name ("Science and Technology"), not before another
+    name ("State and DST")."""
+    after = doc[at + 1] if at + 1 < len(doc) else None
+    return doc[at].lower_ in ("and", "of", "for") and after is not None and after.text.istitle()

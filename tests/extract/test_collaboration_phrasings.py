@@ -54,6 +54,17 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
     ),
     (("DARPA accepted Microsoft into the final phase.",), pairs(("DARPA", "Microsoft"))),
     (
+        (
+            "In 2023 the Indian Institute of Technology Bombay joined the Chicago Quantum Exchange as a "
+            "partner.",
+        ),
+        pairs(("Indian Institute of Technology Bombay", "Chicago Quantum Exchange")),
+    ),
+    (
+        ("USISTEF was established by the U.S. Department of State and DST.",),
+        pairs(("U.S. Department of State", "DST")),
+    ),
+    (
         ("IBM opened a lab in Tokyo.", "Its engineers worked with Keio University on error correction."),
         pairs(("IBM", "Keio University")),
     ),
@@ -61,7 +72,6 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
         ("In April 2025 DARPA selected three companies for Stage A: IBM, IonQ and Quantinuum.",),
         pairs(("DARPA", "IBM"), ("DARPA", "IonQ"), ("DARPA", "Quantinuum")),
     ),
-
     (
         ("The Banque de France worked with the Deutsche Bundesbank on a quantum-safe link.",),
         pairs(("Banque de France", "Deutsche Bundesbank")),
@@ -399,6 +409,7 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
 
 # Sentences that name several actors together but state no collaboration between them.
 CO_MENTIONS: list[str] = [
+    "Finland joined the European Union in 1995.",
     "The U.S., China and the EU compete for quantum talent.",
     "Researchers from IBM and Google compete for the lead in quantum advantage.",
     "Scientists at Harvard and MIT each published their own results.",
