@@ -14,6 +14,12 @@ from kg.namespaces import QC
 
 # Verbs of a supply deal: "X will supply / deliver / sell its machine to Y".
 SUPPLY_VERBS = frozenset({"supply", "deliver", "sell", "provide", "ship"})
+MADE_VERBS = frozenset({"build", "make", "manufacture"})  # "a machine built by IBM"
+# What a buyer does with a thing it was supplied: "installed", "took delivery of", "put into service".
+RECEIVE_VERBS = frozenset(
+    {"install", "instal", "take", "put", "receive", "acquire", "buy", "purchase", "deploy", "host", "run"}
+)
+_CLIMB = frozenset({"appos", "pobj", "prep", "dobj", "conj", "nmod"})
 Pairs = list[tuple[EntityMention, EntityMention, float]]
 
 
@@ -51,9 +57,24 @@ class DealPairs(ParsedSentence):
                 pairs += [(a, b, 0.75) for a, b in product(makers, self.agents(verb)) if a.iri != b.iri]
         return pairs
 
+    def _supplied_pairs(self, verb: Token) -> Pairs:
+        """ "RIKEN took delivery of Reimei, a computer supplied by Quantinuum", "X installed a machine built
+        by Y": the maker of a thing another actor receives, installs or runs."""
+        if verb.lemma_.lower() not in SUPPLY_VERBS | MADE_VERBS or verb.dep_ != "acl" or verb.tag_ != "VBN":
+            return []
+        makers = self.agents(verb)
+        receiver = verb.head  # up from the thing to the verb: "took delivery of Reimei, a computer supplied"
+        for _ in range(5):
+            if receiver.pos_ in ("VERB", "AUX") or receiver.dep_ not in _CLIMB or receiver.head is receiver:
+                break
+            receiver = receiver.head
+        if receiver.pos_ not in ("VERB", "AUX") or receiver.lemma_.lower() not in RECEIVE_VERBS:
+            return []
+        return [(a, b, 0.75) for a, b in product(self.subjects(receiver), makers) if a.iri != b.iri]
+
     def _supply_pairs(self, verb: Token, lemma: str, subjects: list[EntityMention]) -> Pairs:
         """ "X will supply its machine to Y", "X is supplying Y with a computer"."""
-        pairs: Pairs = []
+        pairs: Pairs = self._supplied_pairs(verb)
         if lemma in SUPPLY_VERBS:  # "Quantinuum will supply its H2 machine to RIKEN"
             buyers = [
                 m

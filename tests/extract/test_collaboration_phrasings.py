@@ -54,6 +54,10 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
     ),
     (("DARPA accepted Microsoft into the final phase.",), pairs(("DARPA", "Microsoft"))),
     (
+        ("In 2025 RIKEN took delivery of Reimei, a trapped-ion quantum computer supplied by Quantinuum.",),
+        pairs(("RIKEN", "Quantinuum")),
+    ),
+    (
         (
             "In 2023 the Indian Institute of Technology Bombay joined the Chicago Quantum Exchange as a "
             "partner.",
@@ -409,6 +413,7 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
 
 # Sentences that name several actors together but state no collaboration between them.
 CO_MENTIONS: list[str] = [
+    "IBM praised a chip made by Intel.",
     "Finland joined the European Union in 1995.",
     "The U.S., China and the EU compete for quantum talent.",
     "Researchers from IBM and Google compete for the lead in quantum advantage.",
