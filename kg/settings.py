@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     sparql_default_graph: Literal["own", "union"] = "own"
     # how a union-default-graph query is asked when the default graph is the remote's own (kg.store.remote)
     sparql_union_request: Literal["oxigraph", "jena", "named-graphs"] = "named-graphs"
+    # the remote engine, for what it does its own way (kg.store.dialects): graphs, result formats
+    sparql_engine: Literal["oxigraph", "virtuoso", "fuseki", "generic"] = "generic"
     sparql_auth: Literal["none", "basic", "digest", "bearer"] = "none"
     sparql_user: str | None = None
     sparql_password: SecretStr | None = None
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     sparql_timeout_seconds: float = Field(default=30.0, gt=0)  # each request to the remote store
     sparql_retries: int = Field(default=3, ge=0, le=20)  # only what cannot have been applied (sparql_http)
     sparql_batch_quads: int = Field(default=10_000, ge=1)  # quads of one write request
+    # how the commands (build, load, link, reason) send quads: Graph Store POSTs of N-Triples (when
+    # QCOLLAB_SPARQL_GSP_URL is set) or INSERT DATA (kg.store.remote_bulk)
+    sparql_bulk_protocol: Literal["gsp", "update"] = "gsp"
     base_iri: str = "https://w3id.org/qcollab/resource/"
     public_base_url: str = "http://127.0.0.1:8000"
 

@@ -20,6 +20,7 @@ from kg.cli.output import AddFormat, ReviewFormat
 from kg.errors import DocumentError, DocumentExistsError
 from kg.pipeline.review import read_report
 from kg.settings import Settings, get_settings
+from kg.store.factory import store_location
 from kg.text.readers import DOCUMENT_SUFFIXES, read_document
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def print_error(message: str) -> None:
 def print_build(report: BuildReport, settings: Settings) -> None:
     """What a build did: each document extracted or reused, each failure as a one-line error."""
     if report.skipped:
-        console.print(f"The graph at {settings.resolved_store_path} is up to date.", soft_wrap=True)
+        console.print(f"The graph in {store_location(settings)} is up to date.", soft_wrap=True)
     for name in report.extracted:
         console.print(f"{name}: {report.documents[name]} triples extracted", markup=False, soft_wrap=True)
     for name in report.reused:
@@ -67,7 +68,7 @@ def print_build(report: BuildReport, settings: Settings) -> None:
     if not report.skipped:
         console.print(
             f"Built {report.triples} quads ({report.inferred} inferred) in {report.seconds:.1f} s into "
-            f"{settings.resolved_store_path}: {len(report.extracted)} extracted, "
+            f"{store_location(settings)}: {len(report.extracted)} extracted, "
             f"{len(report.reused)} reused, {len(report.failed)} failed", markup=False, soft_wrap=True,
         )
     if report.held_back:

@@ -17,8 +17,10 @@ from kg.errors import InputError, RejectedWriteError, StoreInUseError
 from kg.quality.loading import LoadReport, finish_interrupted_load, load_files, load_graph
 from kg.quality.shacl import Validator
 from kg.settings import Settings, get_settings
+from kg.store.factory import open_configured_store
+from kg.store.interface import KnowledgeStore
 from kg.store.loading import LoadFile
-from kg.store.oxigraph import open_store
+from kg.store.remote_bulk import SentProgress
 
 SHOWN_NODES = 3  # offending nodes named in the one-line refusal
 console = Console()
@@ -53,24 +55,23 @@ def refusal(error: RejectedWriteError, files: list[Path]) -> str:
 def _run(
     settings: Settings, sources: list[tuple[LoadFile, str | None]], validate: bool | None, lenient: bool
 ) -> LoadReport:
-    """The load with a progress bar on stderr: bytes read of each file, subjects validated."""
-    try:
-        store = open_store(settings.resolved_store_path)
-    except StoreInUseError as error:
-        raise StoreInUseError(
-            f"{error}: stop it first, or send the file to the server with an HTTP PUT "
-            "to /rdf-graphs?graph=IRI"
-        ) from None
-    if finish_interrupted_load(store, settings.data_dir):
-        errors.print("an earlier load was interrupted: its inferences were rebuilt")
+    """The load with a progress bar on stderr: bytes read of each file, subjects validated (and, over a
+    remote store, quads and requests sent)."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.fields[detail]}"),
         TimeElapsedColumn(),
     )
-    with store, Progress(*columns, console=errors, transient=True) as bar:
+    with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task("loading", total=None, detail="")
+
+        def report_sent(quads: int, requests: int) -> None:
+            bar.update(task, detail=f"{quads:,} quads sent in {requests} requests")
+
+        store = _open(settings, report_sent)
+        if finish_interrupted_load(store, settings.data_dir):
+            errors.print("an earlier load was interrupted: its inferences were rebuilt")
 
         def report_progress(step: str, done: int, total: int | None) -> None:
             if total:
@@ -79,16 +80,28 @@ def _run(
                 detail = f"{done:,} subjects" if step == "validating" else ""
             bar.update(task, description=step, completed=done, total=total, detail=detail)
 
-        return load_files(
-            store,
-            sources,
-            staging_dir=settings.data_dir,
-            validate=validate,
-            lenient=lenient,
-            batch_size=settings.load_batch_size,
-            progress=report_progress,
-            make_validator=lambda: Validator(settings.shapes_path, settings.ontology_path),
-        )
+        with store:
+            return load_files(
+                store,
+                sources,
+                staging_dir=settings.data_dir,
+                validate=validate,
+                lenient=lenient,
+                batch_size=settings.load_batch_size,
+                progress=report_progress,
+                make_validator=lambda: Validator(settings.shapes_path, settings.ontology_path),
+            )
+
+
+def _open(settings: Settings, on_sent: SentProgress) -> KnowledgeStore:
+    """The store to load into: the embedded one (refused while a server holds it), or the remote one."""
+    try:
+        return open_configured_store(settings, bulk=True, on_sent=on_sent)
+    except StoreInUseError as error:
+        raise StoreInUseError(
+            f"{error}: stop it first, or send the file to the server with an HTTP PUT "
+            "to /rdf-graphs?graph=IRI"
+        ) from None
 
 
 def print_report(report: LoadReport) -> None:

@@ -36,7 +36,13 @@ from kg.namespaces import INFERRED_GRAPH
 from kg.quality.reasoning import check_consistency, materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings, get_settings
-from kg.store.factory import require_embedded
+from kg.store.factory import (
+    REMOTE_COMMANDS,
+    STORELESS_COMMANDS,
+    open_configured_store,
+    require_embedded,
+    store_location,
+)
 from kg.store.interface import KnowledgeStore
 from kg.store.oxigraph import open_store
 
@@ -79,8 +85,8 @@ def main_options(
     ] = False,
 ) -> None:
     """Build the graph from seeds/, then query, validate and export it."""
-    if ctx.invoked_subcommand != "serve":  # the service reads from a remote store (docs/scale-out.md)
-        require_embedded(get_settings())
+    if ctx.invoked_subcommand not in (*REMOTE_COMMANDS, *STORELESS_COMMANDS):  # docs/scale-out.md
+        require_embedded(get_settings(), ctx.invoked_subcommand)
 
 
 app.command("build")(build_command)
@@ -195,8 +201,17 @@ def reason(
         if not outcome.consistent or outcome.unsatisfiable:
             raise QcollabError(f"the ontology is inconsistent: {outcome}")
         console.print(f"HermiT: the ontology is consistent ({outcome.seconds:.1f} s)")
-    store = open_store(settings.resolved_store_path)
-    console.print(f"{materialize(store)} triples inferred into {INFERRED_GRAPH}")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with open_configured_store(settings, bulk=True) as store, Progress(
+        *columns, console=errors, transient=True
+    ) as bar:
+        task = bar.add_task("inferring", total=None)
+
+        def report_progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        inferred = materialize(store, progress=report_progress)
+    console.print(f"{inferred} triples inferred into {INFERRED_GRAPH} of {store_location(settings)}")
 
 
 @app.command()
@@ -237,12 +252,8 @@ def link(
     from kg.linking.run import link_store
 
     settings = _settings()
-    if not settings.resolved_store_path.is_dir():
+    if settings.store != "sparql" and not settings.resolved_store_path.is_dir():
         raise QcollabError(f"no graph at {settings.resolved_store_path}: run 'qcollab build' first")
-    try:
-        store = open_store(settings.resolved_store_path)
-    except OSError as error:
-        raise QcollabError(f"cannot open the store at {settings.resolved_store_path}: {error}") from error
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task("linking", total=None)
@@ -250,10 +261,18 @@ def link(
         def report_progress(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
-        report = link_store(
-            store, settings, targets=[t.value for t in target or list(LinkTarget)],
-            offline=offline, write=not dry_run, progress=report_progress,
-        )
+        def report_sent(quads: int, requests: int) -> None:
+            bar.update(task, description=f"writing the linksets: {quads:,} quads in {requests} requests")
+
+        try:
+            store = open_configured_store(settings, bulk=True, on_sent=report_sent)
+        except OSError as error:
+            raise QcollabError(f"cannot open the store at {settings.resolved_store_path}: {error}") from error
+        with store:
+            report = link_store(
+                store, settings, targets=[t.value for t in target or list(LinkTarget)],
+                offline=offline, write=not dry_run, progress=report_progress,
+            )
     if save_report:
         saved = settings.data_dir / LINK_REPORT_NAME
         saved.parent.mkdir(parents=True, exist_ok=True)

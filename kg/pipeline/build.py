@@ -19,6 +19,7 @@ from kg.extract.pipeline import TextInput, document_slug, extract_texts, source_
 from kg.namespaces import DOCUMENT_GRAPH_PREFIX, QCG
 from kg.pipeline.cache import ExtractionCache, extractor_digest
 from kg.pipeline.publish import Extracted, publish
+from kg.pipeline.remote_publish import STAMP_NAME, publish_remote, remote_up_to_date
 from kg.pipeline.review import REPORT_NAME, save_document_review, write_report
 from kg.quality.batch import validate_graphs
 from kg.settings import Settings
@@ -90,6 +91,8 @@ def review_path(settings: Settings) -> Path:
 
 
 def _stamp_path(settings: Settings) -> Path:
+    if settings.store == "sparql":  # what was sent to the remote store (kg.pipeline.remote_publish)
+        return settings.resolved_store_path.parent / STAMP_NAME
     return settings.resolved_store_path.parent / "build-stamp.json"
 
 
@@ -106,7 +109,10 @@ def _stamp(settings: Settings) -> dict[str, object]:
 
 
 def is_up_to_date(settings: Settings) -> bool:
-    """True when the store exists and was built from exactly the current inputs."""
+    """True when the store exists and was built from exactly the current inputs (a remote store: and
+    still holds the graphs the build sent, as many triples in each)."""
+    if settings.store == "sparql":
+        return remote_up_to_date(settings, _stamp_path(settings), inputs_digest(settings))
     if not _stamp_path(settings).is_file() or not settings.resolved_store_path.is_dir():
         return False
     return _stamp(settings).get("inputs") == inputs_digest(settings)
@@ -119,10 +125,13 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
     the store, if any, is kept. `force` rebuilds even when up to date and re-extracts every document.
     Fails before writing if SHACL objects to the extracted graphs. The store is written aside, checked
     and swapped in, the stamp last (kg/pipeline/publish.py): a build killed at any moment leaves the
-    last good store with its stamp, or a store the next build rebuilds.
+    last good store with its stamp, or a store the next build rebuilds. Over a remote store
+    (QCOLLAB_STORE=sparql) only the graphs that changed are sent, in place (kg/pipeline/remote_publish.py).
     """
     started = time.perf_counter()
-    recover(settings.resolved_store_path)  # what a killed build left: kg/store/versions.py
+    remote = settings.store == "sparql"
+    if not remote:
+        recover(settings.resolved_store_path)  # what a killed build left: kg/store/versions.py
     if not force and is_up_to_date(settings):
         failed = _stamp(settings).get("failed")
         return BuildReport(skipped=True, failed=dict(failed) if isinstance(failed, dict) else {})
@@ -146,7 +155,11 @@ def build(settings: Settings, *, force: bool = False, progress: Progress | None 
             progress(message, len(documents), len(documents))
 
     stamp = {"inputs": inputs, "failed": report.failed}
-    written = publish(settings, Extracted(extracted, serialized, kept), _stamp_path(settings), stamp, step)
+    graphs = Extracted(extracted, serialized, kept)
+    if remote:
+        written = publish_remote(settings, graphs, _stamp_path(settings), stamp, progress)
+    else:
+        written = publish(settings, graphs, _stamp_path(settings), stamp, step)
     report.removed_graphs, report.inferred, report.triples = written.removed, written.inferred, written.quads
     report.seconds = time.perf_counter() - started
     return report

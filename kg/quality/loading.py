@@ -6,9 +6,16 @@ temporary on-disk store beside the data (which also proves they parse), then the
 validated with SHACL a batch at a time, each batch with its bounded context from the staging store and
 from the target store (what the batch points at, a few hops deep, and one triple per range-typing
 property pointing at each subject). The first failing batch stops the load with RejectedWriteError and
-the target store is left as it was. Otherwise, and straight away for other data, each file is
-bulk-loaded into the target (all of it or nothing) and the inferences are brought up to date. Each
-triple file says its graph; a dataset file (N-Quads, TriG) keeps its own graphs.
+the target store is left as it was (kg.quality.load_check). Otherwise, and straight away for other data,
+each file is bulk-loaded into the target (all of it or nothing) and the inferences are brought up to
+date. Each triple file says its graph; a dataset file (N-Quads, TriG) keeps its own graphs.
+
+Over a remote target (QCOLLAB_STORE=sparql, kg.store.remote_bulk) the staging store is still an
+embedded one on this machine, and nothing is sent before every batch conforms. Each file is then sent in
+batches, not all or nothing: a failure in the middle leaves the batches sent, with the inference mark
+set (the next load or `qcollab reason` rebuilds the inferences). The inferences of the loaded graphs are
+worked out by the server (`materialize_graphs`: SPARQL rules from the new graphs only), and the store is
+not compacted here (the engine does its own).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,11 +32,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.errors import RdfSyntaxError, RejectedWriteError
-from kg.formats.parsing import rdflib_term
-from kg.namespaces import INFERRED_GRAPH, LOAD_GRAPH_PREFIX, ONTOLOGY_GRAPH, QC, QCR
-from kg.quality.inference import Axioms, infer_loaded
-from kg.quality.neighbourhood import RDF_TYPE, TypingPredicates
+from kg.errors import RdfSyntaxError
+from kg.namespaces import LOAD_GRAPH_PREFIX, QC, QCR
+from kg.quality.load_check import HIDDEN, NOT_DATA, BatchCheck, StepProgress
+from kg.quality.load_inference import infer
 from kg.quality.reasoning import materialize
 from kg.quality.shacl import Validator
 from kg.store.interface import KnowledgeStore
@@ -38,16 +44,10 @@ from kg.store.oxigraph import open_store
 from kg.text.sentences import slugify
 
 VOCABULARY_HINT = b"w3id.org/qcollab"  # in every file that uses the vocabulary, whatever its syntax
-CONTEXT_HOPS = 3  # links followed from a batch's subjects for their context
 OPTIMIZE_FROM = 500_000  # quads loaded from which the store is compacted afterwards
-HIDDEN = frozenset({ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))})  # not data
-Resource = ox.NamedNode | ox.BlankNode
-StepProgress = Callable[[str, int, int | None], None]  # step, done, total (None: unknown)
 
-_NOT_DATA = "FILTER(?g NOT IN (qcg:ontology, qcg:inferred))"
-_SUBJECTS = f"SELECT DISTINCT ?s WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_DATA} }} }}"
 _USES_VOCABULARY = (  # a qc: predicate or class, or a statement about a qcollab resource
-    f"ASK {{ {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_DATA} }} }} "
+    f"ASK {{ {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} {NOT_DATA} }} }} "
     f'FILTER(STRSTARTS(STR(?p), "{QC}") || (?p = rdf:type && isIRI(?o) && STRSTARTS(STR(?o), "{QC}")) '
     f'|| (isIRI(?s) && STRSTARTS(STR(?s), "{QCR}"))) }}'
 )
@@ -86,25 +86,6 @@ def load_graph(path: Path) -> str:
         return LOAD_GRAPH_PREFIX + "data"
 
 
-def infer(
-    store: KnowledgeStore, graphs: Collection[ox.NamedNode | ox.DefaultGraph] | None = None
-) -> int | None:
-    """Bring the inferences up to date after a load (the one place that says how): the size of the
-    rebuilt qcg:inferred, or None when nothing was to do.
-
-    `graphs`, the graphs a load added triples to (None: unknown, or more than additions), are first
-    probed for a premise of the ontology's rules (an instance of a class with a superclass, a use of a
-    property with a super-property, an inverse or symmetry): data with none entails nothing new, so a
-    large load of other data does not pay for a full `materialize`, whose cost grows with the store.
-    """
-    if graphs is not None and not _has_premise(store, graphs):
-        return None
-    if graphs is None or any(not isinstance(g, ox.NamedNode) or g in HIDDEN for g in graphs):
-        return materialize(store)
-    infer_loaded(store, sorted(g.value for g in graphs if isinstance(g, ox.NamedNode)))
-    return store.triple_count(str(INFERRED_GRAPH))
-
-
 def finish_interrupted_load(store: KnowledgeStore, staging_dir: Path | None = None) -> bool:
     """Clean up after a killed bulk load: its staging stores in `staging_dir` are removed, and the
     inferences it left out rebuilt (a full `materialize`); True when they had to be."""
@@ -116,20 +97,6 @@ def finish_interrupted_load(store: KnowledgeStore, staging_dir: Path | None = No
     store.flush()
     store.mark_inferences_pending(False)
     return True
-
-
-def _has_premise(store: KnowledgeStore, graphs: Collection[ox.NamedNode | ox.DefaultGraph]) -> bool:
-    """Whether the graphs hold a triple an inference rule starts from (a few index probes per graph)."""
-    if any(graph in HIDDEN for graph in graphs):
-        return True
-    axioms = Axioms.of(store)
-    properties = {*axioms.superproperties, *axioms.inverses, *axioms.symmetric}
-    probes = [(p, None) for p in properties] + [(RDF_TYPE, c) for c in axioms.superclasses]
-    return any(
-        next(store.quads_matching(None, predicate, value, graph), None) is not None
-        for graph in graphs
-        for predicate, value in probes
-    )
 
 
 def load_files(
@@ -158,12 +125,12 @@ def load_files(
         check_vocabulary = True
     else:
         check_vocabulary = False
-    before, graphs_before = target.quad_count(), set(target.named_graphs())
+    before, graphs_before = _quads_of(target, files), set(target.named_graphs())
     if validate or replace:
         with _staged(files, staging_dir, lenient, tell) as staging:
             if validate and (not check_vocabulary or _uses_vocabulary(staging)):
                 replaced = {_node(g) for f, g in files if not f.is_dataset} if replace else set()
-                checker = _BatchCheck(staging, target, make_validator(), HIDDEN | replaced)
+                checker = BatchCheck(staging, target, make_validator(), HIDDEN | replaced)
                 report.subjects, report.batches = checker.run(batch_size, replaced, tell)
                 report.validated = True
             target.mark_inferences_pending(True)  # a crash from here on: the next open re-infers
@@ -174,7 +141,7 @@ def load_files(
     else:
         target.mark_inferences_pending(True)
         _load_each(target, files, lenient, tell, "loading")
-    report.triples = target.quad_count() - before
+    report.triples = _quads_of(target, files) - before
     tell("inferring", 0, None)
     additions = None if replace else _added_to(target, files, graphs_before, report.triples)
     report.inferred = infer(target, additions)
@@ -200,6 +167,15 @@ def _added_to(
     if sum(target.triple_count(graph) for graph in new) != added:
         return None
     return {ox.NamedNode(graph) for graph in new}
+
+
+def _quads_of(target: KnowledgeStore, files: Sequence[tuple[LoadFile, str | None]]) -> int:
+    """The quads of the graphs the files go into, when they all name one (else of the whole store): a
+    count over a remote store is a query, and the whole store's costs what the store holds."""
+    graphs = {g for f, g in files if not f.is_dataset}
+    if any(f.is_dataset for f, _ in files) or None in graphs:
+        return target.quad_count()
+    return sum(target.triple_count(g) for g in graphs)
 
 
 def _node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
@@ -285,99 +261,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-class _BatchCheck:
-    """Validates the staged subjects a batch at a time, each in its context after the load."""
-
-    def __init__(
-        self,
-        staging: KnowledgeStore,
-        target: KnowledgeStore,
-        validator: Validator,
-        hidden: set[ox.NamedNode | ox.DefaultGraph] | frozenset[ox.NamedNode],
-    ) -> None:
-        self.staging, self.target, self.validator = staging, target, validator
-        self.hidden = hidden  # graphs of the target that are not data or that the load replaces
-        self.ranged = [ox.NamedNode(p) for p in sorted(TypingPredicates.of(validator.schema).with_range)]
-
-    def run(
-        self, batch_size: int, replaced: set[ox.NamedNode | ox.DefaultGraph], tell: StepProgress
-    ) -> tuple[int, int]:
-        """Check every batch (RejectedWriteError at the first that fails); the subjects and batches."""
-        done = batches = 0
-        batch: list[Resource] = []
-        for subject in self._subjects(replaced):
-            batch.append(subject)
-            if len(batch) == batch_size:
-                self.check(batch)
-                done, batches, batch = done + len(batch), batches + 1, []
-                tell("validating", done, None)
-        if batch:
-            self.check(batch)
-            done, batches = done + len(batch), batches + 1
-            tell("validating", done, None)
-        return done, batches
-
-    def _subjects(self, replaced: set[ox.NamedNode | ox.DefaultGraph]) -> Iterator[Resource]:
-        """The staged subjects, then those of the replaced graphs that the staged data does not describe."""
-        for row in self.staging.query(_SUBJECTS, union_default_graph=False):
-            yield row["s"]
-        for graph in replaced:
-            pattern = (
-                "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH <{graph.value}> {{ ?s ?p ?o }}"
-            )
-            old = self.target.query(f"SELECT DISTINCT ?s WHERE {{ {pattern} }}", union_default_graph=False)
-            for row in old:
-                if next(self.staging.quads_matching(row["s"]), None) is None:
-                    yield row["s"]
-
-    def _outgoing(self, node: Resource) -> Iterator[ox.Quad]:
-        """A node's triples after the load: staged ones and the target's (outside the hidden graphs)."""
-        for quad in self.staging.quads_matching(node):
-            if quad.graph_name not in HIDDEN:
-                yield quad
-        for quad in self.target.quads_matching(node):
-            if quad.graph_name not in self.hidden:
-                yield quad
-
-    def _typing_witnesses(self, node: Resource) -> Iterator[ox.Quad]:
-        """One triple per range-typed property pointing at the node (RDFS types it by that range)."""
-        for predicate in self.ranged:
-            for store, hidden in ((self.staging, HIDDEN), (self.target, self.hidden)):
-                witness = next(
-                    (q for q in store.quads_matching(None, predicate, node) if q.graph_name not in hidden),
-                    None,
-                )
-                if witness is not None:
-                    yield witness
-                    break
-
-    def check(self, subjects: list[Resource]) -> None:
-        """Validate one batch: its subjects, and the nodes they point at that nothing describes."""
-        data = Graph()
-        described: set[Resource] = set()
-        pointed: set[Resource] = set()
-        seen: set[Resource] = set(subjects)
-        frontier: set[Resource] = set(subjects)
-        for hop in range(CONTEXT_HOPS + 1):
-            found: set[Resource] = set()
-            for quad in (q for node in frontier for q in self._outgoing(node)):
-                if isinstance(quad.object, ox.Triple):
-                    continue
-                data.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
-                described.add(quad.subject)  # type: ignore[arg-type]
-                if quad.predicate != RDF_TYPE and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
-                    found.add(quad.object)
-            if hop == 0:
-                pointed = found
-            frontier = found - seen
-            seen |= frontier
-            if not frontier:
-                break
-        for quad in (q for node in subjects for q in self._typing_witnesses(node)):
-            data.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
-        focus = sorted({rdflib_term(n) for n in (*subjects, *(pointed - described))}, key=str)
-        outcome = self.validator.validate(data, focus_nodes=focus)  # type: ignore[arg-type]
-        if not outcome.conforms:
-            raise RejectedWriteError(outcome)

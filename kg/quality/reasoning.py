@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.store.interface import KnowledgeStore
 
 MAX_ROUNDS = 50
+RuleProgress = Callable[[str, int, int], None]  # step, rules done, rules in a round
 OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 
 
@@ -139,20 +141,26 @@ def _rules(
     ]
 
 
-def materialize(store: KnowledgeStore, ontology_graph: str = ONTOLOGY_GRAPH) -> int:
+def materialize(
+    store: KnowledgeStore, ontology_graph: str = ONTOLOGY_GRAPH, *, progress: RuleProgress | None = None
+) -> int:
     """Drop and rebuild qcg:inferred to the fixpoint of the rules; return its triple count.
 
     The axioms are read from `ontology_graph` only, so data graphs cannot change the schema.
     Premises come from every named graph (inferred triples included, to reach the
     fixpoint); a conclusion already asserted in any named graph is not inserted again.
+    Each rule is one SPARQL update, evaluated by the store itself (over a remote store, by the
+    server); `progress` is told of each (round n: rules done of all).
     """
     inferred = str(INFERRED_GRAPH)
     store.drop_graph(inferred)
     rules = _rules(str(ontology_graph))
     previous = -1
-    for _ in range(MAX_ROUNDS):
-        for update in rules:
+    for round_ in range(1, MAX_ROUNDS + 1):
+        for done, update in enumerate(rules, start=1):
             store.update(update)
+            if progress:
+                progress(f"inferring, round {round_} ({max(previous, 0):,} triples so far)", done, len(rules))
         count = store.triple_count(inferred)
         if count == previous:
             return count

@@ -31,6 +31,7 @@ from kg.errors import RemoteStoreRefusedError, StoreOperationUnsupportedError
 from kg.formats.parsing import syntax_error_from
 from kg.namespaces import QC, QCG
 from kg.settings import Settings
+from kg.store.dialects import DIALECTS, Dialect, dialect_named
 from kg.store.interface import KnowledgeStore, QueryResult, StoreChanges
 from kg.store.oxigraph import OxigraphStore, has_dataset_clause
 from kg.store.remote_reads import RemoteReads
@@ -65,8 +66,9 @@ class RemoteStore(RemoteReads):
         default_graph: str = "own",
         union_request: str = "named-graphs",
         batch_quads: int = 10_000,
+        dialect: Dialect = DIALECTS["generic"],
     ) -> None:
-        super().__init__(client, default_is_union=default_graph == "union")
+        super().__init__(client, default_is_union=default_graph == "union", dialect=dialect)
         self.union_request = union_request
         self.batch_quads = batch_quads
 
@@ -77,6 +79,7 @@ class RemoteStore(RemoteReads):
             default_graph=settings.sparql_default_graph,
             union_request=settings.sparql_union_request,
             batch_quads=settings.sparql_batch_quads,
+            dialect=dialect_named(settings.sparql_engine),
         )
 
     # -- queries and updates -----------------------------------------------------------------------
@@ -147,7 +150,8 @@ class RemoteStore(RemoteReads):
 
     def _query(self, sparql: str, params: list[tuple[str, str]], base_iri: str | None) -> QueryResult:
         try:
-            answer = self.client.query(prologue(base_iri) + sparql, params)
+            text = self.dialect.text(prologue(base_iri), sparql)
+            answer = self.client.query(text, self.dialect.dataset(params))
         except RemoteStoreRefusedError as error:
             raise refused_text_error(error, sparql, base_iri, update=False) from None
         parsed = parse_answer(unskolem_answer(answer.body, answer.media_type), answer.media_type)
@@ -160,7 +164,7 @@ class RemoteStore(RemoteReads):
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Send a SPARQL 1.1 update: RdfSyntaxError when it does not parse, UpdateFailedError when refused."""
         try:
-            self.client.update(prologue(base_iri) + sparql)
+            self.client.update(self.dialect.text(prologue(base_iri), sparql))
         except RemoteStoreRefusedError as error:
             raise refused_text_error(error, sparql, base_iri, update=True) from None
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.store.dialects import Dialect
 from kg.store.remote_text import SKOLEM, batches, skolem, unskolem, unskolem_answer, unskolem_quad
 from kg.store.sparql_http import SparqlHttpClient, parse_answer
 
@@ -22,9 +23,10 @@ _STATE_GRAPH = "https://w3id.org/qcollab/graph/store-state"  # kg.store.remote.S
 class RemoteReads:
     """What RemoteStore reads, over its SparqlHttpClient."""
 
-    def __init__(self, client: SparqlHttpClient, *, default_is_union: bool) -> None:
+    def __init__(self, client: SparqlHttpClient, *, default_is_union: bool, dialect: Dialect) -> None:
         self.client = client
         self.default_is_union = default_is_union
+        self.dialect = dialect
 
     def _rows(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean:
         answer = self.client.query(sparql)
@@ -36,20 +38,23 @@ class RemoteReads:
         return int(next(iter(self._rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")))["n"].value)  # type: ignore[arg-type]
 
     def _own_default(self) -> list[ox.Quad]:
-        """The remote's own default graph, through the Graph Store Protocol (for a union default graph)."""
+        """The remote's own default graph, through the Graph Store Protocol (for a union default graph);
+        none on an engine that keeps no default graph apart (kg.store.dialects)."""
+        if not self.dialect.own_default_graph:
+            return []
         body = self.client.gsp_get(None) or b""
         return [
             unskolem_quad(q) for q in ox.parse(unskolem_answer(body, "n-triples"), ox.RdfFormat.N_TRIPLES)
         ]
 
     def named_graphs(self) -> list[str]:
-        rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        rows = self._rows(self.dialect.graphs_query())
         return sorted(
             g.value for row in rows if isinstance(g := row["g"], ox.NamedNode) and g.value != _STATE_GRAPH
         )  # type: ignore[union-attr]
 
     def has_graph(self, graph: str) -> bool:
-        return bool(self._rows(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ }} }}"))
+        return bool(self._rows(self.dialect.graph_ask(str(ox.NamedNode(graph)))))
 
     def has_graph_or_default(self, graph: str | None) -> bool:
         """Whether a named graph exists (the default graph always does)."""
@@ -59,7 +64,7 @@ class RemoteReads:
         """Number of quads in one graph, or in the whole dataset."""
         if graph is not None:
             return self._count(f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}")
-        named = self._count("GRAPH ?g { ?s ?p ?o }")
+        named = self._count(f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{_STATE_GRAPH}>)")  # the mark is no data
         return named + (len(self._own_default()) if self.default_is_union else self._count("?s ?p ?o"))
 
     def quad_count(self) -> int:

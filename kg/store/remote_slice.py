@@ -98,7 +98,7 @@ class RemoteSlice:
                 branches += self._quad_branches("s", chunk_pairs, _values("p", pair_predicates))
             if chunk_graphs:
                 named = _values("x", (ox.NamedNode(g) for g in chunk_graphs))
-                branches.append(f"{{ {named} GRAPH ?x {{ }} }}")
+                branches.append(f"{{ {named} {self.store.dialect.graph_test('?x')} }}")
             if branches:
                 self._read_ahead(" UNION ".join(branches), [p for p, _ in chunk_probes or []])
                 for pattern, limit in chunk_probes or []:

@@ -10,6 +10,7 @@ the server's message), RemoteStoreError (anything else).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -29,6 +30,11 @@ from kg.settings import Settings
 QUERY_ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
     "application/n-triples;q=0.9, text/turtle;q=0.5"
+)
+# a CONSTRUCT or DESCRIBE: Virtuoso answers one in SPARQL JSON results (?s ?p ?o) when those come first
+GRAPH_QUERY_ACCEPT = "application/n-triples, text/turtle;q=0.5"
+_GRAPH_FORM = re.compile(
+    r"\A\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(?:CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
 )
 N_TRIPLES = "application/n-triples"
 BACKOFF_SECONDS = 0.2  # doubled after each attempt
@@ -111,7 +117,7 @@ class SparqlHttpClient:
             "a query",
             read=True,
             content=urlencode([("query", sparql), *(params or [])]).encode(),
-            headers={"Accept": QUERY_ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+            headers={"Accept": _accept(sparql), "Content-Type": "application/x-www-form-urlencoded"},
         )
         return _answer(response)
 
@@ -234,6 +240,12 @@ def _retry_after(response: httpx.Response) -> float | None:
     if value is None or not value.strip().isdigit():
         return None
     return min(float(value), MAX_WAIT_SECONDS)
+
+
+def _accept(sparql: str) -> str:
+    """What a query's answer is asked for in: RDF for a CONSTRUCT or DESCRIBE (told by its first keyword
+    after the prologue), else query results."""
+    return GRAPH_QUERY_ACCEPT if _GRAPH_FORM.match(sparql) else QUERY_ACCEPT
 
 
 def _graph_param(graph: str | None) -> dict[str, str]:

@@ -1,0 +1,119 @@
+"""The remote store as the commands write to it (`qcollab build`, `add`, `load`, `link`, `reason`).
+
+Every write a command sends is idempotent: INSERT DATA and DELETE DATA of ground quads (blank nodes
+travel as skolem IRIs, kg.store.remote_text), Graph Store POST and PUT of such quads, DROP SILENT, and
+the inference rules (INSERT ... WHERE FILTER NOT EXISTS, kg.quality.reasoning). Sent twice, each leaves
+the store as sent once. So a `BulkRemoteStore` retries a write as the client retries a read
+(kg.store.sparql_http): when the connection failed or broke, or the server answered 502, 503 or 504,
+at most QCOLLAB_SPARQL_RETRIES times, with backoff (Retry-After honoured). The service's writes keep the
+client's stricter rule (a write only when it cannot have been applied): it reports what a refused write
+means for the data, and its changes are not all idempotent.
+
+Quads go in requests of at most QCOLLAB_SPARQL_BATCH_QUADS: as Graph Store POSTs of N-Triples, one per
+graph of a batch, when a Graph Store endpoint is configured and QCOLLAB_SPARQL_BULK_PROTOCOL=gsp (the
+default; the server parses N-Triples faster than SPARQL), else as INSERT DATA. A write that must go
+with the first batch (the DROP of `replace_graph`) goes as INSERT DATA, in one request when the graph
+fits in one batch. `on_sent` is told the quads and requests sent so far, for a progress bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import httpx
+import pyoxigraph as ox
+
+from kg.settings import Settings
+from kg.store.remote import RemoteStore
+from kg.store.remote_text import batches, data_block, ntriples
+from kg.store.sparql_http import SparqlHttpClient, auth_from
+
+SentProgress = Callable[[int, int], None]  # quads sent so far, write requests sent so far
+
+
+class RetryingClient(SparqlHttpClient):
+    """A SPARQL client that retries every request as a read: for callers whose writes are idempotent."""
+
+    def _send(self, method: str, url: str, what: str, *, read: bool, **kwargs: object) -> httpx.Response:
+        return super()._send(method, url, what, read=True, **kwargs)
+
+
+class BulkRemoteStore(RemoteStore):
+    """A RemoteStore whose writes are retried, sent in batches (by the Graph Store Protocol when it can)
+    and counted."""
+
+    def __init__(
+        self,
+        client: SparqlHttpClient,
+        *,
+        default_graph: str = "own",
+        union_request: str = "named-graphs",
+        batch_quads: int = 10_000,
+        use_gsp: bool = True,
+        on_sent: SentProgress | None = None,
+    ) -> None:
+        super().__init__(
+            client, default_graph=default_graph, union_request=union_request, batch_quads=batch_quads
+        )
+        self.use_gsp = use_gsp and client.gsp_url is not None
+        self.on_sent = on_sent
+        self.quads_sent = 0
+        self.requests_sent = 0  # write requests (updates and Graph Store writes)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, on_sent: SentProgress | None = None) -> BulkRemoteStore:
+        assert settings.sparql_query_url and settings.sparql_update_url  # checked by Settings
+        client = RetryingClient(
+            settings.sparql_query_url,
+            settings.sparql_update_url,
+            settings.sparql_gsp_url,
+            auth=auth_from(settings),
+            timeout_seconds=settings.sparql_timeout_seconds,
+            retries=settings.sparql_retries,
+        )
+        return cls(
+            client,
+            default_graph=settings.sparql_default_graph,
+            union_request=settings.sparql_union_request,
+            batch_quads=settings.sparql_batch_quads,
+            use_gsp=settings.sparql_bulk_protocol == "gsp",
+            on_sent=on_sent,
+        )
+
+    def _sent(self, quads: int) -> None:
+        self.quads_sent += quads
+        if self.on_sent is not None:
+            self.on_sent(self.quads_sent, self.requests_sent)
+
+    def _send(self, operations: list[str]) -> None:
+        if operations:
+            self.requests_sent += 1
+        super()._send(operations)
+
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        self.requests_sent += 1
+        super().update(sparql, base_iri)
+
+    def _insert(self, quads: Iterable[ox.Quad], first: list[str] | None = None) -> None:
+        """The quads in batches: with the operations of `first` in the first request (INSERT DATA), else
+        by the Graph Store Protocol when it is used."""
+        if first or not self.use_gsp:
+            pending = list(first or [])
+            for batch in batches(quads, self.batch_quads):
+                self._send([*pending, f"INSERT DATA {{\n{data_block(batch)}\n}}"])
+                pending = []
+                self._sent(len(batch))
+            self._send(pending)
+            return
+        for batch in batches(quads, self.batch_quads):
+            by_graph: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Quad]] = {}
+            for quad in batch:
+                by_graph.setdefault(quad.graph_name, []).append(quad)
+            for graph, group in by_graph.items():
+                self.requests_sent += 1
+                name = graph.value if isinstance(graph, ox.NamedNode) else None
+                self.client.gsp_write("POST", name, ntriples(group))
+            self._sent(len(batch))
+
+    def optimize(self) -> None:
+        """Nothing to do: the remote engine compacts its own storage."""
