@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing: Java (HermiT), Debian's Chromium and Node.js
-# (the browser test), then playwright-core for tests/browser from its lock file (no browser download), and the
-# web page's JavaScript packages (api/static/package-lock.json), bundled into api/static/vendor.
+# (the browser test), Virtuoso Open Source 7 (the remote-store tests start their own virtuoso-t,
+# tests/virtuoso_server.py; noninteractive, so debconf asks no dba password), then playwright-core for
+# tests/browser from its lock file (no browser download), and the web page's JavaScript packages
+# (api/static/package-lock.json), bundled into api/static/vendor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -9,12 +11,13 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 browser_tests=tests/browser
 if [ ! -d "$browser_tests/node_modules/playwright-core" ] || [ ! -d "$browser_tests/node_modules/axe-core" ] \

@@ -143,6 +143,7 @@ class Front:
     seen: list[tuple[str, str, bytes]] = field(default_factory=list)  # method, path, body
     gave_up: int = 0  # stalled requests whose client had closed the connection by the end of the stall
     url: str = ""
+    routes: dict[str, str] = field(default_factory=dict)  # a path asked here -> the target's path for it
 
     def count(self, path: str) -> int:
         return sum(1 for _, seen_path, _ in self.seen if seen_path.split("?")[0] == path)
@@ -175,7 +176,8 @@ def http_front(target: str, **options: object) -> Iterator[Front]:
                     return None
             forwarded = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
             try:
-                target = front.target + self.path
+                path, query = self.path.partition("?")[::2]
+                target = front.target + front.routes.get(path, path) + (f"?{query}" if query else "")
                 answer = httpx.request(self.command, target, content=body, headers=forwarded)
             except httpx.TransportError as error:  # the store behind is down: as a gateway says it
                 return self._answer(502, f"the store behind the front: {error}".encode(), {})

@@ -68,7 +68,9 @@ SELECT ?e ?p ?o ?g WHERE {{
   {{ ?e ?p ?o }} UNION {{ GRAPH ?g {{ ?e ?p ?o }} }}
   FILTER(isIRI(?e) && STRSTARTS(STR(?e), BASE) && !isBlank(?o))
 }} ORDER BY ?e"""
-_SUBCLASSES = "SELECT DISTINCT ?c ?super WHERE { ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?super)) }"
+# direct superclasses, closed here: not `rdfs:subClassOf+` with both ends free, which Virtuoso refuses
+# ("transitive start not given"); the ontology's class tree is small
+_SUBCLASSES = "SELECT DISTINCT ?c ?super WHERE { ?c rdfs:subClassOf ?super . FILTER(isIRI(?super)) }"
 _CLASS_LABELS = (
     "SELECT ?c (SAMPLE(?label) AS ?l) WHERE { ?c a owl:Class ; rdfs:label ?label "
     'FILTER(STRSTARTS(STR(?c), STR(qc:)) && LANGMATCHES(LANG(?label), "en")) } GROUP BY ?c'
@@ -161,9 +163,10 @@ class EntityIndex:
                     yield _row(quad.predicate, quad.object, named)
 
     def _schema(self) -> tuple[dict[str, set[str]], dict[str, str]]:
-        superclasses: dict[str, set[str]] = {}
+        direct: dict[str, set[str]] = {}
         for row in self.store.query(_SUBCLASSES):
-            superclasses.setdefault(row["c"].value, set()).add(row["super"].value)
+            direct.setdefault(row["c"].value, set()).add(row["super"].value)
+        superclasses = {c: _closure(c, direct) for c in direct}
         labels = {row["c"].value: row["l"].value for row in self.store.query(_CLASS_LABELS)}
         return superclasses, labels
 
@@ -173,6 +176,17 @@ class EntityIndex:
 
     def _linked(self, iris: Iterable[str]) -> dict[str, list[EntityName]]:
         return reference_names(iris, self.reference_dir)
+
+
+def _closure(start: str, direct: dict[str, set[str]]) -> set[str]:
+    """Every class `start` is a subclass of, through one or more rdfs:subClassOf (as `+` reads them)."""
+    found: set[str] = set()
+    todo = list(direct.get(start, ()))
+    while todo:
+        if (current := todo.pop()) not in found:
+            found.add(current)
+            todo.extend(direct.get(current, ()))
+    return found
 
 
 def _row(predicate: ox.NamedNode, value: ox.Term, graph: ox.NamedNode | ox.BlankNode | None) -> Row:

@@ -81,14 +81,17 @@ class RemoteQuery:
         try:
             sparql, dataset = self.checked.sparql, self.checked.dataset
             params = await self._within(asyncio.to_thread(params_for, self.engine.store, sparql, dataset))
+            params = self.engine.store.dialect.dataset(params)
             graph = self.form == "graph"
             wanted = fmt.media_type.split(";")[0]
-            accept = GRAPH_ACCEPT if graph else f"{wanted}, {RESULTS_FALLBACK}"
-            text = prologue(dataset.base_iri) + sparql
+            relayed = self.engine.store.dialect.relays(wanted)  # else asked as JSON or XML, converted here
+            accept = f"{wanted}, {RESULTS_FALLBACK}" if relayed else RESULTS_FALLBACK
+            accept = GRAPH_ACCEPT if graph else accept
+            text = self.engine.store.dialect.text(prologue(dataset.base_iri), sparql)
             streamed = await self._within(self._sent(text, params, accept))
             body = streamed.chunks()
             lines = graph and streamed.media_type == ox.RdfFormat.N_TRIPLES.media_type
-            if streamed.media_type == wanted or (lines and fmt in LINES):
+            if (streamed.media_type == wanted and (graph or relayed)) or (lines and fmt in LINES):
                 async for chunk in self._all(body):
                     yield chunk
             elif lines and fmt in BY_CHUNK:

@@ -1,7 +1,8 @@
-"""The service over a remote SPARQL store (QCOLLAB_STORE=sparql): a real Oxigraph server on a loopback port,
-loaded with the built seed graph, behind a small front (tests/remote_stores.py) that can stall a marked
-query; the real service in front of it, compared over HTTP with the embedded service on the same data (so
-nothing here writes: the writes are in tests/api/test_remote_writes.py)."""
+"""The service over a remote SPARQL store (QCOLLAB_STORE=sparql): each real engine of tests/remote_engines.py
+(the Oxigraph server, Virtuoso) on a loopback port, loaded with the built seed graph, behind a small front
+(tests/remote_stores.py) that can stall a marked query; the real service in front of it, compared over HTTP
+with the embedded service on the same data (so nothing here writes: the writes are in
+tests/api/test_remote_writes.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import pyoxigraph as ox
 import pytest
 from live_server import LiveServer, running_server
 from rdflib import Graph, Namespace
-from remote_stores import Front, SeededOxigraph, dump_store, http_front, seeded_oxigraph
+from remote_engines import ENGINES, Engine, seeded_engine
+from remote_stores import Front, http_front
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SLOW = "qcollab-slow-marker"  # a query holding it is stalled by the front
@@ -31,23 +33,25 @@ LABELS = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }"
 JSON = "application/sparql-results+json"
 
 
-@pytest.fixture(scope="module")
-def oxigraph(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededOxigraph]:
-    root = tmp_path_factory.mktemp("remote-oxigraph")
-    dump = dump_store(built_data / "store", root / "seed.nq")
-    with seeded_oxigraph(root / "oxigraph", dump) as running:
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(
+    request: pytest.FixtureRequest, built_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    root = tmp_path_factory.mktemp(f"remote-{request.param}")
+    with seeded_engine(request.param, built_data, root) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def front(oxigraph: SeededOxigraph) -> Iterator[Front]:
-    with http_front(oxigraph.base_url, slow_marker=SLOW.encode(), slow_seconds=4) as running:
+def front(engine: Engine) -> Iterator[Front]:
+    options = {"slow_marker": SLOW.encode(), "slow_seconds": 4, "routes": engine.routes}
+    with http_front(engine.base_url, **options) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def remote(front: Front, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """The service over the Oxigraph server (through the front), its own data folder empty."""
+def remote(front: Front, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """The service over the engine (through the front), its own data folder empty."""
     root = tmp_path_factory.mktemp("remote-service")
     (root / "empty").mkdir()
     env = {
@@ -55,7 +59,7 @@ def remote(front: Front, tmp_path_factory: pytest.TempPathFactory) -> Iterator[h
         "QCOLLAB_SPARQL_QUERY_URL": front.url + "/query",
         "QCOLLAB_SPARQL_UPDATE_URL": front.url + "/update",
         "QCOLLAB_SPARQL_GSP_URL": front.url + "/store",
-        "QCOLLAB_SPARQL_UNION_REQUEST": "oxigraph",
+        **engine.settings,
         "QCOLLAB_SPARQL_RETRIES": "1",
         "QCOLLAB_QUERY_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
     }
@@ -209,7 +213,9 @@ def test_what_the_remote_writer_cannot_do_is_a_501_naming_it_and_nothing_is_sent
     assert rows(ask(remote, COUNT, method="FORM"))
 
 
-def test_the_service_description_says_what_the_remote_back_end_does(remote: httpx.Client) -> None:
+def test_the_service_description_says_what_the_remote_back_end_does(
+    remote: httpx.Client, engine: Engine
+) -> None:
     answer = remote.get("/sparql", headers={"Accept": "text/turtle"})
     assert answer.status_code == 200
     description = Graph().parse(data=answer.text, format="turtle")
@@ -217,14 +223,16 @@ def test_the_service_description_says_what_the_remote_back_end_does(remote: http
     features = set(description.objects(None, SD.feature))
     assert SD.SPARQL11Query in languages and SD.SPARQL11Update in languages  # writes pass our SHACL gate
     assert SD.UnionDefaultGraph in features and SD.EmptyGraphs not in features  # the remote engine's choice
-    assert "union-default-graph parameter" in answer.text and "501" in answer.text
+    said = {"oxigraph": "union-default-graph parameter", "virtuoso": "Virtuoso: every graph"}[engine.name]
+    assert said in answer.text and "501" in answer.text
 
 
 def test_the_derived_views_and_reads_work_over_the_remote_store(
     remote: httpx.Client, embedded: httpx.Client
 ) -> None:
     found = remote.get("/lookup", params={"q": "japan"})
-    assert found.status_code == 200 and found.json() == embedded.get("/lookup", params={"q": "japan"}).json()
+    assert found.status_code == 200, found.text
+    assert found.json() == embedded.get("/lookup", params={"q": "japan"}).json()
     page = remote.get("/resource/japan", headers={"Accept": "text/turtle"})
     assert page.status_code == 200 and "collaboratesWith" in page.text
     assert remote.get("/.well-known/void", headers={"Accept": "text/turtle"}).status_code == 200
@@ -248,10 +256,10 @@ def test_the_derived_views_and_reads_work_over_the_remote_store(
 
 
 def test_readyz_follows_the_remote_store_and_healthz_does_not(
-    remote: httpx.Client, oxigraph: SeededOxigraph
+    remote: httpx.Client, engine: Engine
 ) -> None:
     assert remote.get("/readyz").status_code == 200
-    oxigraph.kill()
+    engine.server.kill()
     try:
         down = remote.get("/readyz")
         assert down.status_code == 503 and "does not answer" in down.json()["detail"]
@@ -260,7 +268,7 @@ def test_readyz_follows_the_remote_store_and_healthz_does_not(
         assert failed.status_code in (502, 503)  # the front answers 502 as a gateway; direct, 503
         assert failed.headers["content-type"] == "application/problem+json"
     finally:
-        oxigraph.start()
+        engine.server.start()
     deadline = time.monotonic() + 10
     while remote.get("/readyz").status_code != 200:
         assert time.monotonic() < deadline, "the service did not see the remote store come back"

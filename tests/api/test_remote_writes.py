@@ -1,8 +1,8 @@
-"""Writes over a remote SPARQL store (QCOLLAB_STORE=sparql) through the SHACL gate: a real Oxigraph server
-on a loopback port loaded with the built seed graph, the real service in front of it (its reads counted by a
-small front, tests/remote_stores.py), and the Oxigraph server asked directly whether a write reached it. A
-second service sends its updates to an endpoint that refuses them (a path the Oxigraph server answers 404)
-or stalls them past QCOLLAB_SPARQL_TIMEOUT_SECONDS."""
+"""Writes over a remote SPARQL store (QCOLLAB_STORE=sparql) through the SHACL gate: each real engine of
+tests/remote_engines.py (the Oxigraph server, Virtuoso) on a loopback port loaded with the built seed graph,
+the real service in front of it (its reads counted by a small front, tests/remote_stores.py), and the engine
+asked directly whether a write reached it. A second service sends its updates to an endpoint that refuses
+them (a path the engine answers 404) or stalls them past QCOLLAB_SPARQL_TIMEOUT_SECONDS."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ import pytest
 from live_server import free_port, running_server
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import VOID
-from remote_stores import Front, SeededOxigraph, dump_store, http_front, seeded_oxigraph, writable_oxigraph
+from remote_engines import ENGINES, Engine, seeded_engine
+from remote_stores import Front, http_front, writable_oxigraph
 
 from kg.store.oxigraph import OxigraphStore
 from kg.store.remote import RemoteStore
@@ -72,16 +73,17 @@ def insert(slug: str, name: str) -> str:
 
 @dataclass
 class Remote:
-    """The Oxigraph server, the front the service reads it through, the service."""
+    """The engine, the front the service reads it through, the service."""
 
-    oxigraph: SeededOxigraph
+    engine: Engine
     front: Front
     http: httpx.Client
 
     def direct(self, query: str) -> httpx.Response:
-        """A query to the Oxigraph server itself, past the service and the front."""
+        """A query to the engine itself, past the service and the front (Oxigraph is asked for its union
+        default graph; Virtuoso's default graph is the union)."""
         answer = httpx.post(
-            self.oxigraph.query_url, data={"query": PROLOGUE + query, "union-default-graph": ""}, headers=JSON
+            self.engine.query_url, data={"query": PROLOGUE + query, "union-default-graph": ""}, headers=JSON
         )
         assert answer.status_code == 200, answer.text
         return answer
@@ -96,20 +98,24 @@ class Remote:
         return self.count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
-@pytest.fixture(scope="module")
-def oxigraph(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededOxigraph]:
-    root = tmp_path_factory.mktemp("remote-writes-oxigraph")
-    with seeded_oxigraph(root / "oxigraph", dump_store(built_data / "store", root / "seed.nq")) as running:
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(
+    request: pytest.FixtureRequest, built_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    root = tmp_path_factory.mktemp(f"remote-writes-{request.param}")
+    with seeded_engine(request.param, built_data, root) as running:
         yield running
 
 
-def service_env(query_url: str, update_url: str, gsp_url: str, **extra: str) -> dict[str, str]:
+def service_env(
+    engine: Engine, query_url: str, update_url: str, gsp_url: str, **extra: str
+) -> dict[str, str]:
     return {
         "QCOLLAB_STORE": "sparql",
         "QCOLLAB_SPARQL_QUERY_URL": query_url,
         "QCOLLAB_SPARQL_UPDATE_URL": update_url,
         "QCOLLAB_SPARQL_GSP_URL": gsp_url,
-        "QCOLLAB_SPARQL_UNION_REQUEST": "oxigraph",
+        **engine.settings,
         "QCOLLAB_SPARQL_RETRIES": "1",
         **extra,
     }
@@ -128,38 +134,39 @@ def serving(root: Path, env: dict[str, str]) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def remote(oxigraph: SeededOxigraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
-    """The service over the Oxigraph server, reading and writing through a counting front."""
+def remote(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+    """The service over the engine, reading and writing through a counting front."""
     root = tmp_path_factory.mktemp("remote-writes")
-    with http_front(oxigraph.base_url) as front:
-        env = service_env(front.url + "/query", front.url + "/update", front.url + "/store")
+    with http_front(engine.base_url, routes=engine.routes) as front:
+        env = service_env(engine, front.url + "/query", front.url + "/update", front.url + "/store")
         with serving(root, env) as http:
-            yield Remote(oxigraph, front, http)
+            yield Remote(engine, front, http)
 
 
 @pytest.fixture(scope="module")
-def faulty(oxigraph: SeededOxigraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
-    """A service reading the Oxigraph server directly, its updates sent through a front to a path the
-    server answers 404, stalled past the service's timeout when they hold SLOW."""
+def faulty(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+    """A service reading the engine directly, its updates sent through a front to a path the engine
+    answers 404, stalled past the service's timeout when they hold SLOW."""
     root = tmp_path_factory.mktemp("remote-writes-faulty")
-    missing = oxigraph.base_url + "/no-such-endpoint"
+    missing = engine.base_url + "/no-such-endpoint"
     with http_front(missing, slow_marker=SLOW.encode(), slow_seconds=4) as front:
         env = service_env(
-            oxigraph.query_url,
+            engine,
+            engine.query_url,
             front.url + "/update",
-            oxigraph.base_url + "/store",
+            engine.gsp_url,
             QCOLLAB_SPARQL_TIMEOUT_SECONDS="1.5",
         )
         with serving(root, env) as http:
-            yield Remote(oxigraph, front, http)
+            yield Remote(engine, front, http)
 
 
 @pytest.fixture(scope="module")
-def unreachable(oxigraph: SeededOxigraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """A service reading the Oxigraph server, its update endpoint a loopback port nothing listens on."""
+def unreachable(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A service reading the engine, its update endpoint a loopback port nothing listens on."""
     root = tmp_path_factory.mktemp("remote-writes-unreachable")
     stopped = f"http://127.0.0.1:{free_port()}/update"
-    with serving(root, service_env(oxigraph.query_url, stopped, oxigraph.base_url + "/store")) as http:
+    with serving(root, service_env(engine, engine.query_url, stopped, engine.gsp_url)) as http:
         yield http
 
 
@@ -238,7 +245,18 @@ WHERE {{ GRAPH ?g {{ qcr:zembla rdfs:label ?label ; skos:prefLabel ?preferred }}
     assert page.status_code == 200 and "Nova Zembla" in page.text and '"Zembla"' not in page.text
 
 
-def test_a_graph_store_put_replaces_the_graph_on_the_remote_store(remote: Remote) -> None:
+VIRTUOSO_WITNESS_BUG = (
+    "Virtuoso 7.2.5 fails the writer's typing-witness query (kg.store.remote_slice: SAMPLE over two VALUES "
+    "blocks, GRAPH ?g and MINUS { VALUES (?s ?p ?o ?g) }) with 'SP031: SPARQL compiler: Internal error: "
+    "sparp_find_qmv_of_var_or_retval(): side effect var passed', so the PUT is a 502"
+)
+
+
+def test_a_graph_store_put_replaces_the_graph_on_the_remote_store(
+    remote: Remote, request: pytest.FixtureRequest
+) -> None:
+    if remote.engine.name == "virtuoso":
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_WITNESS_BUG, strict=True))
     graph = RECORDS + "put-elbonia"
     body = {"Content-Type": "text/turtle"}
     first = remote.http.put("/rdf-graphs", params={"graph": graph}, content=turtle("elbonia", "Elbonia"),
@@ -386,9 +404,8 @@ def assert_slice_agrees(store: RemoteStore, japan: ox.NamedNode, graph: str) -> 
     assert all(any(store.quads_matching(t.subject, t.predicate, t.object)) for t in found.values())
 
 
-def test_a_remote_slice_answers_as_the_remote_store_does(oxigraph: SeededOxigraph) -> None:
-    client = SparqlHttpClient(oxigraph.query_url, oxigraph.base_url + "/update", oxigraph.base_url + "/store")
-    with RemoteStore(client, union_request="oxigraph") as store:
+def test_a_remote_slice_answers_as_the_remote_store_does(engine: Engine) -> None:
+    with engine.store() as store:
         japan = ox.NamedNode(QCR + "japan")
         graph = next(q.graph_name.value for q in store.quads_matching(japan, None, None))
         assert_slice_agrees(store, japan, graph)
