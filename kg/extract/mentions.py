@@ -182,27 +182,13 @@ class MentionFinder:
         self.memory.about(doc, chosen)
         return chosen
 
-    def _make(
-        self,
-        span: Span,
-        offset: int,
-        name: str,
-        iri: URIRef,
-        kind: str,
-        classes: tuple[URIRef, ...],
-        entry: KnownEntity | None,
-        method: Method,
-        confidence: float,
-    ) -> EntityMention:
-        return new_mention(span, offset, name, iri, kind, classes, entry, method, confidence)
-
     def _known(
         self, span: Span, offset: int, entry: KnownEntity, method: Method, confidence: float
     ) -> EntityMention | None:
         if _origin_only(span, entry):
             return None  # "the American company", "Dutch partners": where a thing is from
         kind = entry.kind if entry.kind in ("actor", "program") else entry.kind
-        return self._make(
+        return new_mention(
             span, offset, span.text, entry.iri, kind, tuple(sorted(entry.types)), entry, method, confidence
         )
 
@@ -211,11 +197,11 @@ class MentionFinder:
         name = " ".join(span.text.split())
         entry = self.gazetteer.lookup(name)
         if entry is not None and entry.kind == "actor":
-            return self._known(span, offset, entry, GAZETTEER, 0.9) or self._make(
+            return self._known(span, offset, entry, GAZETTEER, 0.9) or new_mention(
                 span, offset, name, entry.iri, "actor", tuple(sorted(entry.types)), entry, GAZETTEER, 0.9
             )
         iri = QCR[slugify(name)]
-        return self._make(span, offset, name, iri, "actor", (QC.GovernmentAgency,), None, SURFACE, 0.85)
+        return new_mention(span, offset, name, iri, "actor", (QC.GovernmentAgency,), None, SURFACE, 0.85)
 
     def definitions(self, doc: Doc, offset: int) -> None:
         """Acronyms the sentence defines ("UK Research and Innovation (UKRI)"), read before the document."""
@@ -282,10 +268,10 @@ class MentionFinder:
             if generic(name):
                 return None
         if program and ent.label_ in _ACTOR_LABELS | _OTHER_NAME_LABELS:
-            return self._make(span, offset, name, QCR[slugify(name)], "program", program, None, NER, 0.75)
+            return new_mention(span, offset, name, QCR[slugify(name)], "program", program, None, NER, 0.75)
         if ent.label_ == "LAW":
             classes = (QC.Legislation, QC.Program)
-            return self._make(span, offset, name, QCR[slugify(name)], "program", classes, None, NER, 0.7)
+            return new_mention(span, offset, name, QCR[slugify(name)], "program", classes, None, NER, 0.7)
         if ent.label_ in ("GPE", "LOC"):
             return self._place(span, offset, name)
         if ent.label_ not in ("ORG", "PERSON", "PRODUCT", "FAC", "NORP"):
@@ -295,17 +281,17 @@ class MentionFinder:
         if shape and left and classify_name(left) and classify_name(right):
             return None  # "University of Helsinki and Aalto University": two names, read by their shapes
         if shape:
-            return self._make(span, offset, name, QCR[slugify(name)], "actor", shape, None, SURFACE, 0.85)
+            return new_mention(span, offset, name, QCR[slugify(name)], "actor", shape, None, SURFACE, 0.85)
         if is_place_slot(span):  # "the company, founded in Espoo"
             return None
         if company_context(span):
-            return self._make(span, offset, name, QCR[slugify(name)], "actor", (QC.Company,), None, NER, 0.8)
+            return new_mention(span, offset, name, QCR[slugify(name)], "actor", (QC.Company,), None, NER, 0.8)
         if ent.label_ != "ORG":
             return None
         # One capitalized word NER calls an organization is often a place or an adjective: held for review.
         confidence = 0.7 if len(span) > 1 or name.isupper() else max(0.55, actor_slot(span, []) or 0.0)
         org = (QC.Organization,)
-        return self._make(span, offset, name, QCR[slugify(name)], "actor", org, None, NER, confidence)
+        return new_mention(span, offset, name, QCR[slugify(name)], "actor", org, None, NER, confidence)
 
     def _place(self, span: Span, offset: int, name: str, force: bool = False) -> EntityMention | None:
         place = place_of(self.gazetteer, name)
@@ -316,7 +302,7 @@ class MentionFinder:
             return None
         if entry is not None:
             return self._known(span, offset, entry, GAZETTEER, 0.9)
-        return self._make(span, offset, label, iri, "actor", classes, None, NER, 0.85)
+        return new_mention(span, offset, label, iri, "actor", classes, None, NER, 0.85)
 
     def _pattern_programs(self, doc: Doc, offset: int) -> list[EntityMention]:
         """Capitalized names ending with a program word ("... Strategy", "... Act"), as programs.py does."""
@@ -328,7 +314,7 @@ class MentionFinder:
             entry, _, name = canonical_program(self.gazetteer, match.name)
             if entry is not None:
                 mentions.append(
-                    self._make(
+                    new_mention(
                         span,
                         offset,
                         name,
@@ -343,7 +329,9 @@ class MentionFinder:
             elif not generic(name) or acronym_after(doc, span.end) is not None:  # "... Initiative (NQI)"
                 classes = (QC.Legislation, QC.Program) if match.kind == "legislation" else (QC.Program,)
                 mentions.append(
-                    self._make(span, offset, name, QCR[slugify(name)], "program", classes, None, SURFACE, 0.8)
+                    new_mention(
+                        span, offset, name, QCR[slugify(name)], "program", classes, None, SURFACE, 0.8
+                    )
                 )
         return mentions
 
@@ -386,7 +374,7 @@ class MentionFinder:
                 match = replace(match, name=span.text, end=match.start + len(span.text))
             if match.entry is not None:
                 mentions.append(
-                    self._make(
+                    new_mention(
                         span,
                         offset,
                         match.name,
@@ -402,7 +390,7 @@ class MentionFinder:
                 mentions.append(self._as_remembered(span, offset, match.name, remembered))
             else:
                 name = plain(match)
-                mention = self._make(
+                mention = new_mention(
                     span, offset, name, match.iri, "actor", match.classes, None, SURFACE, 0.85
                 )
                 if match.owner is not None:  # "Germany's Federal Ministry ...", later "the Federal Ministry"
@@ -473,18 +461,18 @@ class MentionFinder:
             iri = QCR[slugify(name)]
             if numbered or program_noun_follows(span) or program_slot(span) or program_classes(name):
                 mentions.append(
-                    self._make(span, offset, name, iri, "program", (QC.Program,), None, SURFACE, 0.7)
+                    new_mention(span, offset, name, iri, "program", (QC.Program,), None, SURFACE, 0.7)
                 )
             elif (confidence := actor_slot(span, found)) is not None and (
                 confidence >= STRONG_SLOT or not lone_misread(span[0])
             ):
                 org = (QC.Organization,)
-                mentions.append(self._make(span, offset, name, iri, "actor", org, None, SURFACE, confidence))
+                mentions.append(new_mention(span, offset, name, iri, "actor", org, None, SURFACE, confidence))
         return mentions
 
     def _as_remembered(self, span: Span, offset: int, name: str, remembered: EntityMention) -> EntityMention:
         """A name the document defined earlier ("UKRI"), standing for the entity it was defined for."""
-        return self._make(
+        return new_mention(
             span,
             offset,
             name,

@@ -24,9 +24,10 @@ import httpx
 import pyoxigraph as ox
 
 from kg.settings import Settings
+from kg.store.dialects import DIALECTS, Dialect, dialect_named
 from kg.store.remote import RemoteStore
 from kg.store.remote_text import batches, data_block, ntriples
-from kg.store.sparql_http import SparqlHttpClient, auth_from
+from kg.store.sparql_http import SparqlHttpClient
 
 SentProgress = Callable[[int, int], None]  # quads sent so far, write requests sent so far
 
@@ -49,11 +50,16 @@ class BulkRemoteStore(RemoteStore):
         default_graph: str = "own",
         union_request: str = "named-graphs",
         batch_quads: int = 10_000,
+        dialect: Dialect = DIALECTS["generic"],
         use_gsp: bool = True,
         on_sent: SentProgress | None = None,
     ) -> None:
         super().__init__(
-            client, default_graph=default_graph, union_request=union_request, batch_quads=batch_quads
+            client,
+            default_graph=default_graph,
+            union_request=union_request,
+            batch_quads=batch_quads,
+            dialect=dialect,
         )
         self.use_gsp = use_gsp and client.gsp_url is not None
         self.on_sent = on_sent
@@ -62,20 +68,12 @@ class BulkRemoteStore(RemoteStore):
 
     @classmethod
     def from_settings(cls, settings: Settings, on_sent: SentProgress | None = None) -> BulkRemoteStore:
-        assert settings.sparql_query_url and settings.sparql_update_url  # checked by Settings
-        client = RetryingClient(
-            settings.sparql_query_url,
-            settings.sparql_update_url,
-            settings.sparql_gsp_url,
-            auth=auth_from(settings),
-            timeout_seconds=settings.sparql_timeout_seconds,
-            retries=settings.sparql_retries,
-        )
         return cls(
-            client,
+            RetryingClient.from_settings(settings),
             default_graph=settings.sparql_default_graph,
             union_request=settings.sparql_union_request,
             batch_quads=settings.sparql_batch_quads,
+            dialect=dialect_named(settings.sparql_engine),
             use_gsp=settings.sparql_bulk_protocol == "gsp",
             on_sent=on_sent,
         )
