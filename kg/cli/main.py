@@ -36,13 +36,7 @@ from kg.namespaces import INFERRED_GRAPH
 from kg.quality.reasoning import check_consistency, materialize
 from kg.quality.shacl import Validator
 from kg.settings import Settings, get_settings
-from kg.store.factory import (
-    REMOTE_COMMANDS,
-    STORELESS_COMMANDS,
-    open_configured_store,
-    require_embedded,
-    store_location,
-)
+from kg.store.factory import open_configured_store, store_location
 from kg.store.interface import KnowledgeStore
 from kg.store.oxigraph import open_store
 
@@ -62,6 +56,9 @@ def _settings() -> Settings:
 
 
 def _open_existing(settings: Settings) -> KnowledgeStore:
+    """The store to read: the remote one (QCOLLAB_STORE=sparql), or the store folder built before."""
+    if settings.store == "sparql":
+        return open_configured_store(settings)
     path = settings.resolved_store_path
     if not path.is_dir():
         raise QcollabError(f"no graph at {path}: run 'qcollab build' first")
@@ -79,14 +76,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Build the graph from seeds/, then query, validate and export it."""
-    if ctx.invoked_subcommand not in (*REMOTE_COMMANDS, *STORELESS_COMMANDS):  # docs/scale-out.md
-        require_embedded(get_settings(), ctx.invoked_subcommand)
 
 
 app.command("build")(build_command)
@@ -100,7 +94,8 @@ def stats(fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.
     """Print triples per graph and entities per class."""
     from kg.pipeline.build import statistics  # imports the extraction pipeline (spaCy)
 
-    numbers = statistics(_open_existing(_settings()))
+    with _open_existing(_settings()) as store:
+        numbers = statistics(store)
     if fmt is ReportFormat.json:
         console.print_json(json.dumps(numbers))
         return
@@ -121,8 +116,11 @@ def query(
 ) -> None:
     """Run a SPARQL query over the union of all graphs."""
     text = Path(sparql[1:]).read_text() if sparql.startswith("@") else sparql
-    store = _open_existing(_settings())
-    result = store.query(text)
+    with _open_existing(_settings()) as store:
+        _print_result(store.query(text), fmt)
+
+
+def _print_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: ResultFormat) -> None:
     if isinstance(result, ox.QueryBoolean):
         print_boolean(bool(result), fmt)
     elif isinstance(result, ox.QueryTriples):
@@ -145,7 +143,7 @@ def validate(
     settings = _settings()
     graph = parse_rdf_file(path)
     validator = Validator(settings.shapes_path, settings.ontology_path, settings.shacl_engine)
-    if settings.resolved_store_path.is_dir():
+    if settings.store == "sparql" or settings.resolved_store_path.is_dir():
         with _open_existing(settings) as store:
             outcome = validator.validate_record(graph, store)
     else:
@@ -169,25 +167,28 @@ def export(
 ) -> None:
     """Export the dataset (triple formats get the union of all graphs), or its VoID description."""
     settings = _settings()
-    store = _open_existing(settings)
-    if void:
-        from kg.describe.statistics import DatasetStatistics
-        from kg.describe.void import VOID_FORMATS, describe_dataset
-
-        stats = DatasetStatistics.from_store(store, settings.base_iri)
-        data = describe_dataset(stats, settings).serialize(format=VOID_FORMATS[fmt.value], encoding="utf-8")
-        if output is None:
-            sys.stdout.buffer.write(data)
-        else:
+    with _open_existing(settings) as store:
+        if void:
+            data = _void_description(store, settings, fmt)
+            if output is None:
+                sys.stdout.buffer.write(data)
+                return
             output.write_bytes(data)
-            console.print(f"Wrote {output}")
-        return
-    if output is None:
-        store.dump(fmt.value, sys.stdout.buffer, graph=graph)
-        return
-    with output.open("wb") as handle:
-        store.dump(fmt.value, handle, graph=graph)
+        elif output is None:
+            store.dump(fmt.value, sys.stdout.buffer, graph=graph)
+            return
+        else:
+            with output.open("wb") as handle:
+                store.dump(fmt.value, handle, graph=graph)
     console.print(f"Wrote {output}")
+
+
+def _void_description(store: KnowledgeStore, settings: Settings, fmt: ExportFormat) -> bytes:
+    from kg.describe.statistics import DatasetStatistics
+    from kg.describe.void import VOID_FORMATS, describe_dataset
+
+    stats = DatasetStatistics.from_store(store, settings.base_iri)
+    return describe_dataset(stats, settings).serialize(format=VOID_FORMATS[fmt.value], encoding="utf-8")
 
 
 @app.command()

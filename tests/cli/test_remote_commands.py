@@ -5,6 +5,7 @@ the store is asked of the Oxigraph server directly, past the front."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from linking_support import serving
 from live_server import free_port
@@ -31,6 +33,17 @@ COLLABORATION = f"{QCR}collaboration/canada--united-kingdom"  # in the seed docu
 JSON = {"Accept": "application/sparql-results+json"}
 QC = "https://w3id.org/qcollab/ontology#"
 UPDATE = {"Content-Type": "application/sparql-update"}
+RECORD = """@prefix qc: <https://w3id.org/qcollab/ontology#> .
+@prefix qcr: <https://w3id.org/qcollab/resource/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+qcr:ruritania a qc:Country ; rdfs:label "Ruritania"@en ; skos:prefLabel "Ruritania"@en ;
+  qc:collaboratesWith qcr:{partner} ; dcterms:source <https://example.org/ruritania> ;
+  dcterms:date "2026-12-02"^^<http://www.w3.org/2001/XMLSchema#date> ;
+  prov:wasAttributedTo <https://orcid.org/0000-0002-1825-0097> .
+"""
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -271,11 +284,37 @@ def test_link_and_reason_write_their_results(built: Built) -> None:
     assert graph_counts(built.server)[f"{QCG}inferred"] == inferred
 
 
-def test_the_commands_that_read_the_local_store_still_say_so_in_one_line(built: Built) -> None:
-    run = qcollab(built.data, built.front.env(), "stats")
-    assert run.returncode == 1
-    assert "`qcollab stats` reads the embedded store on this machine only" in run.stderr
-    assert "Traceback" not in run.stderr
+def test_stats_query_and_export_read_the_remote_store(built: Built, tmp_path: Path) -> None:
+    env = built.front.env()
+    stats = qcollab(built.data, env, "stats", "--format", "json")
+    assert stats.returncode == 0, stats.stderr
+    numbers = json.loads(stats.stdout)
+    counts = graph_counts(built.server)
+    assert numbers["graphs"] == counts and numbers["triples"] == sum(counts.values())
+    assert numbers["entities"]["Collaboration"] > 0
+    partners = f"SELECT ?p WHERE {{ <{QCR}japan> <{QC}collaboratesWith> ?p }}"
+    answer = qcollab(built.data, env, "query", partners, "--format", "json")
+    assert answer.returncode == 0, answer.stderr
+    found = {row["p"]["value"] for row in json.loads(answer.stdout)["results"]["bindings"]}
+    assert found == {row["p"]["value"] for row in select(built.server, partners)}
+    assert f"{QCR}australia" in found
+    dump = tmp_path / "remote.nq"
+    exported = qcollab(built.data, env, "export", "--format", "nq", "-o", str(dump))
+    assert exported.returncode == 0, exported.stderr
+    assert len(list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))) == sum(counts.values())
+    void = qcollab(built.data, env, "export", "--void", "--format", "ttl")
+    assert void.returncode == 0 and f"void:triples {sum(counts.values())}" in void.stdout, void.stderr
+
+
+def test_validate_judges_a_record_with_what_the_remote_store_holds(built: Built, tmp_path: Path) -> None:
+    record = tmp_path / "ruritania.ttl"
+    record.write_text(RECORD.format(partner="japan"))
+    judged = qcollab(built.data, built.front.env(), "validate", str(record), "--format", "json")
+    assert judged.returncode == 0, judged.stdout + judged.stderr
+    assert json.loads(judged.stdout)["conforms"] is True  # qcr:japan is an actor of the remote store
+    record.write_text(RECORD.format(partner="atlantis"))
+    refused = qcollab(built.data, built.front.env(), "validate", str(record))
+    assert refused.returncode == 1 and "atlantis" in refused.stdout
 
 
 def test_a_store_that_cannot_be_reached_stops_a_command_in_one_line(tmp_path: Path) -> None:

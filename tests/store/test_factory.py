@@ -7,11 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from kg.errors import StoreOperationUnsupportedError
 from kg.settings import Settings
-from kg.store.factory import open_configured_store, require_embedded
+from kg.store.factory import open_configured_store
 from kg.store.oxigraph import OxigraphStore
 from kg.store.remote import RemoteStore
 
@@ -26,16 +23,11 @@ def test_the_settings_choose_the_store(tmp_path: Path) -> None:
     remote.close()
 
 
-def test_a_remote_store_is_refused_where_only_the_embedded_one_runs(tmp_path: Path) -> None:
-    require_embedded(Settings(data_dir=tmp_path))
-    with pytest.raises(StoreOperationUnsupportedError, match="unset QCOLLAB_STORE"):
-        require_embedded(Settings(data_dir=tmp_path, **REMOTE))
-
-
-def test_the_commands_say_so_in_one_line(tmp_path: Path) -> None:
-    env = {**os.environ, "QCOLLAB_DATA_DIR": str(tmp_path)}
+def test_a_command_over_a_remote_store_that_is_down_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "QCOLLAB_DATA_DIR": str(tmp_path), "QCOLLAB_SPARQL_RETRIES": "0"}
     env |= {f"QCOLLAB_{name.upper()}": value for name, value in REMOTE.items()}
     qcollab = Path(sys.executable).with_name("qcollab")
-    run = subprocess.run([str(qcollab), "stats"], env=env, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 1, run.stderr
-    assert "QCOLLAB_STORE=sparql" in run.stderr and "Traceback" not in run.stderr
+    for command in (["stats"], ["query", "ASK {}"], ["export", "--format", "nq"]):
+        run = subprocess.run([str(qcollab), *command], env=env, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 1, run.stderr
+        assert "cannot be reached" in run.stderr and "Traceback" not in run.stderr
