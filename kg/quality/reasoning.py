@@ -2,9 +2,10 @@
 
 `check_consistency` runs HermiT (through owlready2, Java 17) on the ontology and optional
 instance data. `materialize` rebuilds the named graph qcg:inferred with SPARQL updates
-evaluated by Oxigraph, following the RDFS/OWL axioms of the ontology graph: the subclass and
-subproperty closures, inverse and symmetric properties and equivalent classes. Domain and
-range typing is deliberately left out, since it would hide modelling errors.
+evaluated by the store (Oxigraph, or the remote engine), following the RDFS/OWL axioms of the
+ontology graph: the subclass and subproperty closures, inverse and symmetric properties and
+equivalent classes. Domain and range typing is deliberately left out, since it would hide modelling
+errors.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.store.interface import KnowledgeStore
@@ -79,8 +80,59 @@ def check_consistency(ontology_path: Path, extra_ntriples: bytes | None = None) 
             world.close()
 
 
+@dataclass(frozen=True)
+class Axioms:
+    """What the rules apply, read from the ontology graph once, closures worked out here: the store is
+    sent no property path (Virtuoso refuses a free `rdfs:subClassOf+`), only the pairs, as VALUES."""
+
+    classes: list[tuple[str, str]]  # C below D: rdfs:subClassOf+, owl:equivalentClass either way
+    properties: list[tuple[str, str]]  # p below q: rdfs:subPropertyOf+, owl:equivalentProperty either way
+    inverses: list[tuple[str, str]]  # owl:inverseOf, either way
+    symmetric: list[str]
+
+
+def read_axioms(store: KnowledgeStore, ontology_graph: str = ONTOLOGY_GRAPH) -> Axioms:
+    """The axioms of the ontology graph of `store` (a small graph, read whole)."""
+    ontology = store.graph(ontology_graph)
+
+    def edges(*kinds: tuple[URIRef, bool]) -> list[tuple[str, str]]:
+        pairs = []
+        for predicate, both_ways in kinds:
+            for a, b in ontology.subject_objects(predicate):
+                if isinstance(a, URIRef) and isinstance(b, URIRef):
+                    pairs.append((str(a), str(b)))
+                    if both_ways:
+                        pairs.append((str(b), str(a)))
+        return pairs
+
+    symmetric = ontology.subjects(RDF.type, OWL.SymmetricProperty)
+    return Axioms(
+        classes=_closure(edges((RDFS.subClassOf, False), (OWL.equivalentClass, True))),
+        properties=_closure(edges((RDFS.subPropertyOf, False), (OWL.equivalentProperty, True))),
+        inverses=sorted(set(edges((OWL.inverseOf, True)))),
+        symmetric=sorted(str(p) for p in symmetric if isinstance(p, URIRef)),
+    )
+
+
+def _closure(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every (a, b), a != b, with b reachable from a over `pairs`."""
+    above: dict[str, set[str]] = {}
+    for a, b in pairs:
+        above.setdefault(a, set()).add(b)
+    closed = set()
+    for start in above:
+        seen, todo = set(), [start]
+        while todo:
+            for parent in above.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        closed |= {(start, node) for node in seen if node != start}
+    return sorted(closed)
+
+
 def _rules(
-    ontology_graph: str,
+    axioms: Axioms,
     premises: str = "?g",
     into: str = str(INFERRED_GRAPH),
     graphs: list[str] | None = None,
@@ -89,56 +141,30 @@ def _rules(
 
     Premises come from the graph `premises` names (a variable: every named graph, or those of `graphs`).
     """
-    ont = f"<{ontology_graph}>"
     inferred = f"<{into}>"
-
     values = f"VALUES {premises} {{ {' '.join(f'<{g}>' for g in graphs)} }}" if graphs else ""
 
-    def rule(conclusion: str, where: str) -> str:
+    def rule(conclusion: str, pairs: str, where: str) -> str:
         return (
             f"INSERT {{ GRAPH {inferred} {{ {conclusion} }} }}\n"
-            f"WHERE {{ {values} {where}\n"
+            f"WHERE {{ {values} {pairs}\n  GRAPH {premises} {{ {where} }}\n"
             f"  FILTER NOT EXISTS {{ GRAPH ?asserted {{ {conclusion} }} }} }}"
         )
 
-    return [
-        # x a C, C rdfs:subClassOf+ D  =>  x a D
-        rule(
-            "?x a ?d .",
-            f"{{ SELECT DISTINCT ?c ?d WHERE {{ GRAPH {ont} {{ ?c rdfs:subClassOf+ ?d }} "
-            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH " + premises + " { ?x a ?c }",
-        ),
-        # x a C, C owl:equivalentClass D (either way)  =>  x a D
-        rule(
-            "?x a ?d .",
-            f"{{ SELECT DISTINCT ?c ?d WHERE {{ GRAPH {ont} {{ "
-            "{ ?c owl:equivalentClass ?d } UNION { ?d owl:equivalentClass ?c } } "
-            "FILTER (isIRI(?c) && isIRI(?d) && ?c != ?d) } }\n  GRAPH " + premises + " { ?x a ?c }",
-        ),
-        # x p y, p rdfs:subPropertyOf+ q (or owl:equivalentProperty)  =>  x q y
-        rule(
-            "?x ?q ?y .",
-            f"{{ SELECT DISTINCT ?p ?q WHERE {{ GRAPH {ont} {{ "
-            "{ ?p rdfs:subPropertyOf+ ?q } UNION { ?p owl:equivalentProperty ?q } "
-            "UNION { ?q owl:equivalentProperty ?p } } "
-            "FILTER (isIRI(?p) && isIRI(?q) && ?p != ?q) } }\n  GRAPH " + premises + " { ?x ?p ?y }",
-        ),
-        # x p y, p owl:inverseOf q (either way)  =>  y q x
-        rule(
-            "?y ?q ?x .",
-            f"{{ SELECT DISTINCT ?p ?q WHERE {{ GRAPH {ont} {{ "
-            "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } } "
-            "FILTER (isIRI(?p) && isIRI(?q)) } }\n  GRAPH "
-            + premises
-            + " { ?x ?p ?y } FILTER (!isLiteral(?y))",
-        ),
-        # x p y, p a owl:SymmetricProperty  =>  y p x
-        rule(
-            "?y ?p ?x .",
-            f"GRAPH {ont} {{ ?p a owl:SymmetricProperty }} FILTER (isIRI(?p))\n"
-            "  GRAPH " + premises + " { ?x ?p ?y } FILTER (!isLiteral(?y))",
-        ),
-    ]
+    def pairs(names: str, rows: list[tuple[str, str]]) -> str:
+        return f"VALUES ({names}) {{ {' '.join(f'(<{a}> <{b}>)' for a, b in rows)} }}"
+
+    rules = []
+    if axioms.classes:  # x a C, C below D  =>  x a D
+        rules.append(rule("?x a ?d .", pairs("?c ?d", axioms.classes), "?x a ?c"))
+    if axioms.properties:  # x p y, p below q  =>  x q y
+        rules.append(rule("?x ?q ?y .", pairs("?p ?q", axioms.properties), "?x ?p ?y"))
+    if axioms.inverses:  # x p y, p owl:inverseOf q  =>  y q x
+        rules.append(rule("?y ?q ?x .", pairs("?p ?q", axioms.inverses), "?x ?p ?y FILTER (!isLiteral(?y))"))
+    if axioms.symmetric:  # x p y, p a owl:SymmetricProperty  =>  y p x
+        symmetric = f"VALUES ?p {{ {' '.join(f'<{p}>' for p in axioms.symmetric)} }}"
+        rules.append(rule("?y ?p ?x .", symmetric, "?x ?p ?y FILTER (!isLiteral(?y))"))
+    return rules
 
 
 def materialize(
@@ -154,7 +180,7 @@ def materialize(
     """
     inferred = str(INFERRED_GRAPH)
     store.drop_graph(inferred)
-    rules = _rules(str(ontology_graph))
+    rules = _rules(read_axioms(store, ontology_graph))
     previous = -1
     for round_ in range(1, MAX_ROUNDS + 1):
         for done, update in enumerate(rules, start=1):
@@ -182,10 +208,11 @@ def materialize_graphs(store: KnowledgeStore, graphs: list[str], ontology_graph:
             f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
             f"GRAPH <{inferred}> {{ ?s ?p ?o }} }}"
         )
+    axioms = read_axioms(store, ontology_graph)
     frontier = list(graphs)
     for index in range(MAX_ROUNDS):
         scratch = f"{inferred}/delta/{index}"
-        for update in _rules(str(ontology_graph), "?premises", scratch, frontier):
+        for update in _rules(axioms, "?premises", scratch, frontier):
             store.update(update)
         if index:
             store.drop_graph(frontier[0])

@@ -17,6 +17,16 @@
   literals as CSV does, and its CSV and TSV write an ASK answer as `"bool"` / `1`. So from Virtuoso every
   result is asked for as JSON (or XML) and converted here (kg.query.remote_engine), whole, not relayed as
   it comes; from the other engines the format the client wants is relayed as the engine sends it.
+- **ASK answers.** Fuseki (Jena ARQ's result writers) writes an ASK answer in CSV as `_askResult` /
+  `true` and in TSV as `?_askResult` / `true` (SPARQL 1.1 CSV and TSV define no boolean form), and its
+  XML in a layout of its own. So from Fuseki an ASK answer is relayed in JSON only, and in the other
+  formats asked for as JSON and converted here; its SELECT results are relayed in every format.
+- **Size of one INSERT DATA.** Virtuoso compiles an INSERT DATA into SQL and refuses one of some
+  thousand triples ("SP031: the length of generated SQL text has exceeded 10000 lines"), and its time
+  grows faster than its size. The commands send it INSERT DATA of at most 500 quads (the Graph Store
+  Protocol batches, the default for the commands, stay at QCOLLAB_SPARQL_BATCH_QUADS). Several
+  operations in one update request are not one transaction on Virtuoso: one that fails leaves those
+  before it applied.
 """
 
 from __future__ import annotations
@@ -42,8 +52,10 @@ class Dialect:
     empty_graphs_match: bool = True  # `GRAPH ?g { }` binds ?g to each graph
     own_default_graph: bool = True  # a default graph apart from the named graphs (GSP `?default`)
     relayed_results: frozenset[str] = ALL_RESULTS  # result formats relayed as the engine writes them
+    relayed_booleans: frozenset[str] = ALL_RESULTS  # the same for an ASK answer
     named_despite_default: bool = False  # default-graph-uri alone leaves every graph named
     base_first: bool = False  # a BASE declaration must come before every PREFIX
+    data_quads: int | None = None  # the most quads one INSERT DATA may carry, when the engine has a limit
 
     def graph_test(self, variable: str) -> str:
         """A group that keeps the rows whose `variable` (bound before it, e.g. by VALUES) names a graph of
@@ -81,22 +93,29 @@ class Dialect:
             return prologue + sparql
         return declared.group(0) + " " + prologue + sparql[declared.end() :]
 
-    def relays(self, wanted: str) -> bool:
-        """Whether results the client wants in `wanted` are asked for in it and relayed as the engine writes
-        them (else asked for as JSON or XML and converted)."""
-        return wanted in self.relayed_results
+    def data_batch(self, batch_quads: int) -> int:
+        """How many quads go in one INSERT DATA when the settings ask for `batch_quads`."""
+        return batch_quads if self.data_quads is None else min(batch_quads, self.data_quads)
+
+    def relays(self, wanted: str, form: str = "select") -> bool:
+        """Whether the results of a query of `form` (kg.query.results.QueryForm) the client wants in
+        `wanted` are asked for in it and relayed as the engine writes them (else asked for as JSON or XML
+        and converted)."""
+        return wanted in (self.relayed_booleans if form == "ask" else self.relayed_results)
 
 DIALECTS: dict[str, Dialect] = {
     "generic": Dialect("generic"),
     "oxigraph": Dialect("oxigraph"),
-    "fuseki": Dialect("fuseki"),
+    "fuseki": Dialect("fuseki", relayed_booleans=frozenset({JSON_RESULTS})),
     "virtuoso": Dialect(
         "virtuoso",
         empty_graphs_match=False,
         own_default_graph=False,
         relayed_results=frozenset(),
+        relayed_booleans=frozenset(),
         named_despite_default=True,
         base_first=True,
+        data_quads=500,
     ),
 }
 

@@ -177,7 +177,7 @@ class RemoteStore(RemoteReads):
     def _insert(self, quads: Iterable[ox.Quad], first: list[str] | None = None) -> None:
         """INSERT DATA in batches; the operations of `first` go in the first request."""
         pending = list(first or [])
-        for batch in batches(quads, self.batch_quads):
+        for batch in batches(quads, self.dialect.data_batch(self.batch_quads)):
             self._send([*pending, f"INSERT DATA {{\n{data_block(batch)}\n}}"])
             pending = []
         self._send(pending)

@@ -97,7 +97,7 @@ class BulkRemoteStore(RemoteStore):
         by the Graph Store Protocol when it is used."""
         if first or not self.use_gsp:
             pending = list(first or [])
-            for batch in batches(quads, self.batch_quads):
+            for batch in batches(quads, self.dialect.data_batch(self.batch_quads)):
                 self._send([*pending, f"INSERT DATA {{\n{data_block(batch)}\n}}"])
                 pending = []
                 self._sent(len(batch))
