@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing: Java (HermiT), Debian's Chromium and Node.js
 # (the browser test), Virtuoso Open Source 7 (the remote-store tests start their own virtuoso-t,
-# tests/virtuoso_server.py; noninteractive, so debconf asks no dba password), then playwright-core for
+# tests/virtuoso_server.py; noninteractive, so debconf asks no dba password), Apache Jena (ARQ and TDB2,
+# libapache-jena-java: the tests' Fuseki stand-in, tests/jena_server.py), then playwright-core for
 # tests/browser from its lock file (no browser download), and the web page's JavaScript packages
 # (api/static/package-lock.json), bundled into api/static/vendor.
 set -euo pipefail
@@ -12,6 +13,8 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
+[ -f /usr/share/java/jena-arq.jar ] || missing+=(libapache-jena-java)
+command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)  # compiles tests/jena_server/*.java
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo_cmd=""

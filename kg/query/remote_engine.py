@@ -84,7 +84,7 @@ class RemoteQuery:
             params = self.engine.store.dialect.dataset(params)
             graph = self.form == "graph"
             wanted = fmt.media_type.split(";")[0]
-            relayed = self.engine.store.dialect.relays(wanted)  # else asked as JSON or XML, converted here
+            relayed = self.engine.store.dialect.relays(wanted, self.form)  # else asked as JSON, converted
             accept = f"{wanted}, {RESULTS_FALLBACK}" if relayed else RESULTS_FALLBACK
             accept = GRAPH_ACCEPT if graph else accept
             text = self.engine.store.dialect.text(prologue(dataset.base_iri), sparql)

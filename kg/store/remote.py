@@ -5,9 +5,11 @@ request or the query names its dataset. `sparql_default_graph` says what the rem
 is. "union" (oxigraph serve --union-default-graph, Fuseki tdb2:unionDefaultGraph, Virtuoso): a query
 is sent as is, and the store's own default graph is read through the Graph Store Protocol (`?default`).
 "own": a union query is asked as `sparql_union_request` says: "oxigraph" adds Oxigraph's
-`union-default-graph` parameter, "jena" names `urn:x-arq:UnionGraph` as the default graph, and
-"named-graphs" (any engine) names every named graph as default graph, so it leaves out the triples of
-the remote's own default graph (the project keeps its data in named graphs).
+`union-default-graph` parameter, "jena" names `urn:x-arq:UnionGraph` as the default graph (and, for a
+query that has a GRAPH pattern, every named graph as a named graph: Jena keeps to the Protocol, and a
+default-graph-uri alone leaves the dataset no named graphs), and "named-graphs" (any engine) names every
+named graph as default graph, so it leaves out the triples of the remote's own default graph (the
+project keeps its data in named graphs).
 
 Writes go in requests of `sparql_batch_quads` quads; a change that fits in one is one update request
 (one transaction on these engines), a larger one is not all or nothing. The service's SHACL-gated writes
@@ -18,6 +20,7 @@ STATE_GRAPH, which exists only while a bulk load is adding triples and is left o
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -54,6 +57,8 @@ from kg.store.sparql_http import SparqlHttpClient, parse_answer
 
 STATE_GRAPH = str(QCG["store-state"])
 _PENDING = f"<{STATE_GRAPH}> <{QC['inferencesPending']}> true"
+JENA_UNION_GRAPH = "urn:x-arq:UnionGraph"  # Jena's name for the union of the named graphs
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)  # the only way a query reads a named graph
 
 
 class RemoteStore(RemoteReads):
@@ -121,16 +126,19 @@ class RemoteStore(RemoteReads):
         elif not params and has_dataset_clause(sparql):
             params = dataset_of(sparql) if self.default_is_union else []
         elif not params and union_default_graph:
-            params = self._union_params()
+            params = self._union_params(sparql)
         return params
 
-    def _union_params(self) -> list[tuple[str, str]]:
+    def _union_params(self, sparql: str) -> list[tuple[str, str]]:
         if self.default_is_union:
             return []
         if self.union_request == "oxigraph":
             return [("union-default-graph", "")]
-        if self.union_request == "jena":
-            return [("default-graph-uri", "urn:x-arq:UnionGraph")]
+        if self.union_request == "jena":  # a query without GRAPH reads no named graph: no need to name them
+            union = [("default-graph-uri", JENA_UNION_GRAPH)]
+            if _GRAPH_KEYWORD.search(sparql) is None:
+                return union
+            return union + [("named-graph-uri", g) for g in self.named_graphs()]
         graphs = self.named_graphs()
         return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
 
@@ -281,7 +289,10 @@ class RemoteStore(RemoteReads):
 
     def canonical(self, quads: Iterable[ox.Quad]) -> set[ox.Quad]:
         """The quads as Oxigraph holds them (exact for the Oxigraph server; Fuseki and Virtuoso keep more
-        lexical forms, which a later adapter must say)."""
+        lexical forms, which a later adapter must say: Jena's TDB2 keeps `"1.50"^^xsd:decimal`,
+        `"1.0E0"^^xsd:double` (as `1.0e0`), `"2020-01-01+00:00"^^xsd:date`, the case of language tags and
+        the derived integer types, where Oxigraph holds `1.5`, `1`, `2020-01-01Z`, lower case and
+        xsd:integer; it writes integers, booleans and dateTimes in their canonical form, as Oxigraph)."""
         scratch = ox.Store()
         scratch.extend(quads)
         return set(scratch)

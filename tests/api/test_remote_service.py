@@ -223,7 +223,11 @@ def test_the_service_description_says_what_the_remote_back_end_does(
     features = set(description.objects(None, SD.feature))
     assert SD.SPARQL11Query in languages and SD.SPARQL11Update in languages  # writes pass our SHACL gate
     assert SD.UnionDefaultGraph in features and SD.EmptyGraphs not in features  # the remote engine's choice
-    said = {"oxigraph": "union-default-graph parameter", "virtuoso": "Virtuoso: every graph"}[engine.name]
+    said = {
+        "oxigraph": "union-default-graph parameter",
+        "virtuoso": "Virtuoso: every graph",
+        "jena": "Fuseki with tdb2:unionDefaultGraph: the named graphs",
+    }[engine.name]
     assert said in answer.text and "501" in answer.text
 
 
