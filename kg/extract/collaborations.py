@@ -35,6 +35,7 @@ from kg.extract.phrase_words import (
     one_agreement,
 )
 from kg.extract.phrases import MAX_GROUP, MAX_JOINT, Relation
+from kg.extract.reported import ReportedPairs
 from kg.extract.word_order import right_conjuncts
 
 _MAX_LIST = 6  # "A, B, C and D signed a memorandum", "agreed": one act of all of them
@@ -75,7 +76,7 @@ def _misread_verb(token: Token) -> bool:
 
 
 
-class CollaborationReader(NounPairs, DealPairs):
+class CollaborationReader(NounPairs, DealPairs, ReportedPairs):
     """Who collaborates with whom in one parsed sentence."""
 
     def _partners_named(self, verb: Token) -> list[EntityMention]:
@@ -248,6 +249,7 @@ class CollaborationReader(NounPairs, DealPairs):
             pairs += [(a, b, 0.75) for a, b in product(subjects, joined) if a.iri != b.iri]
         pairs += self._chosen_pairs(verb, lemma, subjects, passive)
         pairs += self._supply_pairs(verb, lemma, subjects)
+        pairs += self._reported_pairs(verb, lemma) + self._helped_pairs(verb, subjects)
         if lemma in HOST_OBJECT_VERBS:  # "NCSU became the first university to host an IBM hub"
             makers = [
                 m

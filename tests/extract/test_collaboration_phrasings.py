@@ -54,6 +54,11 @@ STATED: list[tuple[tuple[str, ...], Pairs]] = [
     ),
     (("DARPA accepted Microsoft into the final phase.",), pairs(("DARPA", "Microsoft"))),
     (
+        ("In October 2021 Yonsei University and IBM said they would build a data centre at the campus.",),
+        pairs(("Yonsei University", "IBM")),
+    ),
+    (("Academia Sinica built the chip with help from ITRI.",), pairs(("Academia Sinica", "ITRI"))),
+    (
         ("In 2025 RIKEN took delivery of Reimei, a trapped-ion quantum computer supplied by Quantinuum.",),
         pairs(("RIKEN", "Quantinuum")),
     ),
@@ -446,6 +451,8 @@ CO_MENTIONS: list[str] = [
     "Finland, Sweden, Norway, Denmark and Iceland are Nordic countries.",
     "Amazon launched Braket in 2019, and Microsoft launched Azure Quantum the same year.",
     "Korea and Denmark would establish a centre if funding allowed.",
+    "Japan and Korea said they would each build a national centre.",
+    "Japan and Korea said they would compete for the best researchers.",
 ]
 
 
