@@ -219,6 +219,9 @@ def materialize_graphs(store: KnowledgeStore, graphs: list[str], ontology_graph:
         if not store.has_graph(scratch) or not store.triple_count(scratch):
             store.drop_graph(scratch)
             return store.triple_count(inferred) - before
-        store.update(f"ADD <{scratch}> TO <{inferred}>")
+        # not ADD: Jena refuses it over a union default graph ("Invalid source target for operation")
+        store.update(
+            f"INSERT {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }}"
+        )
         frontier = [scratch]
     raise RuntimeError(f"materialization did not reach a fixpoint in {MAX_ROUNDS} rounds")

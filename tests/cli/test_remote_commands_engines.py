@@ -19,6 +19,7 @@ from kg.store.oxigraph import OxigraphStore
 QCG = "https://w3id.org/qcollab/graph/"
 QC = "https://w3id.org/qcollab/ontology#"
 QCR = "https://w3id.org/qcollab/resource/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -71,6 +72,23 @@ def test_load_sends_a_file_larger_than_one_request(built: Built, tmp_path: Path,
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Loaded 1,800 triples" in run.stdout
     assert built.counts()[f"{QCG}load/items-{protocol}"] == 1800
+
+
+def test_load_of_instances_with_superclasses_adds_their_inferences_on_jena(
+    built: Built, tmp_path: Path
+) -> None:
+    """Regression: on Jena `qcollab load` of data the rules apply to stopped with "Invalid source target
+    for operation": ARQ refuses `ADD <g> TO <h>` over a union default graph; the rules now INSERT WHERE."""
+    source = tmp_path / "countries.nt"
+    source.write_text("".join(f"<urn:x-test:country-{n}> <{RDF_TYPE}> <{QC}Country> .\n" for n in range(30)))
+    run = qcollab(built.data, built.env, "load", str(source), "--no-validate")
+    assert run.returncode == 0, run.stdout + run.stderr
+    with built.engine.store() as store:
+        actors = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{QCG}inferred> {{ ?c a <{QC}Actor> }} "
+            "FILTER(STRSTARTS(STR(?c), 'urn:x-test:country-')) }"
+        )
+        assert int(next(iter(store.query(actors)))["n"].value) == 30  # type: ignore[arg-type]
 
 
 def test_reason_rebuilds_the_inferred_graph_on_the_engine(built: Built) -> None:
