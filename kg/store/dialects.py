@@ -103,6 +103,7 @@ class Dialect:
         and converted)."""
         return wanted in (self.relayed_booleans if form == "ask" else self.relayed_results)
 
+
 DIALECTS: dict[str, Dialect] = {
     "generic": Dialect("generic"),
     "oxigraph": Dialect("oxigraph"),

@@ -30,6 +30,7 @@ def has_dataset_clause(sparql: str) -> bool:
     """True when the query names its own dataset with FROM or FROM NAMED."""
     return bool(_FROM.search(_IGNORED.sub(" ", sparql)))
 
+
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {f.name: f.rdf for f in rdf_formats()}
 
 
@@ -240,8 +241,9 @@ class OxigraphStore:
         before, after = set(self.inner), set(other.quads())
         graphs_before = {ox.NamedNode(g) for g in self.named_graphs()}
         graphs_after = {ox.NamedNode(g) for g in other.named_graphs()}
-        return StoreChanges(before - after, after - before, graphs_after - graphs_before,
-                            graphs_before - graphs_after)
+        return StoreChanges(
+            before - after, after - before, graphs_after - graphs_before, graphs_before - graphs_after
+        )
 
     def apply(self, changes: StoreChanges) -> None:
         """Apply a difference all or nothing: journaled first when the store is on disk."""

@@ -32,12 +32,13 @@ from rdflib import Graph
 
 from kg.errors import RemoteStoreRefusedError, StoreOperationUnsupportedError
 from kg.formats.parsing import syntax_error_from
-from kg.namespaces import QC, QCG
+from kg.namespaces import QC
 from kg.settings import Settings
+from kg.store import remote_export
 from kg.store.dialects import DIALECTS, Dialect, dialect_named
 from kg.store.interface import KnowledgeStore, QueryResult, StoreChanges
-from kg.store.oxigraph import OxigraphStore, has_dataset_clause
-from kg.store.remote_reads import RemoteReads
+from kg.store.oxigraph import has_dataset_clause
+from kg.store.remote_reads import STATE_GRAPH, RemoteReads
 from kg.store.remote_text import (
     EMPTY_GRAPH,
     batches,
@@ -55,7 +56,6 @@ from kg.store.remote_text import (
 )
 from kg.store.sparql_http import SparqlHttpClient, parse_answer
 
-STATE_GRAPH = str(QCG["store-state"])
 _PENDING = f"<{STATE_GRAPH}> <{QC['inferencesPending']}> true"
 JENA_UNION_GRAPH = "urn:x-arq:UnionGraph"  # Jena's name for the union of the named graphs
 _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)  # the only way a query reads a named graph
@@ -312,10 +312,8 @@ class RemoteStore(RemoteReads):
             self._send([f"DROP SILENT GRAPH <{STATE_GRAPH}>"])
 
     def dump(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
-        """Serialize the dataset (or one graph) through an in-memory copy (it must fit in memory)."""
-        scratch = OxigraphStore(None)
-        scratch.bulk_add(self.quads() if graph is None else self.quads_in_graph(graph))
-        scratch.dump(fmt, output, graph)
+        """Serialize the dataset (or one graph), streamed from the engine (kg.store.remote_export)."""
+        remote_export.dump(self, fmt, output, graph)
 
     def flush(self) -> None:
         """Nothing is buffered here: each write is sent when it is made."""

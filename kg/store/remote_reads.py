@@ -17,7 +17,7 @@ from kg.store.remote_text import SKOLEM, batches, skolem, unskolem, unskolem_ans
 from kg.store.sparql_http import SparqlHttpClient, parse_answer
 
 REFERRER_BATCH = 200  # IRIs in one VALUES block
-_STATE_GRAPH = "https://w3id.org/qcollab/graph/store-state"  # kg.store.remote.STATE_GRAPH
+STATE_GRAPH = "https://w3id.org/qcollab/graph/store-state"  # RemoteStore's own marks (kg.store.remote)
 
 
 class RemoteReads:
@@ -50,7 +50,7 @@ class RemoteReads:
     def named_graphs(self) -> list[str]:
         rows = self._rows(self.dialect.graphs_query())
         return sorted(
-            g.value for row in rows if isinstance(g := row["g"], ox.NamedNode) and g.value != _STATE_GRAPH
+            g.value for row in rows if isinstance(g := row["g"], ox.NamedNode) and g.value != STATE_GRAPH
         )  # type: ignore[union-attr]
 
     def has_graph(self, graph: str) -> bool:
@@ -64,7 +64,7 @@ class RemoteReads:
         """Number of quads in one graph, or in the whole dataset."""
         if graph is not None:
             return self._count(f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}")
-        named = self._count(f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{_STATE_GRAPH}>)")  # the mark is no data
+        named = self._count(f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{STATE_GRAPH}>)")  # the mark is no data
         return named + (len(self._own_default()) if self.default_is_union else self._count("?s ?p ?o"))
 
     def quad_count(self) -> int:

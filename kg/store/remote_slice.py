@@ -221,9 +221,8 @@ class RemoteSlice:
     # -- the reads of the KnowledgeStore interface ---------------------------------------------------------
 
     def _covered(self, subject: object, predicate: object, object_: object) -> bool:
-        return (
-            (subject is not None and (subject in self._from or (subject, predicate) in self._pairs))
-            or (object_ is not None and object_ in self._to)
+        return (subject is not None and (subject in self._from or (subject, predicate) in self._pairs)) or (
+            object_ is not None and object_ in self._to
         )
 
     def quads_matching(

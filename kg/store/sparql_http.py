@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -120,6 +122,41 @@ class SparqlHttpClient:
             headers={"Accept": _accept(sparql), "Content-Type": "application/x-www-form-urlencoded"},
         )
         return _answer(response)
+
+    @contextmanager
+    def streamed_triples(self, construct: str) -> Iterator[tuple[str, Iterator[bytes]]]:
+        """A CONSTRUCT's answer (N-Triples asked for) in chunks as the server sends them, with its media
+        type, for an export that must not hold the answer; retried like a query until its first byte."""
+        attempt = 0
+        while True:
+            request = self._http.build_request(
+                "POST",
+                self.query_url,
+                content=urlencode([("query", construct)]).encode(),
+                headers={"Accept": N_TRIPLES, "Content-Type": "application/x-www-form-urlencoded"},
+            )
+            try:
+                response = self._http.send(request, stream=True)
+            except NOT_SENT as error:
+                if attempt >= self.retries:
+                    raise RemoteStoreUnreachableError(
+                        f"the remote store at {self.query_url} cannot be reached (an export): {error}"
+                    ) from error
+            except httpx.TimeoutException as error:
+                raise RemoteStoreTimeoutError(self.timeout_seconds, "an export") from error
+            else:
+                if response.status_code not in RETRIED_STATUSES or attempt >= self.retries:
+                    break
+                response.close()
+            attempt += 1
+            time.sleep(BACKOFF_SECONDS * 2**attempt)
+        try:
+            if response.status_code >= 300:
+                response.read()
+                checked(response, self.query_url, "an export", self.timeout_seconds)
+            yield _media_type(response), _chunks(response, self.query_url, self.timeout_seconds)
+        finally:
+            response.close()
 
     def update(self, sparql: str) -> None:
         """POST an update as application/sparql-update."""
@@ -248,13 +285,27 @@ def _accept(sparql: str) -> str:
     return GRAPH_QUERY_ACCEPT if _GRAPH_FORM.match(sparql) else QUERY_ACCEPT
 
 
+def _chunks(response: httpx.Response, url: str, timeout: float) -> Iterator[bytes]:
+    """The body of a streamed answer, a broken or stalled connection as the store error it is."""
+    try:
+        yield from response.iter_bytes()
+    except httpx.TimeoutException as error:
+        raise RemoteStoreTimeoutError(timeout, "an export") from error
+    except httpx.TransportError as error:
+        message = f"the connection to {url} broke during an export: {error}"
+        raise RemoteStoreUnreachableError(message) from error
+
+
 def _graph_param(graph: str | None) -> dict[str, str]:
     return {"default": ""} if graph is None else {"graph": graph}
 
 
+def _media_type(response: httpx.Response) -> str:
+    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def _answer(response: httpx.Response) -> Answer:
-    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    return Answer(response.content, media_type)
+    return Answer(response.content, _media_type(response))
 
 
 def parse_answer(body: bytes, media_type: str) -> Parsed:
