@@ -49,27 +49,42 @@ N_TRIPLES = "application/n-triples"
 PROLOGUE = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 
 QUERIES: dict[str, tuple[str, str]] = {
-    "partners of Japan": (SELECT_JSON, """
+    "partners of Japan": (
+        SELECT_JSON,
+        """
         SELECT DISTINCT ?partner ?label WHERE {
           qcr:japan qc:collaboratesWith ?partner . ?partner rdfs:label ?label
-        } ORDER BY ?label"""),
-    "solutions and the challenges they address": (SELECT_JSON, """
+        } ORDER BY ?label""",
+    ),
+    "solutions and the challenges they address": (
+        SELECT_JSON,
+        """
         SELECT ?solution ?challenge ?label ?description WHERE {
           ?solution a qc:Solution ; qc:addresses ?challenge ; dcterms:description ?description .
           ?challenge rdfs:label ?label
-        } ORDER BY ?label"""),
-    "provenance of a fact (reification)": (SELECT_JSON, """
+        } ORDER BY ?label""",
+    ),
+    "provenance of a fact (reification)": (
+        SELECT_JSON,
+        """
         SELECT ?text ?document WHERE {
           ?statement a rdf:Statement ; rdf:subject qcr:united-kingdom ;
             rdf:predicate qc:collaboratesWith ; rdf:object qcr:canada ; qc:extractedFrom ?sentence .
           ?sentence prov:value ?text ; dcterms:isPartOf ?document
-        }"""),
-    "count by class (aggregate)": (SELECT_JSON, """
+        }""",
+    ),
+    "count by class (aggregate)": (
+        SELECT_JSON,
+        """
         SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
-        GROUP BY ?class ORDER BY DESC(?n) ?class"""),
-    "CONSTRUCT the description of Japan": (N_TRIPLES, """
+        GROUP BY ?class ORDER BY DESC(?n) ?class""",
+    ),
+    "CONSTRUCT the description of Japan": (
+        N_TRIPLES,
+        """
         CONSTRUCT { qcr:japan ?p ?o . ?s ?q qcr:japan }
-        WHERE { { qcr:japan ?p ?o } UNION { ?s ?q qcr:japan } }"""),
+        WHERE { { qcr:japan ?p ?o } UNION { ?s ?q qcr:japan } }""",
+    ),
 }
 LOOKUP = ("/lookup", {"q": "quantum flag"})
 SLOTS = Settings.model_fields["query_workers"].default
@@ -122,8 +137,10 @@ def latency(calls: dict[str, Call]) -> dict[str, Measured]:
     finally:
         for client in clients.values():
             client.close()
-    return {name: Measured(statistics.median(ms), statistics.quantiles(ms, n=100, method="inclusive")[94])
-            for name, ms in times.items()}
+    return {
+        name: Measured(statistics.median(ms), statistics.quantiles(ms, n=100, method="inclusive")[94])
+        for name, ms in times.items()
+    }
 
 
 def throughput(call: Call) -> float:
@@ -162,9 +179,10 @@ def measure(workdir: Path) -> list[str]:
     built, nquads, quads, graphs = built_graph(workdir)
     (workdir / "ours").mkdir()
     (workdir / "native").mkdir()
-    with running_server(built, workdir / "ours") as live, oxigraph_server(
-        workdir / "native", (nquads,), union_default_graph=True
-    ) as native:
+    with (
+        running_server(built, workdir / "ours") as live,
+        oxigraph_server(workdir / "native", (nquads,), union_default_graph=True) as native,
+    ):
         targets = (Target("ours", f"{live.base_url}/sparql"), Target("native", native))
         results: dict[str, tuple[int, dict[str, Measured]]] = {}
         with httpx.Client(timeout=30) as client:
@@ -179,8 +197,11 @@ def measure(workdir: Path) -> list[str]:
             for server, call in calls.items():
                 one = measured[server]
                 one.per_second = throughput(call)
-                print(f"{name} [{server}]: p50 {one.p50:.2f} ms, p95 {one.p95:.2f} ms, "
-                      f"{one.per_second:.0f} req/s", file=sys.stderr)
+                print(
+                    f"{name} [{server}]: p50 {one.p50:.2f} ms, p95 {one.p95:.2f} ms, "
+                    f"{one.per_second:.0f} req/s",
+                    file=sys.stderr,
+                )
             results[name][1].update(measured)
         path, params = LOOKUP
 
@@ -195,8 +216,14 @@ def measure(workdir: Path) -> list[str]:
     return report(results, lookup_latency, lookup_hits, quads, graphs, time.perf_counter() - started)
 
 
-def report(results: dict[str, tuple[int, dict[str, Measured]]], lookup: Measured, hits: int,
-           quads: int, graphs: int, seconds: float) -> list[str]:
+def report(
+    results: dict[str, tuple[int, dict[str, Measured]]],
+    lookup: Measured,
+    hits: int,
+    quads: int,
+    graphs: int,
+    seconds: float,
+) -> list[str]:
     lines = [
         HEADING,
         "",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import itertools
 import os
 import shutil
 import subprocess
@@ -33,14 +32,14 @@ from bench_store import machine  # noqa: E402
 from linking_support import oxigraph_binary  # noqa: E402
 from live_server import free_port  # noqa: E402
 from scale_data import QCOLLAB, environment, features, log, prepare  # noqa: E402
-from scale_mix import N_TRIPLES, SELECT_JSON, Query, insert_data, mix, rows, service_requests  # noqa: E402
+from scale_mix import N_TRIPLES, SELECT_JSON, Query, insert_data, mix, rows  # noqa: E402
 from scale_report import section  # noqa: E402
 from scale_results import Profile, Run, SizeResult  # noqa: E402
-from scale_servers import Timing, call, get, measure, rss_bytes, serving, wrk  # noqa: E402
+from scale_servers import Timing, get, rss_bytes, serving  # noqa: E402
+from scale_service import http_mix, serve_and_measure, service_env, throughput  # noqa: E402
 from synthetic import parse_size  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "benchmarks.md"
-ADMIN_TOKEN = "bench-admin-token"
 MEMORY_LIMIT = 1_000_000  # above: memory mode and in-memory pyoxigraph are skipped (a copy per worker)
 REFERENCE_SIZE = 10_000  # a single-record write is compared with the same write at this size
 QUICK = Profile((100_000,), light=100, heavy=20, budget=6, wrk_seconds=5, writes=10, write_budget=30)
@@ -53,38 +52,6 @@ FULL = Profile(
     writes=20,
     write_budget=90,
 )
-
-
-def http_mix(run: Run, port: int, path: str, queries: list[Query], profile: Profile) -> None:
-    """Rows (checked first), then median and p95 of each query on one keep-alive connection."""
-    for query in queries:
-        request = get(path, {"query": query.text}, query.accept)
-        status, body = call(port, request, timeout=900)
-        if status != 200:
-            run.rows[query.name] = -1
-            run.latency[query.name] = Timing(
-                errors=1, note=f"{status}: {body[:160].decode(errors='replace')}"
-            )
-            continue
-        run.rows[query.name] = rows(body, query.accept)
-        count = profile.light if query.light else profile.heavy
-        run.latency[query.name] = measure(
-            port,
-            itertools.repeat(request),
-            count,
-            profile.budget,
-            warm_up=5 if query.light else 0,
-            timeout=900,
-        )
-
-
-def throughput(run: Run, port: int, path: str, query: Query, profile: Profile) -> None:
-    for connections in (8, 32):
-        rate, note = wrk(
-            port, get(path, {"query": query.text}, query.accept), connections, profile.wrk_seconds
-        )
-        run.throughput[connections] = rate
-        run.throughput_note = run.throughput_note or note
 
 
 def run_ours(
@@ -107,32 +74,9 @@ def run_ours(
     data = result.folder / f"run-{mode}"
     shutil.copytree(result.folder / "ours", data, ignore=shutil.ignore_patterns("store", "store.*"))
     ox.Store.read_only(str(result.folder / "ours" / "store")).backup(str(data / "store"))
-    port = free_port()
-    env = environment(
-        QCOLLAB_DATA_DIR=str(data),
-        QCOLLAB_HOST="127.0.0.1",
-        QCOLLAB_PORT=str(port),
-        QCOLLAB_ADMIN_TOKEN=ADMIN_TOKEN,
-        QCOLLAB_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        QCOLLAB_QUERY_TIMEOUT_SECONDS="900",
-        **({} if found["store_mode"] else {"QCOLLAB_STORE_MODE": mode}),
-    )
-    probe = get("/sparql", {"query": queries[0].text}, SELECT_JSON)
-    with serving([QCOLLAB, "serve"], port, probe, result.folder / f"serve-{mode}.log", env) as server:
-        run.startup = server.startup
-        if not writes_only:
-            http_mix(run, port, "/sparql", queries, profile)
-        operations = service_requests(ADMIN_TOKEN, f"{mode}-{result.size}")
-        for name, requests in operations.items():
-            if name.startswith("/"):
-                run.latency[name] = measure(port, requests, profile.light // 2, profile.budget, timeout=300)
-        if not writes_only:
-            throughput(run, port, "/sparql", queries[0], profile)
-        for name, requests in operations.items():
-            if not name.startswith("/"):
-                run.latency[name] = measure(port, requests, profile.writes, profile.write_budget, timeout=300)
-        log(f"{result.size:,}: {run.name} measured, stopping it")
-    run.peak_rss = server.sampler.peak
+    env = service_env(data, free_port(), **({} if found["store_mode"] else {"QCOLLAB_STORE_MODE": mode}))
+    log_file = result.folder / f"serve-{mode}.log"
+    serve_and_measure(run, env, log_file, f"{mode}-{result.size}", profile, queries, writes_only)
     shutil.rmtree(data, ignore_errors=True)
     return run
 

@@ -33,9 +33,7 @@ QUERIES = {
         "SELECT DISTINCT ?c WHERE { qcr:actor-7 qc:collaboratesWith ?b . ?b qc:collaboratesWith ?c }"
     ),
     "count by class (aggregate)": "SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t",
-    "label prefix (filter)": (
-        "SELECT ?s WHERE { ?s rdfs:label ?l FILTER(STRSTARTS(?l, \"Actor 12\")) }"
-    ),
+    "label prefix (filter)": ('SELECT ?s WHERE { ?s rdfs:label ?l FILTER(STRSTARTS(?l, "Actor 12")) }'),
 }
 
 
@@ -67,8 +65,13 @@ def measure(size: int) -> list[tuple[str, float, float]]:
     data = synthetic_graph(size)
     oxigraph = OxigraphStore(None)
     load_ox = best_of(lambda: oxigraph.replace_graph("urn:bench", data))
-    rows = [("load (replace graph)", load_ox, best_of(lambda: Graph().parse(
-        data=data.serialize(format="nt"), format="nt")))]
+    rows = [
+        (
+            "load (replace graph)",
+            load_ox,
+            best_of(lambda: Graph().parse(data=data.serialize(format="nt"), format="nt")),
+        )
+    ]
     prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
     for name, sparql in QUERIES.items():
         ox_ms = best_of(lambda q=sparql: list(oxigraph.query(q)))
@@ -86,8 +89,10 @@ def machine() -> str:
         kib = int(meminfo.read_text().split()[1])
         memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
     version = getattr(ox, "__version__", "?")
-    return (f"{platform.system()} {platform.release()}, {cpu}, {cores} cores{memory}, "
-            f"Python {platform.python_version()}, pyoxigraph {version}")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {cores} cores{memory}, "
+        f"Python {platform.python_version()}, pyoxigraph {version}"
+    )
 
 
 def main() -> None:
@@ -103,15 +108,20 @@ def main() -> None:
     ratios = []
     for size in SIZES:
         rows = measure(size)
-        lines += [f"## {size:,} triples", "", "| operation | Oxigraph (ms) | rdflib in memory (ms) | ratio |",
-                  "|---|---:|---:|---:|"]
+        lines += [
+            f"## {size:,} triples",
+            "",
+            "| operation | Oxigraph (ms) | rdflib in memory (ms) | ratio |",
+            "|---|---:|---:|---:|",
+        ]
         for name, ox_ms, rdflib_ms in rows:
             ratio = rdflib_ms / ox_ms if ox_ms else float("inf")
             ratios.append(ratio)
             lines.append(f"| {name} | {ox_ms:.2f} | {rdflib_ms:.2f} | {ratio:.1f}x |")
         lines.append("")
-    lines.append(f"Median ratio (rdflib time / Oxigraph time) over all rows: "
-                 f"{statistics.median(ratios):.1f}x.")
+    lines.append(
+        f"Median ratio (rdflib time / Oxigraph time) over all rows: {statistics.median(ratios):.1f}x."
+    )
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

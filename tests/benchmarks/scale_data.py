@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from linking_support import oxigraph_binary
 from scale_results import NA, SizeResult
+from scale_servers import run_sampled
 from synthetic import GRAPH_PREFIX
 from synthetic import write as generate
 
@@ -53,6 +54,7 @@ def own_account(output: str) -> str:
     """What `qcollab load --report json` says of itself: its triples/s and the inferences it made."""
     try:
         report = json.loads(output[output.index("{") :])
+        report.setdefault("quads", report.get("triples"))  # `qcollab load --report json` says "triples"
         return (
             f"{report['quads']:,} triples in {report['seconds']:.1f} s by its own clock "
             f"({report['per_second']:,.0f}/s), {report.get('inferred', 0):,} triples inferred"
@@ -85,7 +87,7 @@ def prepare(size: int, folder: Path, seeds: Path, found: dict[str, str], peers: 
     failure = ""
     if not found["load"]:
         started = time.perf_counter()
-        done = subprocess.run(
+        done, result.load_peak_rss = run_sampled(
             [
                 QCOLLAB,
                 "load",
@@ -93,11 +95,8 @@ def prepare(size: int, folder: Path, seeds: Path, found: dict[str, str], peers: 
                 "--no-validate",
                 *(["--report", "json"] if found["load --report json"] else []),
             ],
-            capture_output=True,
-            text=True,
             env=environment(QCOLLAB_DATA_DIR=str(ours)),
             cwd=folder,
-            check=False,
         )
         (folder / "qcollab-load.log").write_text(done.stdout + done.stderr)
         if done.returncode == 0:

@@ -55,6 +55,7 @@ class SizeResult:
     load: dict[str, float | None] = field(default_factory=dict)  # seconds, per loader
     load_notes: dict[str, str] = field(default_factory=dict)
     load_account: str = ""  # what `qcollab load` reports of itself
+    load_peak_rss: int = 0  # bytes: the resident memory of `qcollab load`'s process tree at its peak
     runs: dict[str, Run] = field(default_factory=dict)
 
     def run(self, name: str) -> Run:

@@ -115,6 +115,19 @@ class MemorySampler:
         self._thread.join()
 
 
+def run_sampled(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run `command` to its end, its output captured, sampling the resident memory of its process tree: the
+    finished process and that peak, in bytes."""
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    with MemorySampler(process.pid) as sampler:
+        stdout, stderr = process.communicate()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), sampler.peak
+
+
 def _start_time(pid: int) -> str | None:
     with contextlib.suppress(OSError, IndexError):
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
