@@ -18,6 +18,8 @@ from kg.quality.neighbourhood import Neighbourhood, TypingPredicates
 from kg.quality.rdfs import RdfsSchema
 from kg.settings import ShaclEngineName, get_settings
 from kg.store.interface import KnowledgeStore, StoreChanges
+from kg.store.remote_reads import RemoteReads
+from kg.store.remote_slice import RemoteSlice
 
 
 @dataclass(frozen=True)
@@ -184,4 +186,6 @@ def record_scope(record: Graph, store: KnowledgeStore, schema: RdfsSchema) -> tu
     parsed = ox.parse(named.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
     record_quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
     change = StoreChanges(added=store.canonical(record_quads))
+    if isinstance(store, RemoteReads):  # read ahead in a few requests, not one per pattern
+        store = RemoteSlice(store)  # type: ignore[assignment]
     return scope_of(Neighbourhood(store, change, TypingPredicates.of(schema)))

@@ -92,6 +92,7 @@ class SparqlHttpClient:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
         self.timeout_seconds = timeout_seconds
         self.retries = retries
+        self.requests_sent = 0  # for the tests and the benchmark: how many requests a step cost
         self._http = httpx.Client(auth=auth, timeout=timeout_seconds, headers={"User-Agent": "qcollab"})
 
     @classmethod
@@ -214,6 +215,7 @@ class SparqlHttpClient:
         attempt = 0
         while True:
             wait = BACKOFF_SECONDS * 2**attempt
+            self.requests_sent += 1
             try:
                 response = self._http.request(method, url, **kwargs)  # type: ignore[arg-type]
             except NOT_SENT as error:

@@ -21,6 +21,8 @@ from rdflib.namespace import VOID
 from remote_engines import ENGINES, Engine, seeded_engine
 from remote_stores import Front, http_front, writable_oxigraph
 
+from kg.quality.shacl import Validator
+from kg.settings import get_settings
 from kg.store.oxigraph import OxigraphStore
 from kg.store.remote import RemoteStore
 from kg.store.remote_ahead import Pattern
@@ -425,3 +427,27 @@ def test_a_remote_slice_answers_as_the_remote_store_does_over_a_union_default_gr
             client.update(own)
             graph = next(q.graph_name.value for q in around)
             assert_slice_agrees(store, japan, graph)
+
+
+@pytest.mark.parametrize(
+    ("slug", "partner", "conforms"), [("validated-a", "japan", True), ("validated-b", "nowhere-land", False)]
+)
+def test_validate_reads_the_neighbourhood_in_a_few_requests_and_judges_as_embedded(
+    engine: Engine, built_data: Path, slug: str, partner: str, conforms: bool
+) -> None:
+    """Regression: a record validated over a remote store (/validate, `qcollab validate`) read its
+    neighbourhood a pattern per request, 358 requests for an 18-triple record (210-670 ms in
+    `make bench-remote`); it now reads it ahead as the writer does, in a RemoteSlice."""
+    settings = get_settings()
+    validator = Validator(settings.shapes_path, settings.ontology_path)
+    text = turtle(slug, slug.title()).decode().replace("qcr:japan", f"qcr:{partner}")
+    data = Graph().parse(data=text, format="turtle")
+    with OxigraphStore(built_data / "store", read_only=True) as embedded:
+        expected = validator.validate_record(data, embedded)
+    with engine.store() as store:
+        before = store.client.requests_sent
+        outcome = validator.validate_record(data, store)
+        sent = store.client.requests_sent - before
+    assert outcome.conforms is expected.conforms is conforms
+    assert len(outcome.violations) == len(expected.violations)
+    assert sent <= 4
