@@ -127,8 +127,9 @@ class RejectedWriteError(QcollabError):
 
     def __init__(self, outcome: ValidationOutcome) -> None:
         self.outcome = outcome
-        super().__init__("the change was refused: the data would not conform to the SHACL shapes\n"
-                         + outcome.report_text)
+        super().__init__(
+            "the change was refused: the data would not conform to the SHACL shapes\n" + outcome.report_text
+        )
 
 
 class PolicyRefusedError(QcollabError):
@@ -187,6 +188,17 @@ class ViewNotReadyError(UnavailableError):
 
 class StoreInUseError(UnavailableError):
     """The on-disk store is locked by another process: one writer at a time."""
+
+
+class StoreLockedError(StoreInUseError):
+    """A command holds the remote store's write lease (kg.store.remote_lease): one writing command at once."""
+
+    def __init__(self, holder: str) -> None:
+        self.holder = holder
+        super().__init__(
+            f"the remote store is being written by {holder}: wait until it ends (a lease whose command "
+            "died expires by itself)"
+        )
 
 
 # -- a component we depend on failed ---------------------------------------------------------------

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # how the commands (build, load, link, reason) send quads: Graph Store POSTs of N-Triples (when
     # QCOLLAB_SPARQL_GSP_URL is set) or INSERT DATA (kg.store.remote_bulk)
     sparql_bulk_protocol: Literal["gsp", "update"] = "gsp"
+    # the write lease a writing command holds on the remote store, renewed every third of it
+    # (kg.store.remote_lease): how long one whose command died keeps others out
+    sparql_lease_seconds: float = Field(default=120.0, ge=3)
     base_iri: str = "https://w3id.org/qcollab/resource/"
     public_base_url: str = "http://127.0.0.1:8000"
 

@@ -157,7 +157,7 @@ class JenaServer:
         self.classpath = self.classpath or os.pathsep.join(map(str, compiled_server()))
         command = [
             java,
-            "-Xmx512m",
+            f"-Xmx{os.environ.get('QCOLLAB_TEST_JENA_HEAP', '512m')}",  # more in bench_remote.py
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-cp",
             self.classpath,

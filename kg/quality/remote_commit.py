@@ -26,11 +26,13 @@ from kg.errors import (
     RemoteStoreRefusedError,
     RemoteStoreTimeoutError,
     RemoteStoreUnreachableError,
+    StoreLockedError,
 )
 from kg.quality.inference import Axioms
 from kg.store.interface import StoreChanges
 from kg.store.remote import RemoteStore
 from kg.store.remote_ahead import Prefetching, ViewReads, ends, view_probes
+from kg.store.remote_lease import held_by
 from kg.store.remote_slice import RemoteSlice
 from kg.store.sparql_http import NOT_SENT
 
@@ -70,7 +72,10 @@ def read_ahead(
 
 def send(store: RemoteStore, full: StoreChanges, rebuild: Callable[[], None]) -> None:
     """Apply a change on the remote store; a failure names what it means for what the store holds, and
-    `rebuild` (the views read again) runs when some of it may have been applied."""
+    `rebuild` (the views read again) runs when some of it may have been applied. Refused (503, nothing
+    sent) while a command holds the store's write lease (kg.store.remote_lease)."""
+    if (lease := held_by(store)) is not None:
+        raise StoreLockedError(lease.describe())
     several = len(full.removed) + len(full.added) > store.batch_quads
     try:
         store.apply(full)
@@ -110,7 +115,10 @@ def tell_through(views: ViewReads, changes: StoreChanges | None, observers: Iter
             for observer in observers:
                 observer(changes)
     except RemoteStoreError as error:
-        log.warning("the derived views could not read the remote store after a write (%s): read again "
-                    "at the next write", error)
+        log.warning(
+            "the derived views could not read the remote store after a write (%s): read again "
+            "at the next write",
+            error,
+        )
         return False
     return True

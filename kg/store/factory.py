@@ -15,11 +15,18 @@ def open_configured_store(
     """QCOLLAB_STORE=embedded (the default): the store at the store path; sparql: a RemoteStore.
 
     `read_only` applies to the embedded store; a remote store is as writable as its credentials.
-    `bulk`, for the commands: a remote store whose writes are retried, batched and counted
-    (kg.store.remote_bulk, `on_sent` told of each batch); the embedded store is the same either way."""
+    `bulk`, for the commands that write: a remote store whose writes are retried, batched and counted
+    (kg.store.remote_bulk, `on_sent` told of each batch), under the store's write lease (StoreLockedError
+    while another command holds it); the embedded store is the same either way."""
     if settings.store == "sparql":
         if bulk:
-            return BulkRemoteStore.from_settings(settings, on_sent=on_sent)
+            store = BulkRemoteStore.from_settings(settings, on_sent=on_sent)
+            try:
+                store.take_lease(settings.sparql_lease_seconds)
+            except BaseException:
+                store.close()
+                raise
+            return store
         return RemoteStore.from_settings(settings)
     return open_store(settings.resolved_store_path, read_only=read_only)
 

@@ -14,8 +14,9 @@ project keeps its data in named graphs).
 Writes go in requests of `sparql_batch_quads` quads; a change that fits in one is one update request
 (one transaction on these engines), a larger one is not all or nothing. The service's SHACL-gated writes
 read this store through kg.store.remote_slice (batched reads) and commit with `apply`. Blank nodes
-travel as skolem IRIs (kg.store.remote_text). The inference mark is a triple in a graph of its own,
-STATE_GRAPH, which exists only while a bulk load is adding triples and is left out of `named_graphs`.
+travel as skolem IRIs (kg.store.remote_text). The inference mark (while a bulk load is adding triples)
+and the write lease of a command (kg.store.remote_lease) are triples of a graph of their own,
+STATE_GRAPH, which `named_graphs`, the counts and the export leave out.
 """
 
 from __future__ import annotations
@@ -309,7 +310,7 @@ class RemoteStore(RemoteReads):
         if pending:
             self._send([f"INSERT DATA {{ GRAPH <{STATE_GRAPH}> {{ {_PENDING} }} }}"])
         else:
-            self._send([f"DROP SILENT GRAPH <{STATE_GRAPH}>"])
+            self._send([f"DELETE DATA {{ GRAPH <{STATE_GRAPH}> {{ {_PENDING} }} }}"])  # the lease stays
 
     def dump(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
         """Serialize the dataset (or one graph), streamed from the engine (kg.store.remote_export)."""

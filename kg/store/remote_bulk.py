@@ -14,6 +14,9 @@ graph of a batch, when a Graph Store endpoint is configured and QCOLLAB_SPARQL_B
 default; the server parses N-Triples faster than SPARQL), else as INSERT DATA. A write that must go
 with the first batch (the DROP of `replace_graph`) goes as INSERT DATA, in one request when the graph
 fits in one batch. `on_sent` is told the quads and requests sent so far, for a progress bar.
+
+A command holds the store's write lease while it runs (`take_lease`, kg.store.remote_lease): a second
+writing command stops at once, naming the first; the lease is dropped at `close`.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from collections.abc import Callable, Iterable
 import httpx
 import pyoxigraph as ox
 
+from kg.errors import StoreLockedError
 from kg.settings import Settings
 from kg.store.dialects import DIALECTS, Dialect, dialect_named
 from kg.store.remote import RemoteStore
+from kg.store.remote_lease import WriteLease
 from kg.store.remote_text import batches, data_block, ntriples
 from kg.store.sparql_http import SparqlHttpClient
 
@@ -65,6 +70,7 @@ class BulkRemoteStore(RemoteStore):
         self.on_sent = on_sent
         self.quads_sent = 0
         self.requests_sent = 0  # write requests (updates and Graph Store writes)
+        self.lease: WriteLease | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, on_sent: SentProgress | None = None) -> BulkRemoteStore:
@@ -78,17 +84,36 @@ class BulkRemoteStore(RemoteStore):
             on_sent=on_sent,
         )
 
+    def take_lease(self, seconds: float) -> None:
+        """Hold the store's write lease until `close`; StoreLockedError when another command holds it."""
+        self.lease = WriteLease(self, seconds)
+        self.lease.take()
+
+    def close(self) -> None:
+        try:
+            if self.lease is not None:
+                self.lease.release()
+                self.lease = None
+        finally:
+            super().close()
+
+    def _check_lease(self) -> None:
+        if self.lease is not None and self.lease.lost is not None:
+            raise StoreLockedError(f"{self.lease.lost.describe()}, who took this command's lease over")
+
     def _sent(self, quads: int) -> None:
         self.quads_sent += quads
         if self.on_sent is not None:
             self.on_sent(self.quads_sent, self.requests_sent)
 
     def _send(self, operations: list[str]) -> None:
+        self._check_lease()
         if operations:
             self.requests_sent += 1
         super()._send(operations)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
+        self._check_lease()
         self.requests_sent += 1
         super().update(sparql, base_iri)
 
@@ -108,6 +133,7 @@ class BulkRemoteStore(RemoteStore):
             for quad in batch:
                 by_graph.setdefault(quad.graph_name, []).append(quad)
             for graph, group in by_graph.items():
+                self._check_lease()
                 self.requests_sent += 1
                 name = graph.value if isinstance(graph, ox.NamedNode) else None
                 self.client.gsp_write("POST", name, ntriples(group))

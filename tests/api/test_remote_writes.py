@@ -26,6 +26,7 @@ from kg.settings import get_settings
 from kg.store.oxigraph import OxigraphStore
 from kg.store.remote import RemoteStore
 from kg.store.remote_ahead import Pattern
+from kg.store.remote_lease import WriteLease
 from kg.store.remote_slice import RemoteSlice
 from kg.store.sparql_http import SparqlHttpClient
 
@@ -261,8 +262,9 @@ def test_a_graph_store_put_replaces_the_graph_on_the_remote_store(
         request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_WITNESS_BUG, strict=True))
     graph = RECORDS + "put-elbonia"
     body = {"Content-Type": "text/turtle"}
-    first = remote.http.put("/rdf-graphs", params={"graph": graph}, content=turtle("elbonia", "Elbonia"),
-                            headers=body)
+    first = remote.http.put(
+        "/rdf-graphs", params={"graph": graph}, content=turtle("elbonia", "Elbonia"), headers=body
+    )
     assert first.status_code == 201, first.text
     renamed = turtle("elbonia", "Elbonia Nova")
     second = remote.http.put("/rdf-graphs", params={"graph": graph}, content=renamed, headers=body)
@@ -451,3 +453,26 @@ def test_validate_reads_the_neighbourhood_in_a_few_requests_and_judges_as_embedd
     assert outcome.conforms is expected.conforms is conforms
     assert len(outcome.violations) == len(expected.violations)
     assert sent <= 4
+
+
+def test_a_write_through_the_service_waits_while_a_command_holds_the_write_lease(remote: Remote) -> None:
+    """A `qcollab load` (say) writing the store: the service's writes are 503 naming it, nothing sent."""
+    holder = "qcollab load (pid 7 on loader-host)"
+    with remote.engine.store() as store:
+        lease = WriteLease(store, 30, holder=holder)
+        lease.take()
+        try:
+            before = remote.front.count("/update")
+            answer = remote.http.post(
+                "/records", content=turtle("leasia", "Leasia"), headers={"Content-Type": "text/turtle"}
+            )
+            assert answer.status_code == 503, answer.text
+            assert holder in answer.json()["detail"]
+            assert remote.front.count("/update") == before
+            assert not remote.holds("ASK { GRAPH ?g { qcr:leasia ?p ?o } }")
+        finally:
+            lease.release()
+    answer = remote.http.post(
+        "/records", content=turtle("leasia", "Leasia"), headers={"Content-Type": "text/turtle"}
+    )
+    assert answer.status_code == 201, answer.text

@@ -52,14 +52,17 @@ DIRECT_PARAMS = {"oxigraph": {"union-default-graph": ""}}  # as QCOLLAB_SPARQL_U
 VIRTUOSO_TUNING = {"NumberOfBuffers": "170000", "MaxDirtyBuffers": "130000", "MaxQueryExecutionTime": "900"}
 # the JDK's HTTP server behind the Jena stand-in answers in small writes: without TCP_NODELAY each answer on a
 # kept-alive connection waits for the client's delayed ACK (~40 ms); Fuseki's Jetty sets it
-JENA_JVM_OPTIONS = "-Dsun.net.httpserver.nodelay=true"
+JENA_ENVIRONMENT = {
+    "JAVA_TOOL_OPTIONS": "-Dsun.net.httpserver.nodelay=true",
+    "QCOLLAB_TEST_JENA_HEAP": "2g",  # 512 MB (the tests') ran out at 1M triples; fuseki-server gives 4 GB
+}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 ENGINE_NOTES = [
     "- Engines: `oxigraph serve` (read-write; a union query is asked with its `union-default-graph`",
     "  parameter, QCOLLAB_SPARQL_UNION_REQUEST=oxigraph); Virtuoso with the tests' virtuoso.ini",
     "  (tests/virtuoso_server.py) but NumberOfBuffers 170 000, MaxDirtyBuffers 130 000 (Virtuoso's",
     "  figures for 2 GB) and MaxQueryExecutionTime 900 s; Jena ARQ over TDB2 behind the tests' protocol",
-    "  server (tests/jena_server.py, `-Xmx512m`, the union default graph), with",
+    "  server (tests/jena_server.py, `-Xmx2g`, the union default graph), with",
     "  `-Dsun.net.httpserver.nodelay=true` (without it every answer on a kept-alive connection waited",
     "  ~40 ms for the client's delayed ACK; Fuseki's Jetty sets TCP_NODELAY). The service's settings are",
     "  those of tests/remote_engines.py, with QCOLLAB_SPARQL_TIMEOUT_SECONDS and",
@@ -186,24 +189,26 @@ def measure_remote(
 
 
 @contextmanager
-def jvm_options(options: str) -> Iterator[None]:
-    """JAVA_TOOL_OPTIONS for the JVMs started meanwhile (the Jena server), as it was afterwards."""
-    before = os.environ.get("JAVA_TOOL_OPTIONS")
-    os.environ["JAVA_TOOL_OPTIONS"] = options
+def environment_of_engines(**variables: str) -> Iterator[None]:
+    """Environment variables for the engines started meanwhile (the Jena server's JVM), as they were
+    afterwards."""
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ["JAVA_TOOL_OPTIONS"]
-        else:
-            os.environ["JAVA_TOOL_OPTIONS"] = before
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def run_remote(name: str, result: SizeResult, profile: Profile, queries: list[Query], root: Path) -> Backend:
     backend = Backend(NAMES[name], ENDPOINTS[name])
     started = time.perf_counter()
     try:
-        with jvm_options(JENA_JVM_OPTIONS), empty_engine(name, root) as engine:
+        with environment_of_engines(**JENA_ENVIRONMENT), empty_engine(name, root) as engine:
             if name == "virtuoso":
                 tune_virtuoso(engine)
             measure_remote(backend, name, engine, result, profile, queries, root)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +17,8 @@ from remote_engines import ENGINES, Engine, empty_engine
 from test_remote_commands import qcollab
 
 from kg.store.oxigraph import OxigraphStore
+from kg.store.remote_lease import Lease, WriteLease, held_by
+from kg.store.remote_reads import STATE_GRAPH
 
 QCG = "https://w3id.org/qcollab/graph/"
 QC = "https://w3id.org/qcollab/ontology#"
@@ -146,3 +149,45 @@ def test_export_of_one_graph_holds_its_triples_only(built: Built, tmp_path: Path
     exported = set(ox.parse(path=str(target), format=ox.RdfFormat.N_TRIPLES))
     with built.engine.store() as store:
         assert len(exported) == store.triple_count(ontology) > 100
+
+
+def lease_triples(built: Built) -> int:
+    with built.engine.store() as store:
+        rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{STATE_GRAPH}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)  # type: ignore[arg-type]
+
+
+def test_a_second_writing_command_stops_while_another_holds_the_write_lease(
+    built: Built, tmp_path: Path
+) -> None:
+    """Two commands writing one remote store at once: the second stops before it writes, naming the first;
+    once the first has ended, it runs, and drops its own lease at its end."""
+    source = tmp_path / "leased.nt"
+    source.write_text(wikidata_like(20, start=30_000))
+    holder = "qcollab load (pid 7 on loader-host)"
+    with built.engine.store() as store:
+        lease = WriteLease(store, 30, holder=holder)
+        lease.take()
+        try:
+            run = qcollab(built.data, built.env, "load", str(source))
+            assert run.returncode != 0
+            assert f"being written by {holder}" in " ".join((run.stdout + run.stderr).split())
+            assert f"{QCG}load/leased" not in built.counts()
+        finally:
+            lease.release()
+    run = qcollab(built.data, built.env, "load", str(source))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert built.counts()[f"{QCG}load/leased"] == 60
+    assert lease_triples(built) == 0
+
+
+def test_the_lease_of_a_command_that_died_expires(built: Built, tmp_path: Path) -> None:
+    dead = Lease("qcollab build (pid 9 on gone-host)", datetime.now(UTC) - timedelta(seconds=5))
+    with built.engine.store() as store:
+        store.update(f"INSERT DATA {{ GRAPH <{STATE_GRAPH}> {{ {dead.triples()} }} }}")
+        assert held_by(store) is None
+    source = tmp_path / "after-death.nt"
+    source.write_text(wikidata_like(5, start=40_000))
+    run = qcollab(built.data, built.env, "load", str(source))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert lease_triples(built) == 0

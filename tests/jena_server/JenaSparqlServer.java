@@ -166,7 +166,7 @@ public final class JenaSparqlServer {
             };
         } catch (HttpError error) {
             answer = new Answer(error.status, "text/plain", (error.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException error) {
+        } catch (RuntimeException | Error error) { // an Error too (OutOfMemoryError): else no answer ever comes
             error.printStackTrace();
             String message = error.getClass().getSimpleName() + ": " + error.getMessage() + "\n";
             answer = new Answer(500, "text/plain", message.getBytes(StandardCharsets.UTF_8));
