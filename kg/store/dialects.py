@@ -56,6 +56,7 @@ class Dialect:
     named_despite_default: bool = False  # default-graph-uri alone leaves every graph named
     base_first: bool = False  # a BASE declaration must come before every PREFIX
     data_quads: int | None = None  # the most quads one INSERT DATA may carry, when the engine has a limit
+    minus_values: bool = True  # `MINUS { VALUES (...) { ... } }` removes what it lists
 
     def graph_test(self, variable: str) -> str:
         """A group that keeps the rows whose `variable` (bound before it, e.g. by VALUES) names a graph of
@@ -97,6 +98,18 @@ class Dialect:
         """How many quads go in one INSERT DATA when the settings ask for `batch_quads`."""
         return batch_quads if self.data_quads is None else min(batch_quads, self.data_quads)
 
+    def excluding(self, variables: list[str], rows: list[list[str]]) -> str:
+        """A group element dropping the solutions that bind `variables` to one of `rows` (terms in SPARQL
+        syntax). (Virtuoso 7.2 ignores `MINUS { VALUES ... }` and `FILTER NOT EXISTS { VALUES ... }`
+        without a word, and may fail with SP031 on the first: it is sent a FILTER of sameTerm tests.)"""
+        if not rows:
+            return ""
+        if self.minus_values:
+            listed = " ".join(f"({' '.join(row)})" for row in rows)
+            return f"MINUS {{ VALUES ({' '.join(variables)}) {{ {listed} }} }}"
+        tests = [" && ".join(f"sameTerm({v}, {t})" for v, t in zip(variables, r, strict=True)) for r in rows]
+        return f"FILTER({' && '.join(f'!({test})' for test in tests)})"
+
     def relays(self, wanted: str, form: str = "select") -> bool:
         """Whether the results of a query of `form` (kg.query.results.QueryForm) the client wants in
         `wanted` are asked for in it and relayed as the engine writes them (else asked for as JSON or XML
@@ -117,6 +130,7 @@ DIALECTS: dict[str, Dialect] = {
         named_despite_default=True,
         base_first=True,
         data_quads=500,
+        minus_values=False,
     ),
 }
 

@@ -37,8 +37,9 @@ def _values(variable: str, terms: Iterable[object]) -> str:
     return f"VALUES ?{variable} {{ {' '.join(str(skolem(t)) for t in terms)} }}"  # type: ignore[arg-type]
 
 
-def _triple(quad: ox.Quad) -> str:
-    return f"{skolem(quad.subject)} {quad.predicate} {skolem(quad.object)}"
+def _terms(quad: ox.Quad) -> list[str]:
+    """The subject, predicate and object of a quad in SPARQL syntax, as they are on the wire."""
+    return [str(skolem(quad.subject)), str(quad.predicate), str(skolem(quad.object))]
 
 
 class RemoteSlice:
@@ -205,17 +206,15 @@ class RemoteSlice:
         skipped: set[ox.Quad],
     ) -> str:
         values = f"{_values('o', nodes)} {_values('p', predicates)}"
-        named = [q for q in skipped if isinstance(q.graph_name, ox.NamedNode)]
-        minus = " ".join(f"({_triple(q)} {q.graph_name})" for q in named)
+        dialect = self.store.dialect
+        named = [[*_terms(q), str(q.graph_name)] for q in skipped if isinstance(q.graph_name, ox.NamedNode)]
         hidden_graphs = ", ".join(str(g) for g in sorted(hidden, key=str))
         graph_filter = f"FILTER(?g NOT IN ({hidden_graphs}))" if hidden else ""
         branch = f"{{ {values} GRAPH ?g {{ ?s ?p ?o }} {graph_filter}"
-        branch += f" MINUS {{ VALUES (?s ?p ?o ?g) {{ {minus} }} }} }}" if minus else " }"
+        branch += f" {dialect.excluding(['?s', '?p', '?o', '?g'], named)} }}"
         if not self.store.default_is_union:
-            default = [q for q in skipped if isinstance(q.graph_name, ox.DefaultGraph)]
-            minus = " ".join(f"({_triple(q)})" for q in default)
-            branch += f" UNION {{ {values} ?s ?p ?o"
-            branch += f" MINUS {{ VALUES (?s ?p ?o) {{ {minus} }} }} }}" if minus else " }"
+            default = [_terms(q) for q in skipped if isinstance(q.graph_name, ox.DefaultGraph)]
+            branch += f" UNION {{ {values} ?s ?p ?o {dialect.excluding(['?s', '?p', '?o'], default)} }}"
         return f"SELECT ?o ?p (SAMPLE(?s) AS ?w) WHERE {{ {branch} }} GROUP BY ?o ?p"
 
     # -- the reads of the KnowledgeStore interface ---------------------------------------------------------
