@@ -47,6 +47,7 @@ from kg.extract.spans import (
     EntityMention,
     acronym_after,
     actor_slot,
+    bracketed_acronym,
     dateline,
     field_after_and,
     fits,
@@ -206,9 +207,9 @@ class MentionFinder:
     def definitions(self, doc: Doc, offset: int) -> None:
         """Acronyms the sentence defines ("UK Research and Innovation (UKRI)"), read before the document."""
         for mention in longest(doc, self._names(doc, offset)):
-            at = acronym_after(doc, mention.end)
-            if at is not None and fits(doc[at].text, mention):
-                self.memory.define(doc[at].text, self._adopted(doc[at].text, mention))
+            found = bracketed_acronym(doc, mention.end)
+            if found is not None and fits(found[2], mention):
+                self.memory.define(found[2], self._adopted(found[2], mention))
 
     def _mention(self, ent: Span, offset: int) -> EntityMention | None:
         if ent.label_.startswith(KNOWN_LABEL_PREFIX):
@@ -514,15 +515,15 @@ class MentionFinder:
         """ "UK Research and Innovation (UKRI)": UKRI names the entity from now on, here too."""
         result = list(mentions)
         for index, original in enumerate(mentions):
-            at = acronym_after(doc, original.end)
-            if at is None or not fits(doc[at].text, original):
+            found = bracketed_acronym(doc, original.end)
+            if found is None or not fits(found[2], original):
                 continue
-            acronym = doc[at]
-            mention = self._adopted(acronym.text, original)
+            start, _, acronym = found
+            mention = self._adopted(acronym, original)
             result[index] = mention
-            self.memory.define(acronym.text, mention)
+            self.memory.define(acronym, mention)
             for other_index, other in enumerate(mentions[index + 1 :], start=index + 1):
-                if other.start == acronym.i and other.iri != mention.iri:
+                if other.start == start and other.iri != mention.iri:
                     result[other_index] = replace(
                         other,
                         iri=mention.iri,

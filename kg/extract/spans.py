@@ -277,16 +277,30 @@ def _jointly_run(doc: Doc, merged: list[EntityMention], mention: EntityMention) 
     return joined(previous, mention, name, kind="program", classes=(QC.Program,))
 
 
-def acronym_after(doc: Doc, end: int) -> int | None:
-    """The position of "(ACR)" right after a name, past Markdown emphasis ("**Name** (ACR)"), or None."""
+def bracketed_acronym(doc: Doc, end: int) -> tuple[int, int, str] | None:
+    """The tokens and text of "(ACR)" right after a name, past Markdown emphasis ("**Name** (ACR)",
+    "(**QRDI**)"), or None. An acronym the tokenizer split at its hyphens ("(Q-LEAP)": Q, -, LEAP) is one,
+    its tokens joined with no space between them."""
     while end < len(doc) and doc[end].text.strip("*_") == "":
         end += 1
-    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
-        return end + 1
     if end + 2 >= len(doc) or doc[end].text != "(":
         return None
-    inner = [t.i for t in doc[end + 1 : end + 8] if t.text.strip("*_") != ""]  # "(**QRDI**)"
-    return inner[0] if len(inner) >= 2 and doc[inner[1]].text == ")" else None
+    inner = [t for t in doc[end + 1 : end + 10] if t.text.strip("*_") != ""]
+    closing = next((k for k, t in enumerate(inner) if t.text == ")"), None)
+    if not closing:
+        return None
+    parts = inner[:closing]
+    if any(t.whitespace_ for t in parts[:-1]) or any(t.text in ("(", ",", ";") for t in parts):
+        return None
+    if len(parts) > 1 and (parts[0].text in "-–" or parts[-1].text in "-–"):
+        return None
+    return parts[0].i, parts[-1].i + 1, "".join(t.text for t in parts)
+
+
+def acronym_after(doc: Doc, end: int) -> int | None:
+    """The position of the first token of "(ACR)" right after a name (see bracketed_acronym), or None."""
+    found = bracketed_acronym(doc, end)
+    return found[0] if found is not None else None
 
 
 def fits(acronym: str, mention: EntityMention) -> bool:

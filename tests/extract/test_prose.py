@@ -203,6 +203,26 @@ def test_an_acronym_the_text_defines_names_the_same_entity(extractor: Extractor)
     ]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Japan funds the Quantum Leap Flagship Program (Q-LEAP) of MEXT.",
+        "Japan funds the **Quantum Leap Flagship Program** (**Q-LEAP**) of MEXT.",
+    ],
+)
+def test_regression_a_hyphenated_acronym_names_the_same_program(extractor: Extractor, sentence: str) -> None:
+    """Regression: "(Q-LEAP)" made a second program: the tokenizer splits it at its hyphen (Q, -, LEAP), and
+    only a one-token acronym was read as a definition."""
+    memory = DocumentMemory()
+    finder = MentionFinder(extractor.gazetteer, memory)
+    doc = extractor.nlp(sentence)
+    finder.definitions(doc, 0)
+    named = {str(m.iri).rsplit("/", 1)[-1] for m in finder.find(doc, 0)}
+    assert "quantum-leap-flagship-program" in named and "q-leap" not in named
+    defined = memory.alias("Q-LEAP")
+    assert defined is not None and str(defined.iri).endswith("/quantum-leap-flagship-program")
+
+
 def test_the_two_countries_are_the_two_just_named(extractor: Extractor) -> None:
     memory = DocumentMemory()
     finder = MentionFinder(extractor.gazetteer, memory)
