@@ -16,16 +16,12 @@ def open_configured_store(
 
     `read_only` applies to the embedded store; a remote store is as writable as its credentials.
     `bulk`, for the commands that write: a remote store whose writes are retried, batched and counted
-    (kg.store.remote_bulk, `on_sent` told of each batch), under the store's write lease (StoreLockedError
-    while another command holds it); the embedded store is the same either way."""
+    (kg.store.remote_bulk, `on_sent` told of each batch), under the store's write lease from its first
+    write (StoreLockedError while another command holds it); the embedded store is the same either way."""
     if settings.store == "sparql":
         if bulk:
             store = BulkRemoteStore.from_settings(settings, on_sent=on_sent)
-            try:
-                store.take_lease(settings.sparql_lease_seconds)
-            except BaseException:
-                store.close()
-                raise
+            store.lease_from_first_write(settings.sparql_lease_seconds)
             return store
         return RemoteStore.from_settings(settings)
     return open_store(settings.resolved_store_path, read_only=read_only)

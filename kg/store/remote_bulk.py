@@ -15,8 +15,9 @@ default; the server parses N-Triples faster than SPARQL), else as INSERT DATA. A
 with the first batch (the DROP of `replace_graph`) goes as INSERT DATA, in one request when the graph
 fits in one batch. `on_sent` is told the quads and requests sent so far, for a progress bar.
 
-A command holds the store's write lease while it runs (`take_lease`, kg.store.remote_lease): a second
-writing command stops at once, naming the first; the lease is dropped at `close`.
+A command holds the store's write lease from its first write (`lease_from_first_write`,
+kg.store.remote_lease): a second writing command stops there, naming the first, before it sends
+anything; the lease is dropped at `close`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class BulkRemoteStore(RemoteStore):
         self.quads_sent = 0
         self.requests_sent = 0  # write requests (updates and Graph Store writes)
         self.lease: WriteLease | None = None
+        self._lease_seconds: float | None = None  # see lease_from_first_write
 
     @classmethod
     def from_settings(cls, settings: Settings, on_sent: SentProgress | None = None) -> BulkRemoteStore:
@@ -84,10 +86,10 @@ class BulkRemoteStore(RemoteStore):
             on_sent=on_sent,
         )
 
-    def take_lease(self, seconds: float) -> None:
-        """Hold the store's write lease until `close`; StoreLockedError when another command holds it."""
-        self.lease = WriteLease(self, seconds)
-        self.lease.take()
+    def lease_from_first_write(self, seconds: float) -> None:
+        """Take the store's write lease before the first write, and hold it until `close` (a command that
+        only reads takes none); that write raises StoreLockedError when another command holds it."""
+        self._lease_seconds = seconds
 
     def close(self) -> None:
         try:
@@ -98,6 +100,10 @@ class BulkRemoteStore(RemoteStore):
             super().close()
 
     def _check_lease(self) -> None:
+        if self.lease is None and self._lease_seconds is not None:
+            lease = WriteLease(self, self._lease_seconds)
+            lease.take()
+            self.lease = lease
         if self.lease is not None and self.lease.lost is not None:
             raise StoreLockedError(f"{self.lease.lost.describe()}, who took this command's lease over")
 

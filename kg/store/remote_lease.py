@@ -6,11 +6,11 @@ batches and inference rounds. A writing command takes a lease instead: two tripl
 graph (kg.store.remote_reads.STATE_GRAPH), who holds it and until when. It is taken by compare and swap,
 so that it needs no clock but the client's: read the lease; if one is held and not expired, stop with
 StoreLockedError naming its holder; else replace exactly what was read (DELETE/INSERT ... WHERE that
-lease, or WHERE none) and read back whose it is. A thread renews it every third of its term while the
-command runs; it is dropped when the command ends. A command that died leaves a lease that expires
-after QCOLLAB_SPARQL_LEASE_SECONDS. The service's writes check it too (`held_by`): 503 while a command
-holds it. Advisory: two commands that take a free lease within the same few milliseconds may both
-read it back as theirs on an engine without serializable updates.
+lease, or WHERE none) and read back whose it is, before the command's first write. A thread renews it
+every third of its term while the command runs; it is dropped when the command ends. A command that
+died leaves a lease that expires after QCOLLAB_SPARQL_LEASE_SECONDS. The service's writes check it too
+(`held_by`): 503 while a command holds it. Advisory: two commands that take a free lease within the
+same few milliseconds may both read it back as theirs on an engine without serializable updates.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ class WriteLease:
             where = f"GRAPH {graph} {{ {before.triples()} }}"
         delete = f"DELETE {{ GRAPH {graph} {{ {before.triples()} }} }} " if before else ""
         insert = f"INSERT {{ GRAPH {graph} {{ {after.triples()} }} }} " if after else ""
-        self.store.update(f"{delete}{insert}WHERE {{ {where} }}")  # type: ignore[attr-defined]
+        self.store.client.update(f"{delete}{insert}WHERE {{ {where} }}")  # not the store's: no lease on it
 
 
 def _read(store: RemoteReads) -> Lease | None:

@@ -128,33 +128,16 @@ class SparqlHttpClient:
     def streamed_triples(self, construct: str) -> Iterator[tuple[str, Iterator[bytes]]]:
         """A CONSTRUCT's answer (N-Triples asked for) in chunks as the server sends them, with its media
         type, for an export that must not hold the answer; retried like a query until its first byte."""
-        attempt = 0
-        while True:
-            request = self._http.build_request(
-                "POST",
-                self.query_url,
-                content=urlencode([("query", construct)]).encode(),
-                headers={"Accept": N_TRIPLES, "Content-Type": "application/x-www-form-urlencoded"},
-            )
-            try:
-                response = self._http.send(request, stream=True)
-            except NOT_SENT as error:
-                if attempt >= self.retries:
-                    raise RemoteStoreUnreachableError(
-                        f"the remote store at {self.query_url} cannot be reached (an export): {error}"
-                    ) from error
-            except httpx.TimeoutException as error:
-                raise RemoteStoreTimeoutError(self.timeout_seconds, "an export") from error
-            else:
-                if response.status_code not in RETRIED_STATUSES or attempt >= self.retries:
-                    break
-                response.close()
-            attempt += 1
-            time.sleep(BACKOFF_SECONDS * 2**attempt)
+        response = self._send(
+            "POST",
+            self.query_url,
+            "an export",
+            read=True,
+            stream=True,
+            content=urlencode([("query", construct)]).encode(),
+            headers={"Accept": N_TRIPLES, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         try:
-            if response.status_code >= 300:
-                response.read()
-                checked(response, self.query_url, "an export", self.timeout_seconds)
             yield _media_type(response), _chunks(response, self.query_url, self.timeout_seconds)
         finally:
             response.close()
@@ -211,13 +194,17 @@ class SparqlHttpClient:
 
     # -- sending, retrying, mapping errors -------------------------------------------------------------
 
-    def _send(self, method: str, url: str, what: str, *, read: bool, **kwargs: object) -> httpx.Response:
+    def _send(
+        self, method: str, url: str, what: str, *, read: bool, stream: bool = False, **kwargs: object
+    ) -> httpx.Response:
+        """The response (its body unread when `stream`), after the retries the module's docstring says."""
         attempt = 0
         while True:
             wait = BACKOFF_SECONDS * 2**attempt
             self.requests_sent += 1
             try:
-                response = self._http.request(method, url, **kwargs)  # type: ignore[arg-type]
+                request = self._http.build_request(method, url, **kwargs)  # type: ignore[arg-type]
+                response = self._http.send(request, stream=stream)
             except NOT_SENT as error:
                 if attempt >= self.retries:
                     raise RemoteStoreUnreachableError(
@@ -234,7 +221,10 @@ class SparqlHttpClient:
                 retry_after = _retry_after(response)
                 retried = read or (response.status_code == 503 and retry_after is not None)
                 if response.status_code not in RETRIED_STATUSES or not retried or attempt >= self.retries:
+                    if stream and response.status_code >= 300:
+                        response.read()  # the error's text, for its message
                     return checked(response, url, what, self.timeout_seconds)
+                response.close()
                 wait = retry_after if retry_after is not None else wait
             attempt += 1
             time.sleep(wait)
