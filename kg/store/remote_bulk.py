@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 
 import httpx
 import pyoxigraph as ox
+from rdflib import Graph
 
 from kg.errors import StoreLockedError
 from kg.settings import Settings
@@ -122,6 +123,14 @@ class BulkRemoteStore(RemoteStore):
         self._check_lease()
         self.requests_sent += 1
         super().update(sparql, base_iri)
+
+    def put_graph(self, graph: str | None, triples: Graph) -> None:
+        self._check_lease()  # its Graph Store writes go past _send and _insert
+        super().put_graph(graph, triples)
+
+    def post_graph(self, graph: str | None, triples: Graph) -> None:
+        self._check_lease()
+        super().post_graph(graph, triples)
 
     def _insert(self, quads: Iterable[ox.Quad], first: list[str] | None = None) -> None:
         """The quads in batches: with the operations of `first` in the first request (INSERT DATA), else
