@@ -35,7 +35,11 @@ _STRINGS = (
 # tag: `ex:customer-service`, `ex:a.service` and `@en-service` hold no keyword. A name ends where the
 # grammar ends it, so `ex:.SERVICE` and `?o.SERVICE` keep theirs.
 _NAME_CHAR = r"(?:[\w:%-]|\\[^\s])"
-_PREFIXED_NAME = rf"(?:[A-Za-z](?:[\w.-]*[\w-])?)?:(?:[\w:%]|\\[^\s])(?:(?:{_NAME_CHAR}|\.)*{_NAME_CHAR})?"
+# (its prefix starts a run of name characters only: tried at each letter of a long run without a colon, the
+# pattern cost the square of the run, which held the event loop for minutes on an unterminated literal)
+_PREFIXED_NAME = (
+    rf"(?:(?<![\w.-])[A-Za-z](?:[\w.-]*[\w-])?)?:(?:[\w:%]|\\[^\s])(?:(?:{_NAME_CHAR}|\.)*{_NAME_CHAR})?"
+)
 _LANGUAGE_TAG = r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
 _NOT_CODE = re.compile(
     _STRINGS + r"|<[^<>\"{}|^`\s]*>" + r"|#[^\n\r]*" + f"|{_PREFIXED_NAME}|{_LANGUAGE_TAG}", re.DOTALL

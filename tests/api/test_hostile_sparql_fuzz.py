@@ -166,3 +166,16 @@ def test_the_service_still_answers_after_the_fuzz(http: httpx.Client) -> None:
     assert http.get("/healthz").status_code == 200
     response = http.get("/sparql", params={"query": "ASK { qcr:japan a qc:Country }"})
     assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("char", ["a", "é", "1"])
+def test_regression_an_unterminated_long_literal_is_a_400_not_a_hung_server(
+    http: httpx.Client, char: str
+) -> None:
+    """Regression: `SELECT * WHERE { ?s ?p "aaaa…` (300 000 letters, no closing quote) held the event loop
+    for minutes: the SERVICE check's prefixed-name pattern was tried at every letter of the run."""
+    sparql = 'SELECT * WHERE { ?s ?p "' + char * 300_000
+    headers = {"Content-Type": "application/sparql-query"}
+    response = http.post("/sparql", content=sparql.encode(), headers=headers, timeout=30)
+    assert response.status_code == 400 and response.headers["content-type"] == PROBLEM, response.text[:300]
+    assert http.get("/healthz", timeout=5).status_code == 200

@@ -56,7 +56,13 @@ def kill_group(process: subprocess.Popen[bytes]) -> bool:
 def store_files(data_dir: Path) -> frozenset[tuple[str, int, int]]:
     """Name, size and time of every file of the store folders (staging stores too) and of the stamp: a
     write shows in it."""
-    files = [*data_dir.glob("store*/*"), *data_dir.glob(".load-staging-*/*"), *data_dir.glob("*.json")]
+    while True:
+        try:
+            files = [*data_dir.glob("store*/*"), *data_dir.glob(".load-staging-*/*")]
+            files += data_dir.glob("*.json")
+            break
+        except FileNotFoundError:  # a folder (store.building-*) removed while glob listed it: look again
+            continue
     found = set()
     for path in files:
         try:
